@@ -1,0 +1,243 @@
+import { clearMaskWordsFrom, maskWordOffset } from "./patterns";
+import { lanes } from "../linalg/symmetric";
+
+// Gram matrices in float64: the data kernel K = X Xᵀ, the finite-width H(k) (eq. 5) and the
+// infinite-width H∞ (Theorem 3.1). All are symmetric: the upper triangle is computed and mirrored.
+// Row masks use the pair-interleaved layout documented in ./patterns.ts.
+
+// ---------------------------------------------------------------------------------------------
+// f64 dot products of f32 rows, register-blocked: 2 rows a × 4 rows b share every loaded and
+// promoted operand (8 f64x2 accumulators + 3 operands fit the 16 xmm registers). Each dot keeps
+// one f64x2 accumulator over (even, odd) k and adds its two lanes, then the odd k tail; products
+// of f32 values are exact in f64, so only the additions round.
+
+// @ts-ignore: decorator
+@inline function widen(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+/**
+ * The eight dots a_sᵀ b_t (s < 2, t < 4) of f32 rows a_s = a0 + s·aStride, b_t = b0 + t·bStride,
+ * length d, in f64. With `signsOnly` (a compile-time constant after inlining) it returns the signs
+ * as bits (bit 4s + t set iff a_sᵀ b_t ≥ 0) and stores nothing; otherwise it writes
+ * out[s·outRowStride + t·outColStride] (strides in bytes) and returns 0.
+ */
+// @ts-ignore: decorator
+@inline function dots2x4(a0: usize, aStride: usize, b0: usize, bStride: usize, d: i32,
+                         out: usize, outRowStride: usize, outColStride: usize, signsOnly: bool): i32 {
+  const a1 = a0 + aStride, b1 = b0 + bStride, b2 = b1 + bStride, b3 = b2 + bStride;
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
+  const pairEnd = <usize>(d & ~1) << 2;
+  for (let off: usize = 0; off < pairEnd; off += 8) {
+    const x0 = widen(a0 + off), x1 = widen(a1 + off);
+    let y = widen(b0 + off);
+    c00 = f64x2.add(c00, f64x2.mul(x0, y)); c10 = f64x2.add(c10, f64x2.mul(x1, y));
+    y = widen(b1 + off);
+    c01 = f64x2.add(c01, f64x2.mul(x0, y)); c11 = f64x2.add(c11, f64x2.mul(x1, y));
+    y = widen(b2 + off);
+    c02 = f64x2.add(c02, f64x2.mul(x0, y)); c12 = f64x2.add(c12, f64x2.mul(x1, y));
+    y = widen(b3 + off);
+    c03 = f64x2.add(c03, f64x2.mul(x0, y)); c13 = f64x2.add(c13, f64x2.mul(x1, y));
+  }
+  let s00 = lanes(c00), s01 = lanes(c01), s02 = lanes(c02), s03 = lanes(c03);
+  let s10 = lanes(c10), s11 = lanes(c11), s12 = lanes(c12), s13 = lanes(c13);
+  if (d & 1) {
+    const off = pairEnd;
+    const x0 = <f64>load<f32>(a0 + off), x1 = <f64>load<f32>(a1 + off);
+    let y = <f64>load<f32>(b0 + off); s00 += x0 * y; s10 += x1 * y;
+    y = <f64>load<f32>(b1 + off); s01 += x0 * y; s11 += x1 * y;
+    y = <f64>load<f32>(b2 + off); s02 += x0 * y; s12 += x1 * y;
+    y = <f64>load<f32>(b3 + off); s03 += x0 * y; s13 += x1 * y;
+  }
+  if (signsOnly) {
+    return <i32>(s00 >= 0) | (<i32>(s01 >= 0) << 1) | (<i32>(s02 >= 0) << 2) | (<i32>(s03 >= 0) << 3) |
+      (<i32>(s10 >= 0) << 4) | (<i32>(s11 >= 0) << 5) | (<i32>(s12 >= 0) << 6) | (<i32>(s13 >= 0) << 7);
+  }
+  store<f64>(out, s00); store<f64>(out + outColStride, s01);
+  store<f64>(out + 2 * outColStride, s02); store<f64>(out + 3 * outColStride, s03);
+  const o1 = out + outRowStride;
+  store<f64>(o1, s10); store<f64>(o1 + outColStride, s11);
+  store<f64>(o1 + 2 * outColStride, s12); store<f64>(o1 + 3 * outColStride, s13);
+  return 0;
+}
+
+/** Single f64 dot with the same accumulation order as one lane pair of dots2x4. */
+// @ts-ignore: decorator
+@inline function dotPairwiseF64(a: usize, b: usize, d: i32): f64 {
+  let c = f64x2.splat(0);
+  const pairEnd = <usize>(d & ~1) << 2;
+  for (let off: usize = 0; off < pairEnd; off += 8) c = f64x2.add(c, f64x2.mul(widen(a + off), widen(b + off)));
+  let s = lanes(c);
+  if (d & 1) s += <f64>load<f32>(a + pairEnd) * <f64>load<f32>(b + pairEnd);
+  return s;
+}
+
+/**
+ * K_ij = x_iᵀx_j for X (n×d, f32), accumulated in f64. Rows are taken in pairs (i, i+1) against
+ * four rows j ≥ i at a time; every upper entry is computed once and mirrored, so K is exactly
+ * symmetric. (The block at j = i also yields (i+1, i), bit-equal to (i, i+1): same products,
+ * same order.)
+ */
+export function linearKernel(X: usize, n: i32, d: i32, K: usize): void {
+  const rowBytes = <usize>d << 2;
+  const kRow = <usize>n << 3;
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const a = X + <usize>i * rowBytes;
+    const upper = K + <usize>i * kRow;
+    let j = i;
+    for (; j + 4 <= n; j += 4) {
+      const block = upper + (<usize>j << 3);
+      dots2x4(a, rowBytes, X + <usize>j * rowBytes, rowBytes, d, block, kRow, 8, false);
+      // Mirror the block while it is in L1: K[j+t][i+s] = K[i+s][j+t].
+      const lower = K + <usize>j * kRow + (<usize>i << 3);
+      for (let t = 0; t < 4; t++) {
+        const col = <usize>t << 3, row = <usize>t * kRow;
+        store<f64>(lower + row, load<f64>(block + col));
+        store<f64>(lower + row, load<f64>(block + kRow + col), 8);
+      }
+    }
+    for (; j < n; j++) {
+      const b = X + <usize>j * rowBytes;
+      const v0 = dotPairwiseF64(a, b, d), v1 = dotPairwiseF64(a + rowBytes, b, d);
+      store<f64>(upper + (<usize>j << 3), v0);
+      store<f64>(upper + kRow + (<usize>j << 3), v1);
+      store<f64>(K + <usize>j * kRow + (<usize>i << 3), v0);
+      store<f64>(K + <usize>j * kRow + (<usize>i << 3), v1, 8);
+    }
+  }
+  if (i < n) {
+    const a = X + <usize>i * rowBytes;
+    store<f64>(K + <usize>i * kRow + (<usize>i << 3), dotPairwiseF64(a, a, d));
+  }
+}
+
+/**
+ * Row masks (pair-interleaved, ./patterns.ts) with z_ir = w_rᵀx_i accumulated in f64, so the sign
+ * agrees with a float64 evaluation except within f64 round-off of zero.
+ *
+ * One 64-neuron word at a time (its 64 rows of W, 64·d·4 bytes, stay in L2 while X streams past),
+ * two inputs × four neurons per register block.
+ */
+export function rowMasksExact(W: usize, X: usize, m: i32, n: i32, d: i32, rowBits: usize, wordsPerRow: i32): void {
+  const rowBytes = <usize>d << 2;
+  const usedWords = (m + 63) >> 6;
+  for (let w = 0; w < usedWords; w++) {
+    const r0 = w << 6, rEnd = min(r0 + 64, m);
+    for (let i = 0; i < n; i += 2) {
+      const x0 = X + <usize>i * rowBytes;
+      const paired = i + 1 < n;
+      // An unpaired last row is blocked against itself; its second half is simply dropped.
+      const rowStride = paired ? rowBytes : 0;
+      let word0: u64 = 0, word1: u64 = 0;
+      let r = r0;
+      for (; r + 4 <= rEnd; r += 4) {
+        const signs = dots2x4(x0, rowStride, W + <usize>r * rowBytes, rowBytes, d, 0, 0, 0, true);
+        const shift = <u64>(r - r0);
+        word0 |= <u64>(signs & 15) << shift;
+        word1 |= <u64>(signs >> 4) << shift;
+      }
+      for (; r < rEnd; r++) {
+        const wr = W + <usize>r * rowBytes;
+        const bit = (<u64>1) << <u64>(r - r0);
+        if (dotPairwiseF64(x0, wr, d) >= 0) word0 |= bit;
+        if (paired && dotPairwiseF64(x0 + rowBytes, wr, d) >= 0) word1 |= bit;
+      }
+      store<u64>(rowBits + maskWordOffset(i, w, n, wordsPerRow), word0);
+      if (paired) store<u64>(rowBits + maskWordOffset(i + 1, w, n, wordsPerRow), word1);
+    }
+  }
+  clearMaskWordsFrom(rowBits, usedWords, n, wordsPerRow);
+}
+
+/**
+ * H_ij = K_ij · popcount(M_i AND M_j) / m (eq. 5), from pair-interleaved row masks (./patterns.ts).
+ * The count is an exact integer, so H is bit-identical to the plain triple loop.
+ *
+ * 2×2 tiles: the two rows of a pair (one pointer, offsets 0 and 8) against the two rows of
+ * another pair share four loaded words per step; the loop is bound by x86's integer issue rate
+ * (and + popcnt + add per row pair and word), not by memory. An odd last row is handled with
+ * 2×1 tiles.
+ */
+export function gramFromMasks(rowBits: usize, wordsPerRow: i32, K: usize, n: i32, m: i32, H: usize): void {
+  const invM = 1.0 / <f64>m;
+  const pairBytes = <usize>wordsPerRow << 4;
+  const lastPaired = n & ~1;
+  const lonely = rowBits + <usize>lastPaired * <usize>wordsPerRow * 8; // the unpaired row, if n is odd
+  for (let i = 0; i < lastPaired; i += 2) {
+    const a = rowBits + <usize>i * <usize>wordsPerRow * 8;
+    const aEnd = a + pairBytes;
+    for (let j = i; j < lastPaired; j += 2) {
+      let pa = a, pb = rowBits + <usize>j * <usize>wordsPerRow * 8;
+      let c00: u64 = 0, c01: u64 = 0, c10: u64 = 0, c11: u64 = 0;
+      while (pa < aEnd) {
+        const x0 = load<u64>(pa), x1 = load<u64>(pa, 8);
+        const y0 = load<u64>(pb), y1 = load<u64>(pb, 8);
+        c00 += popcnt<u64>(x0 & y0); c01 += popcnt<u64>(x0 & y1);
+        c10 += popcnt<u64>(x1 & y0); c11 += popcnt<u64>(x1 & y1);
+        pa += 16; pb += 16;
+      }
+      storeGram(K, H, n, invM, i, j, c00);
+      storeGram(K, H, n, invM, i, j + 1, c01);
+      if (j != i) storeGram(K, H, n, invM, i + 1, j, c10); // on the diagonal tile c10 = c01
+      storeGram(K, H, n, invM, i + 1, j + 1, c11);
+    }
+    if (lastPaired < n) {
+      let pa = a, pb = lonely;
+      let c0: u64 = 0, c1: u64 = 0;
+      while (pa < aEnd) {
+        const y = load<u64>(pb);
+        c0 += popcnt<u64>(load<u64>(pa) & y); c1 += popcnt<u64>(load<u64>(pa, 8) & y);
+        pa += 16; pb += 8;
+      }
+      storeGram(K, H, n, invM, i, lastPaired, c0);
+      storeGram(K, H, n, invM, i + 1, lastPaired, c1);
+    }
+  }
+  // n odd: only the unpaired row's diagonal entry is left.
+  if (lastPaired < n) storeGram(K, H, n, invM, lastPaired, lastPaired, countBits(lonely, wordsPerRow));
+}
+
+/** Set bits in `words` consecutive words. */
+// @ts-ignore: decorator
+@inline function countBits(a: usize, words: i32): u64 {
+  let count: u64 = 0;
+  for (let w = 0; w < words; w++) count += popcnt<u64>(load<u64>(a + (<usize>w << 3)));
+  return count;
+}
+
+/** H_ij = H_ji = K_ij · (count · (1/m)) for i ≤ j: the expression order of eq. (5) as first written. */
+// @ts-ignore: decorator
+@inline function storeGram(K: usize, H: usize, n: i32, invM: f64, i: i32, j: i32, count: u64): void {
+  const upper = (<usize>i * <usize>n + <usize>j) << 3;
+  const v = load<f64>(K + upper) * (<f64>count * invM);
+  store<f64>(H + upper, v);
+  store<f64>(H + ((<usize>j * <usize>n + <usize>i) << 3), v);
+}
+
+/** H∞_ij = K_ij (π − θ_ij)/(2π), cos θ_ij = K_ij/√(K_ii K_jj) (Theorem 3.1); 0 where a row is zero. */
+export function gramInfinity(K: usize, n: i32, H: usize): void {
+  const INV_TWO_PI = 0.15915494309189535;
+  for (let i = 0; i < n; i++) {
+    const kii = load<f64>(K + ((<usize>i * <usize>n + <usize>i) << 3));
+    for (let j = i; j < n; j++) {
+      const kjj = load<f64>(K + ((<usize>j * <usize>n + <usize>j) << 3));
+      const kij = load<f64>(K + ((<usize>i * <usize>n + <usize>j) << 3));
+      let v: f64 = 0;
+      if (kii > 0 && kjj > 0) {
+        const cosine = min<f64>(1, max<f64>(-1, kij / Math.sqrt(kii * kjj)));
+        v = kij * (Math.PI - Math.acos(cosine)) * INV_TWO_PI;
+      }
+      store<f64>(H + ((<usize>i * <usize>n + <usize>j) << 3), v);
+      store<f64>(H + ((<usize>j * <usize>n + <usize>i) << 3), v);
+    }
+  }
+}
+
+/** dst[k] = f32(src[k]): the f32 copy of K the training kernels read. */
+export function demoteToF32(src: usize, dst: usize, count: i32): void {
+  for (let k = 0; k < count; k++) {
+    store<f32>(dst + (<usize>k << 2), <f32>load<f64>(src + (<usize>k << 3)));
+  }
+}

@@ -1,0 +1,58 @@
+import { lanesSum } from "../linalg/dot";
+
+// Fused forward pass over neuron-major pre-activations ZT (m×n, z_r contiguous over the inputs i):
+// one sweep applies the ReLU, accumulates u, and records the activation pattern as bits, so no
+// n×m activation matrix is ever written.
+
+/** u_i = (1/√m) Σ_r a_r relu(z_ir) (eq. 1); bits of neuron r: bit i set iff z_ir ≥ 0. */
+export function forward(ZT: usize, m: i32, n: i32, a: usize, invSqrtM: f32, u: usize, bits: usize, wordsPerNeuron: i32): void {
+  memory.fill(u, 0, <usize>n << 2);
+  const zero = f32x4.splat(0);
+  const vecEnd = n & ~3;
+  for (let r = 0; r < m; r++) {
+    const z = ZT + (<usize>r * <usize>n << 2);
+    const word0 = bits + (<usize>r * <usize>wordsPerNeuron << 3);
+    const coefficient = load<f32>(a + (<usize>r << 2)) * invSqrtM;
+    const c = f32x4.splat(coefficient);
+    let word: u64 = 0;
+    let i = 0;
+    for (; i < vecEnd; i += 4) {
+      const off = <usize>i << 2;
+      const zi = v128.load(z + off);
+      v128.store(u + off, f32x4.add(v128.load(u + off), f32x4.mul(c, f32x4.max(zi, zero))));
+      word |= (<u64>i32x4.bitmask(f32x4.ge(zi, zero))) << (<u64>(i & 63));
+      if ((i & 63) == 60) {
+        store<u64>(word0 + (<usize>(i >> 6) << 3), word);
+        word = 0;
+      }
+    }
+    for (; i < n; i++) {
+      const off = <usize>i << 2;
+      const zi = load<f32>(z + off);
+      store<f32>(u + off, load<f32>(u + off) + coefficient * max<f32>(zi, 0));
+      if (zi >= 0) word |= (<u64>1) << (<u64>(i & 63));
+    }
+    if ((n & 63) != 0) store<u64>(word0 + (<usize>(n >> 6) << 3), word);
+  }
+}
+
+/** ∂L/∂a_r = (1/√m) Σ_i e_i relu(z_ir) (the output-layer gradient of joint training). */
+export function outputLayerGradient(ZT: usize, m: i32, n: i32, e: usize, invSqrtM: f32, gradient: usize): void {
+  const zero = f32x4.splat(0);
+  const vecEnd = n & ~3;
+  for (let r = 0; r < m; r++) {
+    const z = ZT + (<usize>r * <usize>n << 2);
+    let acc = f32x4.splat(0);
+    let i = 0;
+    for (; i < vecEnd; i += 4) {
+      const off = <usize>i << 2;
+      acc = f32x4.add(acc, f32x4.mul(v128.load(e + off), f32x4.max(v128.load(z + off), zero)));
+    }
+    let sum = lanesSum(acc);
+    for (; i < n; i++) {
+      const off = <usize>i << 2;
+      sum += load<f32>(e + off) * max<f32>(load<f32>(z + off), 0);
+    }
+    store<f32>(gradient + (<usize>r << 2), sum * invSqrtM);
+  }
+}
