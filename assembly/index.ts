@@ -1,0 +1,11 @@
+// Re-exports only: one kernel family a file.
+export { alloc, free } from "./memory";
+export { fillNormal, fillSigns, normalizeRows } from "./rng";
+export { gemmNT } from "./linalg/gemm";
+export { forward, outputLayerGradient } from "./relu_net/forward";
+export { rowCombine } from "./relu_net/combine";
+export { maxRowDistance, maxDistanceFromCoefficients, accumulateCoefficients } from "./relu_net/distance";
+export { countChangedBits, rowMasksFromPreactivations } from "./ntk/patterns";
+export { linearKernel, rowMasksExact, gramFromMasks, gramInfinity, demoteToF32 } from "./ntk/gram";
+export * from "./linalg/eigen";
+export { peakMulAdd, streamRead } from "./linalg/peak";

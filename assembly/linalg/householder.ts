@@ -1,0 +1,235 @@
+// Dense symmetric eigenvalues (and eigenvectors): Householder reduction to tridiagonal form, then
+// implicit QL.
+// The reduction runs from the last row up (as tred2 does), so step i transforms the leading
+// i×i block B, and every inner loop walks a row of B's lower triangle in memory order: the
+// symmetric product p = B u reads row j once for both its dot product (p_j) and its axpy
+// (p_k += b_jk u_j, k < j), and the rank-2 update B ← B − u qᵀ − q uᵀ touches k ≤ j only
+// (fused with the next step's product, so each step streams the triangle once).
+
+import { tridiagonalQL, sortAscending, sortAscendingWithIndex } from "./tridiagonal";
+import { dot64, axpy64, scale64, lanes } from "./symmetric";
+
+/** row[0..len) −= uj·q + qj·u: one row of the rank-2 update B ← B − u qᵀ − q uᵀ. */
+// @ts-ignore: decorator
+@inline function rank2Row(row: usize, len: i32, u: usize, q: usize, uj: f64, qj: f64): void {
+  const ujv = f64x2.splat(uj), qjv = f64x2.splat(qj);
+  let k = 0;
+  for (; k + 4 <= len; k += 4) {
+    const off = <usize>k << 3;
+    const r0 = f64x2.add(f64x2.mul(ujv, v128.load(q + off)), f64x2.mul(qjv, v128.load(u + off)));
+    const r1 = f64x2.add(f64x2.mul(ujv, v128.load(q + off, 16)), f64x2.mul(qjv, v128.load(u + off, 16)));
+    v128.store(row + off, f64x2.sub(v128.load(row + off), r0));
+    v128.store(row + off, f64x2.sub(v128.load(row + off, 16), r1), 16);
+  }
+  for (; k < len; k++) {
+    const off = <usize>k << 3;
+    store<f64>(row + off, load<f64>(row + off) - (uj * load<f64>(q + off) + qj * load<f64>(u + off)));
+  }
+}
+
+/** B ← B − u qᵀ − q uᵀ on the lower triangle (k ≤ j) of the m×m block B. */
+function rank2Lower(B: usize, rowBytes: usize, m: i32, u: usize, q: usize): void {
+  for (let j = 0; j < m; j++) {
+    rank2Row(B + <usize>j * rowBytes, j + 1, u, q,
+      load<f64>(u + (<usize>j << 3)), load<f64>(q + (<usize>j << 3)));
+  }
+}
+
+/**
+ * One pass over the lower triangle of the m×m block B: if `update` (a compile-time constant after
+ * inlining), first B ← B − u qᵀ − q uᵀ (this step's update); then p = B v from the updated entries
+ * (the next step's product). Fusing the two halves the memory traffic, which is what limits the
+ * reduction once A no longer fits in cache.
+ */
+// @ts-ignore: decorator
+@inline function lowerPass(B: usize, rowBytes: usize, m: i32, u: usize, q: usize, v: usize, p: usize, update: bool): void {
+  memory.fill(p, 0, <usize>m << 3);
+  for (let j = 0; j < m; j++) {
+    const row = B + <usize>j * rowBytes;
+    const uj = update ? load<f64>(u + (<usize>j << 3)) : 0, qj = update ? load<f64>(q + (<usize>j << 3)) : 0;
+    const vj = load<f64>(v + (<usize>j << 3));
+    const ujv = f64x2.splat(uj), qjv = f64x2.splat(qj), vjv = f64x2.splat(vj);
+    let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+    let k = 0;
+    for (; k + 4 <= j; k += 4) {
+      const off = <usize>k << 3;
+      let a0 = v128.load(row + off), a1 = v128.load(row + off, 16);
+      if (update) {
+        a0 = f64x2.sub(a0, f64x2.add(f64x2.mul(ujv, v128.load(q + off)), f64x2.mul(qjv, v128.load(u + off))));
+        a1 = f64x2.sub(a1, f64x2.add(f64x2.mul(ujv, v128.load(q + off, 16)), f64x2.mul(qjv, v128.load(u + off, 16))));
+        v128.store(row + off, a0);
+        v128.store(row + off, a1, 16);
+      }
+      acc0 = f64x2.add(acc0, f64x2.mul(a0, v128.load(v + off)));
+      acc1 = f64x2.add(acc1, f64x2.mul(a1, v128.load(v + off, 16)));
+      v128.store(p + off, f64x2.add(v128.load(p + off), f64x2.mul(a0, vjv)));
+      v128.store(p + off, f64x2.add(v128.load(p + off, 16), f64x2.mul(a1, vjv)), 16);
+    }
+    let s = lanes(f64x2.add(acc0, acc1));
+    for (; k < j; k++) {
+      const off = <usize>k << 3;
+      let a = load<f64>(row + off);
+      if (update) {
+        a -= uj * load<f64>(q + off) + qj * load<f64>(u + off);
+        store<f64>(row + off, a);
+      }
+      s += a * load<f64>(v + off);
+      store<f64>(p + off, load<f64>(p + off) + a * vj);
+    }
+    const dj = row + (<usize>j << 3);
+    let a = load<f64>(dj);
+    if (update) {
+      a -= uj * qj + qj * uj;
+      store<f64>(dj, a);
+    }
+    const pj = p + (<usize>j << 3);
+    store<f64>(pj, load<f64>(pj) + s + a * vj);
+  }
+}
+
+/** p = B v for the symmetric m×m block B held in the lower triangle of rows with stride `rowBytes`. */
+function symvLower(B: usize, rowBytes: usize, m: i32, v: usize, p: usize): void {
+  lowerPass(B, rowBytes, m, 0, 0, v, p, false);
+}
+
+/** B ← B − u qᵀ − q uᵀ, then p = B v, in one pass over the lower triangle (see lowerPass). */
+function rank2ThenSymv(B: usize, rowBytes: usize, m: i32, u: usize, q: usize, v: usize, p: usize): void {
+  lowerPass(B, rowBytes, m, u, q, v, p, true);
+}
+
+/**
+ * The Householder vector of step i from x = row[0..i) (i ≥ 1): writes u = x/scale − g·e_{i−1}
+ * (scaled units; H = I − u uᵀ/h) and e[i−1] = the new off-diagonal, and returns h, or 0 when no
+ * reflection is needed (i = 1, or x = 0). If keep ≠ 0, also keep[i] = h and row[0..i) = u (x is
+ * no longer needed), for accumulating the transformation afterwards.
+ */
+function house(row: usize, i: i32, u: usize, e: usize, keep: usize): f64 {
+  const l = i - 1;
+  let scale: f64 = 0;
+  for (let k = 0; k < i; k++) scale += abs<f64>(load<f64>(row + (<usize>k << 3)));
+  if (i == 1 || scale == 0) {
+    store<f64>(e + (<usize>l << 3), load<f64>(row + (<usize>l << 3)));
+    if (keep != 0) store<f64>(keep + (<usize>i << 3), 0);
+    return 0;
+  }
+  const inv = 1.0 / scale;
+  let h: f64 = 0;
+  for (let k = 0; k < i; k++) {
+    const v = load<f64>(row + (<usize>k << 3)) * inv;
+    store<f64>(u + (<usize>k << 3), v);
+    h += v * v;
+  }
+  const f = load<f64>(u + (<usize>l << 3));
+  const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+  store<f64>(e + (<usize>l << 3), scale * g);
+  h -= f * g;
+  store<f64>(u + (<usize>l << 3), f - g);
+  if (keep != 0) {
+    store<f64>(keep + (<usize>i << 3), h);
+    memory.copy(row, u, <usize>i << 3);
+  }
+  return h;
+}
+
+/**
+ * Reduces symmetric A (n×n, f64, lower triangle read; destroyed) to tridiagonal T = QᵀAQ:
+ * diagonal d[0..n), off-diagonal e[0..n−1) (e[i] couples i and i+1). work: 4n f64. If keep ≠ 0
+ * (n f64), step i's reflection is left in keep[i] = h_i (0: none) and row i of A (u_i, left of
+ * the diagonal), so that accumulateReflections can form Qᵀ.
+ * Step i (i = n−1 … 1) reflects row i's part left of the diagonal onto its last entry and
+ * transforms the leading i×i block B: p = B u/h, q = p − (uᵀp/2h) u, B ← B − u qᵀ − q uᵀ.
+ * The update of step i and the product B u of step i − 1 share one pass over B.
+ */
+export function tridiagonalize(A: usize, n: i32, d: usize, e: usize, work: usize, keep: usize): void {
+  if (n <= 0) return;
+  const rowBytes = <usize>n << 3;
+  let u = work, p = work + rowBytes, u2 = p + rowBytes, p2 = u2 + rowBytes;
+  let h: f64 = 0;
+  if (n >= 2) {
+    h = house(A + <usize>(n - 1) * rowBytes, n - 1, u, e, keep);
+    if (h != 0) symvLower(A, rowBytes, n - 1, u, p);
+  }
+  for (let i = n - 1; i >= 1; i--) {
+    const row = A + <usize>i * rowBytes;
+    store<f64>(d + (<usize>i << 3), load<f64>(row + (<usize>i << 3)));
+    const below = row - rowBytes; // row i − 1: the last row of the block
+    if (h == 0) {
+      if (i >= 2) {
+        h = house(below, i - 1, u, e, keep);
+        if (h != 0) symvLower(A, rowBytes, i - 1, u, p);
+      }
+      continue;
+    }
+    // q = p/h − K u with K = uᵀp/(2h²), in place in p (here i ≥ 2).
+    const invH = 1.0 / h;
+    scale64(invH, p, i);
+    axpy64(-(dot64(u, p, i) * 0.5 * invH), u, p, i);
+    // The block's last row first: it holds the next step's x.
+    rank2Row(below, i, u, p, load<f64>(u + (<usize>(i - 1) << 3)), load<f64>(p + (<usize>(i - 1) << 3)));
+    const h2 = house(below, i - 1, u2, e, keep);
+    if (h2 != 0) rank2ThenSymv(A, rowBytes, i - 1, u, p, u2, p2);
+    else rank2Lower(A, rowBytes, i - 1, u, p);
+    const tu = u; u = u2; u2 = tu;
+    const tp = p; p = p2; p2 = tp;
+    h = h2;
+  }
+  store<f64>(d, load<f64>(A));
+}
+
+/**
+ * All eigenvalues of symmetric A (n×n, f64, row-major; destroyed), ascending, into d[0..n).
+ * work: 5n f64. Householder tridiagonalisation + implicit QL. Returns 0, or −1 if QL failed.
+ */
+export function symmetricEigenvalues(A: usize, n: i32, d: usize, work: usize): i32 {
+  const e = work;
+  tridiagonalize(A, n, d, e, work + (<usize>n << 3), 0);
+  const status = tridiagonalQL(d, e, n, 0);
+  sortAscending(d, n);
+  return status;
+}
+
+/**
+ * W = Qᵀ = P_2 P_3 ⋯ P_{n−1} from the reflections tridiagonalize kept (P_i = I − u_i u_iᵀ/h_i on
+ * coordinates 0..i−1), so that T = QᵀAQ. Right-multiplying by P_i changes the leading i columns
+ * of rows 0..i−1, row by row: w_r ← w_r − (w_r·u_i / h_i) u_i, in memory order.
+ */
+function accumulateReflections(A: usize, n: i32, keep: usize, W: usize): void {
+  const rowBytes = <usize>n << 3;
+  memory.fill(W, 0, <usize>n * rowBytes);
+  for (let r = 0; r < n; r++) store<f64>(W + <usize>r * rowBytes + (<usize>r << 3), 1.0);
+  for (let i = 2; i < n; i++) {
+    const h = load<f64>(keep + (<usize>i << 3));
+    if (h == 0) continue;
+    const u = A + <usize>i * rowBytes;
+    const invH = 1.0 / h;
+    for (let r = 0; r < i; r++) {
+      const wr = W + <usize>r * rowBytes;
+      const s = dot64(wr, u, i) * invH;
+      if (s != 0) axpy64(-s, u, wr, i);
+    }
+  }
+}
+
+/**
+ * All eigenpairs of symmetric A (n×n, f64, row-major): on return d[0..n) holds the eigenvalues
+ * ascending and A holds V with column j the unit eigenvector of d[j] (A = V diag(d) Vᵀ).
+ * W: n×n f64 scratch; work: 7n f64. Householder tridiagonalisation, accumulation of Qᵀ, then
+ * implicit QL rotating rows of Wᵀ = (QZ)ᵀ. Returns 0, or −1 if QL failed.
+ */
+export function symmetricEigenvectors(A: usize, n: i32, d: usize, W: usize, work: usize): i32 {
+  const rowBytes = <usize>n << 3;
+  const e = work, keep = work + rowBytes, idx = keep + rowBytes; // idx: n i32 (n f64 reserved)
+  tridiagonalize(A, n, d, e, idx + rowBytes, keep);
+  accumulateReflections(A, n, keep, W);
+  const status = tridiagonalQL(d, e, n, W);
+  // Ascending order, then V[r][j] = W[idx[j]][r].
+  for (let j = 0; j < n; j++) store<i32>(idx + (<usize>j << 2), j);
+  sortAscendingWithIndex(d, idx, n);
+  for (let j = 0; j < n; j++) {
+    const src = W + <usize>load<i32>(idx + (<usize>j << 2)) * rowBytes;
+    for (let r = 0; r < n; r++) {
+      store<f64>(A + <usize>r * rowBytes + (<usize>j << 3), load<f64>(src + (<usize>r << 3)));
+    }
+  }
+  return status;
+}

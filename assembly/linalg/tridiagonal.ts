@@ -1,0 +1,279 @@
+// Symmetric tridiagonal eigenproblems: all eigenvalues by implicit QL with Wilkinson shifts (the
+// tqli recurrence of Numerical Recipes, 0-based) plus an in-place sort, for the dense solver; and
+// one extreme eigenpair by bisection and inverse iteration, for the Lanczos convergence checks.
+
+const EPS: f64 = 2.220446049250313e-16;
+
+/** √(a² + b²) without destructive overflow or underflow. */
+// @ts-ignore: decorator
+@inline function pythag(a: f64, b: f64): f64 {
+  const x = abs<f64>(a), y = abs<f64>(b);
+  if (x > y) { const t = y / x; return x * Math.sqrt(1.0 + t * t); }
+  if (y == 0) return 0;
+  const t = x / y;
+  return y * Math.sqrt(1.0 + t * t);
+}
+
+/**
+ * Eigenvalues of the n×n symmetric tridiagonal matrix with diagonal d[0..n) and off-diagonal
+ * e[0..n−1) (e[i] couples i and i+1; e has length n, e[n−1] is scratch). On return d holds the
+ * eigenvalues in no particular order and e is destroyed. If W ≠ 0 (n×n, f64), every plane
+ * rotation in the (i, i+1) plane is applied to rows i and i+1 of W: start from W = Qᵀ and row j
+ * ends as the eigenvector (of QTQᵀ) of d[j]. Returns 0, or −1 if some eigenvalue needed more than
+ * 60 QL sweeps (not seen in practice).
+ */
+export function tridiagonalQL(d: usize, e: usize, n: i32, W: usize): i32 {
+  const rowBytes = <usize>n << 3;
+  if (n <= 0) return 0;
+  store<f64>(e + (<usize>(n - 1) << 3), 0);
+  for (let l = 0; l < n; l++) {
+    let iter = 0;
+    let m = l;
+    do {
+      for (m = l; m < n - 1; m++) {
+        const dd = abs<f64>(load<f64>(d + (<usize>m << 3))) + abs<f64>(load<f64>(d + (<usize>(m + 1) << 3)));
+        if (abs<f64>(load<f64>(e + (<usize>m << 3))) <= EPS * dd) break;
+      }
+      if (m != l) {
+        if (iter++ == 60) return -1;
+        const dl = load<f64>(d + (<usize>l << 3));
+        const el = load<f64>(e + (<usize>l << 3));
+        let g = (load<f64>(d + (<usize>(l + 1) << 3)) - dl) / (2.0 * el);
+        let r = pythag(g, 1.0);
+        g = load<f64>(d + (<usize>m << 3)) - dl + el / (g + (g >= 0 ? abs<f64>(r) : -abs<f64>(r)));
+        let s: f64 = 1, c: f64 = 1, p: f64 = 0;
+        let i = m - 1;
+        let underflow = false;
+        for (; i >= l; i--) {
+          const ei = load<f64>(e + (<usize>i << 3));
+          const f = s * ei;
+          const b = c * ei;
+          r = pythag(f, g);
+          store<f64>(e + (<usize>(i + 1) << 3), r);
+          if (r == 0) {
+            // Recover from underflow: deflate and start again.
+            const pd = d + (<usize>(i + 1) << 3);
+            store<f64>(pd, load<f64>(pd) - p);
+            store<f64>(e + (<usize>m << 3), 0);
+            underflow = true;
+            break;
+          }
+          s = f / r;
+          c = g / r;
+          const pd1 = d + (<usize>(i + 1) << 3);
+          g = load<f64>(pd1) - p;
+          r = (load<f64>(d + (<usize>i << 3)) - g) * s + 2.0 * c * b;
+          p = s * r;
+          store<f64>(pd1, g + p);
+          g = c * r - b;
+          if (W != 0) rotateRows(W + <usize>i * rowBytes, rowBytes, n, c, s);
+        }
+        if (underflow) continue;
+        store<f64>(d + (<usize>l << 3), load<f64>(d + (<usize>l << 3)) - p);
+        store<f64>(e + (<usize>l << 3), g);
+        store<f64>(e + (<usize>m << 3), 0);
+      }
+    } while (m != l);
+  }
+  return 0;
+}
+
+/** Rows x = W[i], y = W[i+1] (length n): y ← s·x + c·y, x ← c·x − s·y. */
+function rotateRows(x: usize, rowBytes: usize, n: i32, c: f64, s: f64): void {
+  const y = x + rowBytes;
+  const cv = f64x2.splat(c), sv = f64x2.splat(s);
+  let k = 0;
+  for (; k + 2 <= n; k += 2) {
+    const off = <usize>k << 3;
+    const xv = v128.load(x + off), yv = v128.load(y + off);
+    v128.store(y + off, f64x2.add(f64x2.mul(sv, xv), f64x2.mul(cv, yv)));
+    v128.store(x + off, f64x2.sub(f64x2.mul(cv, xv), f64x2.mul(sv, yv)));
+  }
+  if (k < n) {
+    const off = <usize>k << 3;
+    const xk = load<f64>(x + off), yk = load<f64>(y + off);
+    store<f64>(y + off, s * xk + c * yk);
+    store<f64>(x + off, c * xk - s * yk);
+  }
+}
+
+/** Sorts d[0..n) ascending in place (heapsort: O(n log n), no allocation). */
+export function sortAscending(d: usize, n: i32): void {
+  sortAscendingWithIndex(d, 0, n);
+}
+
+/**
+ * Sorts d[0..n) ascending in place, applying the same permutation to idx[0..n) (i32) unless
+ * idx is 0.
+ */
+export function sortAscendingWithIndex(d: usize, idx: usize, n: i32): void {
+  for (let start = (n >> 1) - 1; start >= 0; start--) siftDown(d, idx, start, n);
+  for (let end = n - 1; end > 0; end--) {
+    swap(d, idx, 0, end);
+    siftDown(d, idx, 0, end);
+  }
+}
+
+function swap(d: usize, idx: usize, i: i32, j: i32): void {
+  const p = d + (<usize>i << 3), q = d + (<usize>j << 3);
+  const t = load<f64>(p);
+  store<f64>(p, load<f64>(q));
+  store<f64>(q, t);
+  if (idx == 0) return;
+  const pi = idx + (<usize>i << 2), qi = idx + (<usize>j << 2);
+  const ti = load<i32>(pi);
+  store<i32>(pi, load<i32>(qi));
+  store<i32>(qi, ti);
+}
+
+function siftDown(d: usize, idx: usize, root: i32, end: i32): void {
+  const v = load<f64>(d + (<usize>root << 3));
+  const vi = idx != 0 ? load<i32>(idx + (<usize>root << 2)) : 0;
+  let i = root;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= end) break;
+    let cv = load<f64>(d + (<usize>child << 3));
+    if (child + 1 < end) {
+      const rv = load<f64>(d + (<usize>(child + 1) << 3));
+      if (rv > cv) { child++; cv = rv; }
+    }
+    if (!(cv > v)) break;
+    store<f64>(d + (<usize>i << 3), cv);
+    if (idx != 0) store<i32>(idx + (<usize>i << 2), load<i32>(idx + (<usize>child << 2)));
+    i = child;
+  }
+  store<f64>(d + (<usize>i << 3), v);
+  if (idx != 0) store<i32>(idx + (<usize>i << 2), vi);
+}
+
+// ---- Extreme eigenpairs of a tridiagonal T by bisection and inverse iteration (Lanczos checks) ----
+
+const SAFE_MIN: f64 = 2.2250738585072014e-308;
+
+/** Sturm count: the number of eigenvalues of T (diagonal a, off-diagonal b) less than x. */
+function sturmCount(a: usize, b: usize, k: i32, x: f64, pivmin: f64): i32 {
+  let count = 0;
+  let q = load<f64>(a) - x;
+  if (abs<f64>(q) <= pivmin) q = -pivmin;
+  if (q < 0) count++;
+  for (let i = 1; i < k; i++) {
+    const bi = load<f64>(b + (<usize>(i - 1) << 3));
+    q = load<f64>(a + (<usize>i << 3)) - x - bi * bi / q;
+    if (abs<f64>(q) <= pivmin) q = -pivmin;
+    if (q < 0) count++;
+  }
+  return count;
+}
+
+/**
+ * The smallest (largest = false) or largest eigenpair of the k×k tridiagonal T with diagonal
+ * a[0..k) and off-diagonal b[0..k−1) (read only). The eigenvalue is bracketed by bisection on
+ * Sturm counts, the eigenvector y is found by two steps of inverse iteration with the bracket's
+ * outer end as shift (so the shifted matrix is semidefinite and its LDLᵀ needs no pivoting).
+ * scratch: 3k f64. Writes to out: [θ = yᵀTy, ‖Ty − θy‖, y_{k−1}].
+ */
+export function tridiagonalExtremePair(a: usize, b: usize, k: i32, largest: bool, scratch: usize, out: usize): void {
+  // Gershgorin interval and the pivot floor of LAPACK's dstebz.
+  let gl: f64 = Infinity, gu: f64 = -Infinity, bmax2: f64 = 0;
+  for (let i = 0; i < k; i++) {
+    const left = i > 0 ? abs<f64>(load<f64>(b + (<usize>(i - 1) << 3))) : 0;
+    const right = i < k - 1 ? abs<f64>(load<f64>(b + (<usize>i << 3))) : 0;
+    const ai = load<f64>(a + (<usize>i << 3));
+    gl = min<f64>(gl, ai - left - right);
+    gu = max<f64>(gu, ai + left + right);
+    bmax2 = max<f64>(bmax2, right * right);
+  }
+  const pivmin = SAFE_MIN * max<f64>(1.0, bmax2);
+  const tnorm = max<f64>(abs<f64>(gl), abs<f64>(gu));
+  const pad = 2.0 * EPS * tnorm + 2.0 * pivmin;
+  let lo = gl - pad, hi = gu + pad;
+  // Invariant: the wanted eigenvalue lies in [lo, hi).
+  const target = largest ? k - 1 : 0; // smallest: count(lo) = 0 < count(hi); largest: count(lo) ≤ k−1 < count(hi) = k
+  for (let it = 0; it < 200; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (mid <= lo || mid >= hi || hi - lo <= 2.0 * EPS * max<f64>(abs<f64>(lo), abs<f64>(hi)) + pivmin) break;
+    if (sturmCount(a, b, k, mid, pivmin) > target) hi = mid; else lo = mid;
+  }
+  // Inverse iteration on M = sgn·(T − σI), positive semidefinite: σ at the bracket's outer end
+  // (lo for the smallest, hi for the largest). Round-off can still make an early pivot vanish; the
+  // floored pivot then blows the solve up to ±∞, so the shift steps outward and the sweeps rerun
+  // (M stays definite, and a shift δ away still converges by the factor δ/gap a sweep).
+  const sgn: f64 = largest ? -1.0 : 1.0;
+  const p = scratch, l = scratch + (<usize>k << 3), x = l + (<usize>k << 3);
+  const pfloor = EPS * tnorm + pivmin;
+  let shift: f64 = 0;
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const sigma = largest ? hi + shift : lo - shift;
+    if (inverseIteration(a, b, k, sgn, sigma, pfloor, p, l, x)) break;
+    shift = shift == 0 ? 8.0 * EPS * tnorm + pivmin : shift * 1000.0;
+  }
+  // Rayleigh quotient and residual of y = x: Ty in p.
+  let theta: f64 = 0;
+  for (let i = 0; i < k; i++) {
+    let t = load<f64>(a + (<usize>i << 3)) * load<f64>(x + (<usize>i << 3));
+    if (i > 0) t += load<f64>(b + (<usize>(i - 1) << 3)) * load<f64>(x + (<usize>(i - 1) << 3));
+    if (i < k - 1) t += load<f64>(b + (<usize>i << 3)) * load<f64>(x + (<usize>(i + 1) << 3));
+    store<f64>(p + (<usize>i << 3), t);
+    theta += t * load<f64>(x + (<usize>i << 3));
+  }
+  let r2: f64 = 0;
+  for (let i = 0; i < k; i++) {
+    const t = load<f64>(p + (<usize>i << 3)) - theta * load<f64>(x + (<usize>i << 3));
+    r2 += t * t;
+  }
+  store<f64>(out, theta);
+  store<f64>(out + 8, Math.sqrt(r2));
+  store<f64>(out + 16, load<f64>(x + (<usize>(k - 1) << 3)));
+}
+
+/**
+ * Two sweeps of inverse iteration with M = sgn·(T − σI) = L D Lᵀ (pivots floored at pfloor) from a
+ * fixed start; x ends normalised. scratch p, l, x: k f64 each. False when the solve overflowed.
+ */
+function inverseIteration(a: usize, b: usize, k: i32, sgn: f64, sigma: f64, pfloor: f64, p: usize, l: usize, x: usize): bool {
+  let piv = sgn * (load<f64>(a) - sigma);
+  if (piv < pfloor) piv = pfloor;
+  store<f64>(p, piv);
+  for (let i = 1; i < k; i++) {
+    const off = sgn * load<f64>(b + (<usize>(i - 1) << 3));
+    const li = off / piv;
+    piv = sgn * (load<f64>(a + (<usize>i << 3)) - sigma) - li * off;
+    if (piv < pfloor) piv = pfloor;
+    store<f64>(l + (<usize>i << 3), li);
+    store<f64>(p + (<usize>i << 3), piv);
+  }
+  // Start from a fixed vector with no special structure.
+  for (let i = 0; i < k; i++) store<f64>(x + (<usize>i << 3), 1.0 + 0.5 * NativeMath.sin(<f64>(i + 1)));
+  for (let sweep = 0; sweep < 2; sweep++) {
+    // L z = x, D w = z, Lᵀ x = w, in place; then normalise.
+    for (let i = 1; i < k; i++) {
+      const pi = x + (<usize>i << 3);
+      store<f64>(pi, load<f64>(pi) - load<f64>(l + (<usize>i << 3)) * load<f64>(pi - 8));
+    }
+    for (let i = 0; i < k; i++) {
+      const pi = x + (<usize>i << 3);
+      store<f64>(pi, load<f64>(pi) / load<f64>(p + (<usize>i << 3)));
+    }
+    for (let i = k - 2; i >= 0; i--) {
+      const pi = x + (<usize>i << 3);
+      store<f64>(pi, load<f64>(pi) - load<f64>(l + (<usize>(i + 1) << 3)) * load<f64>(pi + 8));
+    }
+    let big: f64 = 0;
+    for (let i = 0; i < k; i++) big = max<f64>(big, abs<f64>(load<f64>(x + (<usize>i << 3))));
+    if (!isFinite(big) || big == 0) return false;
+    let ss: f64 = 0;
+    for (let i = 0; i < k; i++) {
+      const pi = x + (<usize>i << 3);
+      const v = load<f64>(pi) / big;
+      store<f64>(pi, v);
+      ss += v * v;
+    }
+    const inv = 1.0 / Math.sqrt(ss);
+    for (let i = 0; i < k; i++) {
+      const pi = x + (<usize>i << 3);
+      store<f64>(pi, load<f64>(pi) * inv);
+    }
+  }
+  return true;
+}
