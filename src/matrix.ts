@@ -1,0 +1,90 @@
+// The Matrix type of the public API and the argument checks every entry point shares.
+import { OverparamRangeError, OverparamTypeError } from './errors.js';
+
+/** A dense row-major matrix: entry (i, j) is data[i·cols + j]. */
+export interface Matrix {
+  rows: number;
+  cols: number;
+  data: Float32Array | Float64Array;
+}
+
+/** Throws unless `value` is an integer in [min, max]. */
+export function checkInteger(value: unknown, name: string, min = 1, max = 2 ** 31 - 1): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max >= 2 ** 31 - 1 ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
+    throw new OverparamRangeError('BAD_VALUE', `${name} must be ${range}, got ${String(value)}`);
+  }
+}
+
+/** Throws unless `value` is a finite number greater than 0. */
+export function checkPositive(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new OverparamRangeError('BAD_VALUE', `${name} must be a finite number > 0, got ${String(value)}`);
+  }
+}
+
+/** Throws unless every entry is finite, naming the first offender. */
+export function checkFinite(data: ArrayLike<number>, name: string, cols?: number): void {
+  for (let k = 0; k < data.length; k++) {
+    if (!Number.isFinite(data[k])) {
+      const where = cols ? `(${Math.floor(k / cols)}, ${k % cols})` : `[${k}]`;
+      throw new OverparamRangeError('NOT_FINITE', `${name}${where} is ${data[k]}; every entry must be finite`);
+    }
+  }
+}
+
+/** Throws unless `data` is a Float32Array or Float64Array of the expected length. */
+export function checkVector(data: unknown, name: string, length?: number): asserts data is Float32Array | Float64Array {
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+    throw new OverparamTypeError('BAD_SHAPE', `${name} must be a Float32Array or Float64Array`);
+  }
+  if (length !== undefined && data.length !== length) {
+    throw new OverparamTypeError('BAD_SHAPE', `${name} must have length ${length}, got ${data.length}`);
+  }
+  checkFinite(data, name);
+}
+
+/** Throws unless M is a well-formed Matrix with finite entries (and `cols` columns if given). */
+export function checkMatrix(M: unknown, name: string, expect: { rows?: number; cols?: number } = {}): asserts M is Matrix {
+  if (typeof M !== 'object' || M === null) {
+    throw new OverparamTypeError('BAD_SHAPE', `${name} must be a Matrix { rows, cols, data }, got ${M === null ? 'null' : typeof M}`);
+  }
+  const { rows, cols, data } = M as Matrix;
+  checkInteger(rows, `${name}.rows`);
+  checkInteger(cols, `${name}.cols`);
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+    throw new OverparamTypeError('BAD_SHAPE', `${name}.data must be a Float32Array or Float64Array`);
+  }
+  if (data.length !== rows * cols) {
+    throw new OverparamTypeError('BAD_SHAPE',
+      `${name}.data has length ${data.length}, expected rows×cols = ${rows}×${cols} = ${rows * cols}`);
+  }
+  if (expect.rows !== undefined && rows !== expect.rows) {
+    throw new OverparamTypeError('BAD_SHAPE', `${name} must have ${expect.rows} rows, got ${rows}`);
+  }
+  if (expect.cols !== undefined && cols !== expect.cols) {
+    throw new OverparamTypeError('BAD_SHAPE', `${name} must have ${expect.cols} columns, got ${cols}`);
+  }
+  checkFinite(data, name, cols);
+}
+
+/** Throws unless H is square and symmetric to within `relTol`·max|entry|. */
+export function checkSymmetric(H: Matrix, name: string, relTol = 1e-12): void {
+  if (H.rows !== H.cols) {
+    throw new OverparamRangeError('BAD_SHAPE', `${name} must be square, got ${H.rows}×${H.cols}`);
+  }
+  const n = H.rows, a = H.data;
+  let scale = 0;
+  for (let k = 0; k < a.length; k++) scale = Math.max(scale, Math.abs(a[k]));
+  let worst = 0, wi = 0, wj = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const gap = Math.abs(a[i * n + j] - a[j * n + i]);
+      if (gap > worst) { worst = gap; wi = i; wj = j; }
+    }
+  }
+  if (worst > relTol * scale) {
+    throw new OverparamRangeError('NOT_SYMMETRIC',
+      `${name} must be symmetric: entries (${wi}, ${wj}) and (${wj}, ${wi}) differ by ${worst.toExponential(3)}`);
+  }
+}

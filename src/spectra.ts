@@ -1,0 +1,253 @@
+// Spectra of symmetric matrices (float64): λ_min(H∞) = λ0, λ_max for step sizes, ‖H(k) − H(0)‖₂.
+// Every entry point copies its input once into wasm memory, symmetrises it (mean of a_ij and a_ji,
+// which the check below already requires to agree to 1e-12 relative) and scales it by an exact
+// power of two, so over- and underflow cannot happen in the kernels; the scale is undone on return.
+import { kernels } from './wasm/loader.js';
+import { WasmBuffer, freeAll } from './wasm/memory.js';
+import { checkMatrix, checkSymmetric, checkInteger, checkPositive, type Matrix } from './matrix.js';
+import { OverparamError, OverparamRangeError, OverparamTypeError } from './errors.js';
+
+/** How extreme eigenvalues are found: Lanczos (default), power iteration, or the dense solver. */
+export type EigenMethod = 'lanczos' | 'power' | 'dense';
+
+/** Options of lambdaMin, lambdaMax, extremeEigenvalues and spectralNormOfDifference. */
+export interface EigenOptions {
+  /** 'lanczos' (default): full reorthogonalisation; falls back to 'dense' at its cap, or earlier once its convergence rate shows it would not make the cap. */
+  method?: EigenMethod;
+  /** Relative residual target (default 1e-12): ‖Av − θv‖ ≤ tolerance·max|θ|. */
+  tolerance?: number;
+  /** Lanczos: Krylov dimension cap (default min(n, max(64, ⌈n/2⌉))); power: steps per run (default 10 000). */
+  maxIterations?: number;
+}
+
+/** H = V diag(values) Vᵀ: `values` ascending; column j of `vectors` (n×n, row-major) is the unit eigenvector of values[j]. */
+export interface Eigendecomposition {
+  values: Float64Array;
+  vectors: Matrix;
+}
+
+/** Result of extremeEigenvalues. */
+export interface ExtremeEigenvalues {
+  min: number;
+  max: number;
+  /** Matrix–vector products used (Lanczos steps, or power steps over all runs); 0 for 'dense'. */
+  iterations: number;
+  /** The method that produced min and max ('dense' after a Lanczos fallback). */
+  method: EigenMethod;
+  /** False only for 'power' runs that hit maxIterations (the estimates are then returned as they are). */
+  converged: boolean;
+}
+
+const DEFAULT_TOLERANCE = 1e-12;
+const DEFAULT_POWER_STEPS = 10_000;
+const METHODS: readonly EigenMethod[] = ['lanczos', 'power', 'dense'];
+
+interface Settings { method: EigenMethod; tolerance: number; maxIterations?: number }
+
+/** Which ends the caller needs: 1 = λ_min, 2 = λ_max, 3 = both. */
+type Want = 1 | 2 | 3;
+
+function readOptions(options: EigenOptions | undefined, fn: string): Settings {
+  if (options === undefined) return { method: 'lanczos', tolerance: DEFAULT_TOLERANCE };
+  if (typeof options !== 'object' || options === null) {
+    throw new OverparamTypeError('BAD_VALUE', `${fn}: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  const method = options.method ?? 'lanczos';
+  if (!METHODS.includes(method)) {
+    throw new OverparamRangeError('BAD_VALUE', `${fn}: options.method must be 'lanczos', 'power' or 'dense', got ${String(method)}`);
+  }
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+  checkPositive(tolerance, `${fn}: options.tolerance`);
+  if (options.maxIterations !== undefined) checkInteger(options.maxIterations, `${fn}: options.maxIterations`);
+  return { method, tolerance, maxIterations: options.maxIterations };
+}
+
+function checkSymmetricMatrix(H: Matrix, name: string): void {
+  checkMatrix(H, name);
+  checkSymmetric(H, name);
+}
+
+/** x·2^e without overflow in the factor (|e| can exceed 1023). */
+function unscale(x: number, e: number): number {
+  if (e === 0) return x;
+  const h = e >> 1;
+  return x * 2 ** h * 2 ** (e - h);
+}
+
+/** Runs `body` on a prepared (symmetrised, power-of-two scaled) n×n float64 copy filled by `fill`. */
+function withPrepared<T>(n: number, fill: (view: Float64Array) => void, body: (A: WasmBuffer, e: number) => T): T {
+  const A = new WasmBuffer('f64', n * n);
+  try {
+    fill(A.f64());
+    const e = kernels().prepareSymmetric(A.ptr, n);
+    return body(A, e);
+  } finally {
+    A.free();
+  }
+}
+
+function copyOf(H: Matrix): (view: Float64Array) => void {
+  return (view) => view.set(H.data);
+}
+
+/** Runs `kernel` on fresh f64 buffers (work, out) of the given lengths and returns a copy of out. */
+function withScratch(workLength: number, outLength: number, kernel: (work: number, out: number) => void): Float64Array {
+  const work = new WasmBuffer('f64', workLength);
+  const out = new WasmBuffer('f64', outLength);
+  try {
+    kernel(work.ptr, out.ptr);
+    return out.toFloat64();
+  } finally {
+    freeAll(work, out);
+  }
+}
+
+function qlFailed(fn: string): OverparamError {
+  return new OverparamError('BAD_VALUE', `${fn}: the tridiagonal QL iteration did not converge`);
+}
+
+/** Ascending eigenvalues of the prepared matrix A (destroyed), still scaled. */
+function denseEigenvalues(A: WasmBuffer, n: number, fn: string): Float64Array {
+  return withScratch(5 * n, n, (work, d) => {
+    if (kernels().symmetricEigenvalues(A.ptr, n, d, work) !== 0) throw qlFailed(fn);
+  });
+}
+
+function denseExtremes(A: WasmBuffer, n: number, fn: string, iterations: number): ExtremeEigenvalues {
+  const eig = denseEigenvalues(A, n, fn);
+  return { min: eig[0], max: eig[n - 1], iterations, method: 'dense', converged: true };
+}
+
+/** Lanczos on A (read only); falls back to the dense solver (destroying A) when it does not converge. */
+function lanczosExtremes(A: WasmBuffer, n: number, s: Settings, want: Want, fn: string): ExtremeEigenvalues {
+  const maxK = Math.min(n, s.maxIterations ?? Math.max(64, Math.ceil(n / 2)));
+  const k = kernels();
+  const [min, max, steps, converged] = withScratch(k.lanczosWorkLength(n, maxK), 4,
+    (work, out) => k.lanczosExtreme(A.ptr, n, maxK, s.tolerance, want, work, out));
+  if (converged === 1) return { min, max, iterations: steps, method: 'lanczos', converged: true };
+  return denseExtremes(A, n, fn, steps);
+}
+
+interface PowerRun { theta: number; steps: number; converged: boolean }
+
+function powerRun(A: WasmBuffer, n: number, sign: number, shift: number, scale: number, s: Settings): PowerRun {
+  const [theta, steps, converged] = withScratch(2 * n, 3, (work, out) => kernels().powerIteration(
+    A.ptr, n, sign, shift, scale, s.maxIterations ?? DEFAULT_POWER_STEPS, s.tolerance, work, out));
+  return { theta, steps, converged: converged === 1 };
+}
+
+/**
+ * Power iteration: λ_max from A (if it converges to a value ≥ 0, that is the dominant eigenvalue
+ * and so λ_max), else from A + cI with c = max_i Σ_j |a_ij| ≥ ρ(A); then, if wanted, λ_min from
+ * the dominant eigenvalue λ_max − λ_min of λ_max·I − A.
+ */
+function powerExtremes(A: WasmBuffer, n: number, s: Settings, want: Want): ExtremeEigenvalues {
+  let run = powerRun(A, n, 1, 0, 0, s);
+  let steps = run.steps;
+  let max = run.theta;
+  if (!(run.converged && run.theta >= 0)) {
+    const c = kernels().maxAbsRowSum(A.ptr, n);
+    run = powerRun(A, n, 1, c, 0, s);
+    steps += run.steps;
+    max = run.theta - c;
+  }
+  let converged = run.converged;
+  let min = Number.NaN;
+  if (want & 1) {
+    const low = powerRun(A, n, -1, max, Math.abs(max), s);
+    steps += low.steps;
+    min = max - low.theta;
+    converged &&= low.converged;
+  }
+  return { min, max, iterations: steps, method: 'power', converged };
+}
+
+/**
+ * The wanted extreme eigenvalues of the symmetric n×n matrix `fill` writes, by the method of
+ * `options`. With `strict`, a power run that did not converge throws.
+ */
+function extremes(fn: string, n: number, fill: (view: Float64Array) => void, options: EigenOptions | undefined,
+  want: Want, strict: boolean): ExtremeEigenvalues {
+  const s = readOptions(options, fn);
+  const r = withPrepared(n, fill, (A, e) => {
+    const scaled = s.method === 'power' ? powerExtremes(A, n, s, want)
+      : s.method === 'dense' ? denseExtremes(A, n, fn, 0)
+      : lanczosExtremes(A, n, s, want, fn);
+    return { ...scaled, min: unscale(scaled.min, e), max: unscale(scaled.max, e) };
+  });
+  if (strict && !r.converged) {
+    throw new OverparamError('BAD_VALUE',
+      `${fn}: power iteration did not converge to tolerance ${s.tolerance} within ${s.maxIterations ?? DEFAULT_POWER_STEPS} ` +
+      `steps per run (${r.iterations} in all); raise options.maxIterations or use method 'lanczos'`);
+  }
+  return r;
+}
+
+/**
+ * @internal λ_min (`want` 1) or λ_max (`want` 2) by Lanczos of a symmetric n×n float64 matrix the
+ * library built in wasm memory (exactly symmetric and finite, so unchecked). H is prepared in place
+ * and destroyed, which spares the copy out to JavaScript and back that a Matrix argument costs.
+ */
+export function extremeOfWasmMatrix(fn: string, H: WasmBuffer, n: number, want: 1 | 2): number {
+  const e = kernels().prepareSymmetric(H.ptr, n);
+  const r = lanczosExtremes(H, n, readOptions(undefined, fn), want, fn);
+  return unscale(want === 1 ? r.min : r.max, e);
+}
+
+/** All eigenvalues of symmetric H, ascending (dense: Householder tridiagonalisation + implicit QL). */
+export function eigvalsh(H: Matrix): Float64Array {
+  const fn = 'eigvalsh';
+  checkSymmetricMatrix(H, `${fn}: H`);
+  const n = H.rows;
+  return withPrepared(n, copyOf(H), (A, e) => denseEigenvalues(A, n, fn).map((x) => unscale(x, e)));
+}
+
+/** All eigenpairs of symmetric H, values ascending (dense: Householder tridiagonalisation + QL with rotations accumulated). */
+export function eigh(H: Matrix): Eigendecomposition {
+  const fn = 'eigh';
+  checkSymmetricMatrix(H, `${fn}: H`);
+  const n = H.rows;
+  return withPrepared(n, copyOf(H), (A, e) => {
+    const W = new WasmBuffer('f64', n * n);
+    try {
+      const values = withScratch(7 * n, n, (work, d) => {
+        if (kernels().symmetricEigenvectors(A.ptr, n, d, W.ptr, work) !== 0) throw qlFailed(fn);
+      });
+      return { values: values.map((x) => unscale(x, e)), vectors: { rows: n, cols: n, data: A.toFloat64() } };
+    } finally {
+      W.free();
+    }
+  });
+}
+
+/** λ_min and λ_max of symmetric H from one run (default Lanczos with full reorthogonalisation; or power, dense). */
+export function extremeEigenvalues(H: Matrix, options?: EigenOptions): ExtremeEigenvalues {
+  const fn = 'extremeEigenvalues';
+  checkSymmetricMatrix(H, `${fn}: H`);
+  return extremes(fn, H.rows, copyOf(H), options, 3, false);
+}
+
+/** Smallest eigenvalue of symmetric H (default Lanczos; power iteration on λ_max·I − H; or dense). */
+export function lambdaMin(H: Matrix, options?: EigenOptions): number {
+  checkSymmetricMatrix(H, 'lambdaMin: H');
+  return extremes('lambdaMin', H.rows, copyOf(H), options, 1, true).min;
+}
+
+/** Largest eigenvalue of symmetric H (default Lanczos; or power iteration, dense). */
+export function lambdaMax(H: Matrix, options?: EigenOptions): number {
+  checkSymmetricMatrix(H, 'lambdaMax: H');
+  return extremes('lambdaMax', H.rows, copyOf(H), options, 2, true).max;
+}
+
+/** ‖A − B‖₂ = max |λ(A − B)| for symmetric A, B of one size (Lanczos on the difference by default). */
+export function spectralNormOfDifference(A: Matrix, B: Matrix, options?: EigenOptions): number {
+  const fn = 'spectralNormOfDifference';
+  checkSymmetricMatrix(A, `${fn}: A`);
+  checkSymmetricMatrix(B, `${fn}: B`);
+  if (B.rows !== A.rows) {
+    throw new OverparamRangeError('BAD_SHAPE', `${fn}: B must be ${A.rows}×${A.cols} like A, got ${B.rows}×${B.cols}`);
+  }
+  const a = A.data, b = B.data;
+  const r = extremes(fn, A.rows, (view) => { for (let k = 0; k < view.length; k++) view[k] = a[k] - b[k]; }, options, 3, true);
+  return Math.max(Math.abs(r.min), Math.abs(r.max));
+}

@@ -1,0 +1,366 @@
+// Gradient descent on W (eq. 3), optionally on a too, with the three curves of the paper's
+// Figure 1 recorded at every step. Two equivalent step forms (DESIGN §5.1):
+// - primal: W ← W − η ∂L/∂W (eq. 4), then Z = X Wᵀ again (≈ 3nmd flops a step);
+// - kernel space: Z ← Z − η K D with K = X Xᵀ (≈ n²m flops a step), W rebuilt once at the end.
+import { kernels } from './wasm/loader.js';
+import * as parallel from './wasm/parallel.js';
+import { WasmBuffer, bufferFrom, freeAll, reserve } from './wasm/memory.js';
+import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from './matrix.js';
+import { OverparamRangeError, OverparamTypeError } from './errors.js';
+import { extremeOfWasmMatrix } from './spectra.js';
+import type { TwoLayerNet } from './network.js';
+
+/** What {@link train} reports after each step. */
+export interface StepInfo {
+  /** k: the state W(k) these numbers describe (0 = initial). */
+  step: number;
+  residualSq: number;
+  patternChangeFraction: number;
+  maxWeightDistance: number;
+  /** λ_min(H(k)) when this step is on the gramEvery grid. */
+  lambdaMinGram?: number;
+}
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  /** Step size η > 0. */
+  eta: number;
+  /** Number of GD steps (a non-negative integer). */
+  steps: number;
+  /** Also train the output weights a (joint training); the paper keeps a fixed. */
+  trainOutputLayer?: boolean;
+  /** 'sum' = ½Σ(u−y)² (eq. 2, the paper's, default); 'mean' divides it by n (seed 003). */
+  loss?: 'sum' | 'mean';
+  /** Record λ_min(H(k)) every this many steps (and at the last step). */
+  gramEvery?: number;
+  /** Called with each step's numbers, k = 0..steps. */
+  onStep?: (info: StepInfo) => void;
+  /** Stops training within one step; the result has status 'aborted'. */
+  signal?: AbortSignal;
+  /** 'auto' (default) picks kernel space when n ≤ 2d, else primal. */
+  method?: 'auto' | 'kernel' | 'primal';
+  /** Divergence threshold: stop when ‖y − u(k)‖² exceeds this factor times ‖y − u(0)‖² (default 1e6). */
+  divergenceFactor?: number;
+}
+
+/** The trajectories of a run, indexed k = 0..stepsRun (k = 0 is the initial state). */
+export interface TrainResult {
+  /** ‖y − u(k)‖². */
+  residualSq: Float64Array;
+  /** Σ_{i,r} 1{sign z_ir(k) ≠ sign z_ir(0)} / (nm). */
+  patternChangeFraction: Float64Array;
+  /** max_r ‖w_r(k) − w_r(0)‖₂. */
+  maxWeightDistance: Float64Array;
+  /** λ_min(H(k)) at the recorded steps (when gramEvery is set). */
+  lambdaMinGram?: { step: number[]; value: number[] };
+  status: 'done' | 'diverged' | 'aborted';
+  /** Steps actually taken; the net holds W(stepsRun). */
+  stepsRun: number;
+  /** Which step form ran. */
+  method: 'kernel' | 'primal';
+  /** Present when status is 'diverged': where, the value that tripped it, and the advice. */
+  divergence?: {
+    /** The step whose loss was non-finite or past the threshold. */
+    step: number;
+    /** ‖y − u‖² at that step (may be Infinity or NaN). */
+    residualSq: number;
+    /** 2/λ_max(H(0)): gradient descent on the linearised model is stable below it. */
+    largestStableEta: number;
+    message: string;
+  };
+}
+
+/**
+ * Trains `net` on (X, y) by gradient descent (eq. 3) and records Figure 1's curves.
+ * Updates the net in place: afterwards net.weights() are W(stepsRun) (and a, if trained).
+ */
+export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array, options: TrainOptions): TrainResult {
+  net.checkAlive('train');
+  checkMatrix(X, 'train: X', { cols: net.d });
+  checkVector(y, 'train: y', X.rows);
+  if (typeof options !== 'object' || options === null) {
+    throw new OverparamTypeError('BAD_VALUE', 'train: options { eta, steps } are required');
+  }
+  const { eta, steps, trainOutputLayer = false, loss = 'sum', gramEvery, onStep, signal, divergenceFactor = 1e6 } = options;
+  checkPositive(eta, 'train: eta');
+  checkInteger(steps, 'train: steps', 0);
+  if (loss !== 'sum' && loss !== 'mean') {
+    throw new OverparamRangeError('BAD_VALUE', `train: loss must be 'sum' or 'mean', got ${String(loss)}`);
+  }
+  if (gramEvery !== undefined) checkInteger(gramEvery, 'train: gramEvery');
+  checkPositive(divergenceFactor, 'train: divergenceFactor');
+  const method = options.method === undefined || options.method === 'auto'
+    ? (X.rows <= 2 * X.cols ? 'kernel' : 'primal')
+    : options.method;
+  if (method !== 'kernel' && method !== 'primal') {
+    throw new OverparamRangeError('BAD_VALUE', `train: method must be 'auto', 'kernel' or 'primal', got ${String(method)}`);
+  }
+
+  reserve(estimateTrainingBytes({ n: X.rows, d: X.cols, m: net.m, method, trainOutputLayer, gramEvery }),
+    `train (n = ${X.rows}, d = ${X.cols}, m = ${net.m}, ${method} step)`,
+    method === 'kernel' ? 'reduce m or n (the run holds about 16·m·n + 12·n² bytes)' : 'reduce m, n or d (the run holds about 8·m·n + 12·m·d bytes)');
+  const run = new TrainingRun(net, X, y, method, loss === 'mean' ? eta / X.rows : eta, trainOutputLayer);
+  try {
+    return run.go(steps, gramEvery, onStep, signal, divergenceFactor);
+  } finally {
+    run.free();
+  }
+}
+
+/**
+ * Bytes of wasm memory a {@link train} call allocates on top of the network's own 4·m·(d + 1)
+ * (the inputs, pre-activations Z(k) and Z(0), patterns, the kernel-space K and S or the primal
+ * W(0), the divergence snapshot, and the λ_min(H(k)) workspace when gramEvery is set).
+ */
+export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputLayer = false, gramEvery }: {
+  n: number; d: number; m: number; method?: 'kernel' | 'primal'; trainOutputLayer?: boolean; gramEvery?: number;
+}): number {
+  const f32 = 4, f64 = 8;
+  const wordsPerNeuron = Math.ceil(n / 64), wordsPerRow = Math.ceil(m / 64);
+  let bytes = f32 * (n * d + 2 * m * n + 2 * n + m) + f64 * 2 * m * wordsPerNeuron + 128 * m;
+  if (trainOutputLayer) bytes += f32 * m;
+  if (method === 'kernel') bytes += (f64 + f32) * n * n + f32 * m * n + f32 * (m * n + m);
+  else bytes += f32 * m * d + f32 * (m * d + m);
+  if (gramEvery !== undefined) {
+    // H(k) and its row masks, K when the primal path has none, and the eigen solver's copy + Krylov basis.
+    bytes += f64 * (n * wordsPerRow + 2 * n * n) + (method === 'primal' ? f64 * n * n : 0) + f64 * n * Math.min(n, 400);
+  }
+  return bytes;
+}
+
+/** The λ_min records up to and including `lastStep`. */
+function trimmed(record: { step: number[]; value: number[] }, lastStep: number): { step: number[]; value: number[] } {
+  const keep = record.step.filter((s) => s <= lastStep).length;
+  return { step: record.step.slice(0, keep), value: record.value.slice(0, keep) };
+}
+
+/** @internal One training run's wasm buffers and loop (exported for the benchmarks). */
+export class TrainingRun {
+  private readonly k = kernels();
+  private readonly n: number;
+  private readonly d: number;
+  private readonly m: number;
+  private readonly wordsPerNeuron: number;
+  private readonly invSqrtM: number;
+  private readonly y: Float32Array;
+  private readonly X: WasmBuffer;
+  private readonly ZT: WasmBuffer;
+  private readonly ZT0: WasmBuffer;
+  private readonly u: WasmBuffer;
+  private readonly e: WasmBuffer;
+  private readonly bits: WasmBuffer;
+  private readonly bits0: WasmBuffer;
+  private readonly rowScale: WasmBuffer;
+  /** rowCombine's running sums (see assembly/relu_net/combine.ts). */
+  private readonly scratch: WasmBuffer;
+  private readonly W0?: WasmBuffer;
+  private readonly gradientA?: WasmBuffer;
+  private K64?: WasmBuffer;
+  private K32?: WasmBuffer;
+  private S?: WasmBuffer;
+  private backup?: WasmBuffer[];
+
+  constructor(
+    private readonly net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array,
+    private readonly method: 'kernel' | 'primal', private readonly eta: number,
+    private readonly trainOutputLayer: boolean,
+  ) {
+    const n = (this.n = X.rows), d = (this.d = X.cols), m = (this.m = net.m);
+    this.wordsPerNeuron = Math.ceil(n / 64);
+    this.invSqrtM = 1 / Math.sqrt(m);
+    this.y = Float32Array.from(y);
+    this.X = bufferFrom('f32', X.data);
+    this.ZT = new WasmBuffer('f32', m * n);
+    this.ZT0 = new WasmBuffer('f32', m * n);
+    this.u = new WasmBuffer('f32', n);
+    this.e = new WasmBuffer('f32', n);
+    this.bits = new WasmBuffer('u64', m * this.wordsPerNeuron);
+    this.bits0 = new WasmBuffer('u64', m * this.wordsPerNeuron);
+    this.rowScale = new WasmBuffer('f32', m);
+    this.scratch = new WasmBuffer('f32', m * (parallel.ROW_COMBINE_SCRATCH_BYTES / 4));
+    if (method === 'primal') this.W0 = bufferFrom('f32', net._W.f32());
+    if (trainOutputLayer) this.gradientA = new WasmBuffer('f32', m);
+    if (method === 'kernel') {
+      this.K64 = new WasmBuffer('f64', n * n);
+      this.K32 = new WasmBuffer('f32', n * n);
+      this.S = new WasmBuffer('f32', m * n);
+      this.k.linearKernel(this.X.ptr, n, d, this.K64.ptr);
+      this.k.demoteToF32(this.K64.ptr, this.K32.ptr, n * n);
+    }
+    parallel.gemmNT(net._W.ptr, this.X.ptr, this.ZT.ptr, m, n, d);
+    this.ZT0.f32().set(this.ZT.f32());
+    this.updateRowScale();
+  }
+
+  go(steps: number, gramEvery: number | undefined, onStep: TrainOptions['onStep'],
+     signal: AbortSignal | undefined, divergenceFactor: number): TrainResult {
+    const { k, n, m } = this;
+    const residualSq = new Float64Array(steps + 1);
+    const patternChangeFraction = new Float64Array(steps + 1);
+    const maxWeightDistance = new Float64Array(steps + 1);
+    const lambdaMinGram = gramEvery === undefined ? undefined : { step: [] as number[], value: [] as number[] };
+    let status: TrainResult['status'] = 'done';
+    let divergence: TrainResult['divergence'];
+    let step = 0;
+    let backupStep = -1;
+
+    for (;; step++) {
+      residualSq[step] = this.observe();
+      if (step === 0) this.bits0.words().set(this.bits.words());
+      const finite = Number.isFinite(residualSq[step]);
+      if (!finite || residualSq[step] > divergenceFactor * Math.max(residualSq[0], 1e-30)) {
+        status = 'diverged';
+        const reached = residualSq[step];
+        if (!finite) {
+          // Keep the last finite state: the snapshot taken before the loss started to grow.
+          this.restore();
+          step = backupStep;
+        }
+        const largestStableEta = 2 / this.lambdaMaxOfInitialGram();
+        divergence = {
+          step: finite ? step : step + 1, residualSq: reached, largestStableEta,
+          message: `‖y − u‖² reached ${reached} (from ${residualSq[0].toExponential(3)}): η is too large. ` +
+            `GD is stable for η < 2/λ_max(H(0)) = ${largestStableEta.toExponential(3)}` +
+            (finite ? '' : `; the net holds the last finite state, W(${step})`),
+        };
+        if (!finite) break;
+      }
+      patternChangeFraction[step] = k.countChangedBits(this.bits.ptr, this.bits0.ptr, m * this.wordsPerNeuron) / (n * m);
+      maxWeightDistance[step] = this.method === 'kernel'
+        ? k.maxDistanceFromCoefficients(this.S!.ptr, this.ZT0.ptr, this.ZT.ptr, m, n)
+        : k.maxRowDistance(this.net._W.ptr, this.W0!.ptr, m, this.d);
+      const info: StepInfo = {
+        step, residualSq: residualSq[step],
+        patternChangeFraction: patternChangeFraction[step], maxWeightDistance: maxWeightDistance[step],
+      };
+      if (lambdaMinGram && (step % gramEvery! === 0 || step === steps)) {
+        info.lambdaMinGram = this.lambdaMinOfGram();
+        lambdaMinGram.step.push(step);
+        lambdaMinGram.value.push(info.lambdaMinGram);
+      }
+      onStep?.(info);
+      if (status === 'diverged' || step === steps) break;
+      if (signal?.aborted) { status = 'aborted'; break; }
+      // A snapshot costs one copy of the state; a loss that is still falling cannot jump to
+      // infinity in one step unless it already did at step 0, so only growth triggers one.
+      if (step === 0 || residualSq[step] > residualSq[step - 1]) {
+        this.snapshot();
+        backupStep = step;
+      }
+      this.step();
+    }
+    if (this.method === 'kernel') this.rebuildWeights();
+    const taken = step + 1;
+    return {
+      residualSq: residualSq.slice(0, taken),
+      patternChangeFraction: patternChangeFraction.slice(0, taken),
+      maxWeightDistance: maxWeightDistance.slice(0, taken),
+      ...(lambdaMinGram ? { lambdaMinGram: trimmed(lambdaMinGram, step) } : {}),
+      status, stepsRun: step, method: this.method,
+      ...(divergence ? { divergence } : {}),
+    };
+  }
+
+  /** The state the weights are rebuilt from: S (kernel space) or W (primal), and a. */
+  private stateBuffers(): WasmBuffer[] {
+    return [this.method === 'kernel' ? this.S! : this.net._W, this.net._a];
+  }
+
+  private snapshot(): void {
+    this.backup ??= this.stateBuffers().map((b) => new WasmBuffer(b.kind, b.length));
+    this.stateBuffers().forEach((b, i) => this.backup![i].f32().set(b.f32()));
+  }
+
+  private restore(): void {
+    this.stateBuffers().forEach((b, i) => b.f32().set(this.backup![i].f32()));
+  }
+
+  /** Forward pass at the current state: u, activation bits, e = u − y; returns ‖y − u‖² in float64. */
+  observe(): number {
+    this.k.forward(this.ZT.ptr, this.m, this.n, this.net._a.ptr, this.invSqrtM, this.u.ptr, this.bits.ptr, this.wordsPerNeuron);
+    const u = this.u.f32(), e = this.e.f32(), y = this.y;
+    let sum = 0;
+    for (let i = 0; i < this.n; i++) {
+      const r = u[i] - y[i];
+      e[i] = r;
+      sum += r * r;
+    }
+    return sum;
+  }
+
+  /** c_r = a_r/√m, the per-neuron factor of D_ir = c_r e_i 1{z_ir ≥ 0}. */
+  private updateRowScale(): void {
+    const a = this.net._a.f32(), c = this.rowScale.f32();
+    for (let r = 0; r < this.m; r++) c[r] = a[r] * this.invSqrtM;
+  }
+
+  /** One GD step from the state whose residual e and activation bits are current (eq. 3). */
+  step(): void {
+    const { k, n, m, d, eta, wordsPerNeuron } = this;
+    if (this.trainOutputLayer) k.outputLayerGradient(this.ZT.ptr, m, n, this.e.ptr, this.invSqrtM, this.gradientA!.ptr);
+    if (this.method === 'kernel') {
+      k.accumulateCoefficients(this.S!.ptr, this.ZT.ptr, m, n, this.e.ptr, this.rowScale.ptr, eta);
+      parallel.rowCombine(this.ZT.ptr, m, n, this.K32!.ptr, this.e.ptr, 0, this.rowScale.ptr, -eta, this.bits.ptr, wordsPerNeuron, wordsPerNeuron, this.scratch.ptr);
+    } else {
+      parallel.rowCombine(this.net._W.ptr, m, d, this.X.ptr, this.e.ptr, 0, this.rowScale.ptr, -eta, this.bits.ptr, wordsPerNeuron, wordsPerNeuron, this.scratch.ptr);
+      parallel.gemmNT(this.net._W.ptr, this.X.ptr, this.ZT.ptr, m, n, d);
+    }
+    if (this.trainOutputLayer) {
+      const a = this.net._a.f32(), g = this.gradientA!.f32();
+      for (let r = 0; r < m; r++) a[r] -= eta * g[r];
+      this.updateRowScale();
+    }
+  }
+
+  /** λ_min of H(k) from the current activation pattern (eq. 5). */
+  private lambdaMinOfGram(): number {
+    return this.extremeOfGram(this.ZT, 1);
+  }
+
+  /** λ_max of H(0): the stability limit of the step size is 2/λ_max. */
+  private lambdaMaxOfInitialGram(): number {
+    return this.extremeOfGram(this.ZT0, 2);
+  }
+
+  /** λ_min (1) or λ_max (2) of H built from the activation pattern of the pre-activations `ZT` (eq. 5). */
+  private extremeOfGram(ZT: WasmBuffer, want: 1 | 2): number {
+    const { k, n, m } = this;
+    const wordsPerRow = Math.ceil(m / 64);
+    const rowBits = new WasmBuffer('u64', n * wordsPerRow);
+    const H = new WasmBuffer('f64', n * n);
+    let K = this.K64;
+    if (!K) {
+      K = this.K64 = new WasmBuffer('f64', n * n);
+      k.linearKernel(this.X.ptr, n, this.d, K.ptr);
+    }
+    try {
+      k.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
+      k.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
+      return extremeOfWasmMatrix('train', H, n, want);
+    } finally {
+      rowBits.free();
+      H.free();
+    }
+  }
+
+  /** Kernel space: W(k) = W(0) − S X with S = η Σ_j D(j) (DESIGN §5.1). */
+  private rebuildWeights(): void {
+    const { n, m, d } = this;
+    const ones = new WasmBuffer('u64', this.wordsPerNeuron);
+    try {
+      const words = ones.words();
+      for (let w = 0; w < words.length; w++) {
+        const bitsHere = Math.min(64, n - 64 * w);
+        words[w] = bitsHere === 64 ? 0xffffffffffffffffn : (1n << BigInt(bitsHere)) - 1n;
+      }
+      parallel.rowCombine(this.net._W.ptr, m, d, this.X.ptr, this.S!.ptr, n, 0, -1, ones.ptr, this.wordsPerNeuron, 0, this.scratch.ptr);
+    } finally {
+      ones.free();
+    }
+  }
+
+  free(): void {
+    freeAll(this.X, this.ZT, this.ZT0, this.u, this.e, this.bits, this.bits0, this.rowScale, this.scratch,
+      this.W0, this.gradientA, this.K64, this.K32, this.S, ...(this.backup ?? []));
+  }
+}

@@ -1,0 +1,21 @@
+// Typed view of the eigenvalue kernels' exports (assembly/linalg/eigen.ts). Matrices are n×n
+// float64 row-major; every kernel here allocates nothing and only reads A unless it says so.
+export interface EigenKernels {
+  /** y = A x (f64x2, two rows at a time). */
+  symmetricMatVec(A: number, n: number, x: number, y: number): void;
+  /** Symmetrises A in place (mean of a_ij, a_ji where they differ), scales it exactly by 2^−e so max|a_ij| ∈ [0.5, 1]; returns e. */
+  prepareSymmetric(A: number, n: number): number;
+  /** max_i Σ_j |a_ij| (≥ the spectral radius). */
+  maxAbsRowSum(A: number, n: number): number;
+  /** All eigenvalues of A (destroyed) ascending into d (n); work 5n f64. Householder + QL. 0 or −1. */
+  symmetricEigenvalues(A: number, n: number, d: number, work: number): number;
+  /** All eigenpairs: d (n) ascending, A (overwritten) = V with column j the eigenvector of d[j]; W n×n f64 scratch; work 7n f64. 0 or −1. */
+  symmetricEigenvectors(A: number, n: number, d: number, W: number, work: number): number;
+  /** f64 elements of lanczosExtreme's workspace for a basis of maxK vectors. */
+  lanczosWorkLength(n: number, maxK: number): number;
+  /** Lanczos (full reorthogonalisation) until the wanted ends (1 min, 2 max, 3 both) converge; out (4 f64) = [θmin, θmax, k, converged]. */
+  lanczosExtreme(A: number, n: number, maxK: number, tol: number, want: number, work: number, out: number): void;
+  /** Power iteration on shift·I + sign·A; work 2n f64; out (3 f64) = [θ, steps, converged]. */
+  powerIteration(A: number, n: number, sign: number, shift: number, scale: number,
+    maxIter: number, tol: number, work: number, out: number): void;
+}

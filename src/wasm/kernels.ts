@@ -1,0 +1,36 @@
+// Typed view of the wasm exports, and the preconditions every kernel shares (documented once):
+// - every pointer comes from alloc(); f32/f64 buffers are row-major, u64 mask buffers hold
+//   64 indicators a word with the padding bits of a partial word cleared;
+// - kernels allocate nothing and never grow memory, so views made after the last alloc() stay valid;
+// - neuron-major matrices (ZT, S) are m×n with neuron r's values over the inputs contiguous.
+import type { EigenKernels } from './eigen_kernels.js';
+
+export interface CoreKernels {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  fillNormal(ptr: number, count: number, scale: number, seedLo: number, seedHi: number, stream: number): void;
+  fillSigns(ptr: number, count: number, seedLo: number, seedHi: number, stream: number): void;
+  normalizeRows(ptr: number, rows: number, cols: number): void;
+  gemmNT(A: number, B: number, C: number, rows: number, cols: number, inner: number): void;
+  forward(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number, wordsPerNeuron: number): void;
+  outputLayerGradient(ZT: number, m: number, n: number, e: number, invSqrtM: number, gradient: number): void;
+  rowCombine(out: number, rows: number, cols: number, B: number, coef: number, coefRowStride: number,
+    rowScale: number, globalScale: number, bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number): void;
+  maxRowDistance(W: number, W0: number, m: number, d: number): number;
+  maxDistanceFromCoefficients(S: number, ZT0: number, ZT: number, m: number, n: number): number;
+  accumulateCoefficients(S: number, ZT: number, m: number, n: number, e: number, rowScale: number, scale: number): void;
+  countChangedBits(a: number, b: number, words: number): number;
+  rowMasksFromPreactivations(ZT: number, m: number, n: number, rowBits: number, wordsPerRow: number): void;
+  linearKernel(X: number, n: number, d: number, K: number): void;
+  rowMasksExact(W: number, X: number, m: number, n: number, d: number, rowBits: number, wordsPerRow: number): void;
+  gramFromMasks(rowBits: number, wordsPerRow: number, K: number, n: number, m: number, H: number): void;
+  gramInfinity(K: number, n: number, H: number): void;
+  demoteToF32(src: number, dst: number, count: number): void;
+  /** f32x4 mul+add peak loop: `iterations` rounds of 96 flops; returns a checksum. */
+  peakMulAdd(iterations: number): number;
+  /** Reads `bytes` (a multiple of 64) from `ptr` with v128 loads; returns a checksum. */
+  streamRead(ptr: number, bytes: number): number;
+}
+
+export type KernelExports = CoreKernels & EigenKernels;

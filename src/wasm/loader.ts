@@ -1,0 +1,87 @@
+// The only module that knows how the .wasm is found and instantiated. Swapping
+// @assemblyscript/loader for generated bindings later touches this file alone.
+import { instantiate } from '@assemblyscript/loader';
+import type { KernelExports } from './kernels.js';
+import { OverparamError } from '../errors.js';
+import { ThreadPool, threadsAvailable } from './threads.js';
+
+let instance: KernelExports | undefined;
+let loading: Promise<KernelExports> | undefined;
+let wasmSource: string | URL | undefined;
+let pool: ThreadPool | undefined;
+
+/** Initial and maximum pages (64 KiB) of the shared memory: as asconfig's, 4 GiB at most. */
+const SHARED_MEMORY = { initial: 16, maximum: 65536, shared: true } as const;
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/** Overrides where the .wasm is read from (a URL, or a file path in Node). Call before init(). */
+export function setWasmPath(path: string | URL): void {
+  if (instance) throw new Error('overparam: setWasmPath() must be called before init()');
+  wasmSource = path;
+}
+
+// A computed specifier, so bundlers targeting browsers (Vite, esbuild, webpack) leave this
+// Node-only import alone instead of failing to resolve or stubbing a node builtin.
+const NODE_FS = 'node:fs/promises';
+
+/** The build for one thread (own memory) or for several (imported shared memory). */
+function defaultUrl(shared: boolean): URL {
+  return shared
+    ? new URL('../../build/overparam-shared.wasm', import.meta.url)
+    : new URL('../../build/overparam.wasm', import.meta.url);
+}
+
+async function readWasm(url: string | URL): Promise<BufferSource | Response> {
+  if (isNode && (typeof url === 'string' ? !/^https?:/.test(url) : url.protocol === 'file:')) {
+    const { readFile } = await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_FS) as typeof import('node:fs/promises');
+    return readFile(url) as Promise<Uint8Array<ArrayBuffer>>;
+  }
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`overparam: fetching ${String(url)} failed (HTTP ${response.status}); ` +
+      'serve build/overparam.wasm there or point setWasmPath() at it');
+  }
+  // Streaming compilation refuses any other MIME type, and many static servers send
+  // application/octet-stream for .wasm: read those into memory instead.
+  const mime = response.headers.get('content-type') ?? '';
+  return mime.split(';')[0].trim() === 'application/wasm' ? response : response.arrayBuffer();
+}
+
+/**
+ * Loads and instantiates the kernels once; later calls return the same instance. With
+ * `threads > 1` (and shared memory and blocking allowed here) the shared-memory build is loaded
+ * and `threads − 1` workers start on the same memory; otherwise the single-thread build.
+ */
+export function loadKernels(threads = 1): Promise<KernelExports> {
+  if (instance) return Promise.resolve(instance);
+  loading ??= (async () => {
+    // An explicit count is honoured (even above the core count) wherever threads can run at all.
+    const usable = threads > 1 && (await threadsAvailable()) > 1 ? threads : 1;
+    const shared = usable > 1 && wasmSource === undefined;
+    const source = await readWasm(wasmSource ?? defaultUrl(shared));
+    const module = source instanceof Response
+      ? await WebAssembly.compileStreaming(source)
+      : await WebAssembly.compile(source as BufferSource);
+    const memory = shared ? new WebAssembly.Memory(SHARED_MEMORY) : undefined;
+    const result = await instantiate<Record<string, unknown>>(module, memory ? { env: { memory } } : {});
+    const exports = { ...result.exports } as unknown as KernelExports;
+    if (memory) exports.memory = memory;
+    if (shared) pool = await ThreadPool.start(usable, module, memory!);
+    instance = exports;
+    return instance;
+  })();
+  loading.catch(() => { loading = undefined; });
+  return loading;
+}
+
+/** The kernel threads, when init() started more than one. */
+export function threadPool(): ThreadPool | undefined {
+  return pool;
+}
+
+/** The instantiated kernels; throws a clear error when init() has not finished. */
+export function kernels(): KernelExports {
+  if (!instance) throw new OverparamError('NOT_INITIALISED', 'overparam: call `await init()` before using the library');
+  return instance;
+}

@@ -1,0 +1,53 @@
+// Row-split wrappers of the kernels that dominate a GD step. Each thread gets a contiguous range
+// of output rows; a row's numbers do not depend on which range holds it, so the results are
+// bit-identical for any thread count (tested in test/reliability/determinism.test.ts).
+import { kernels, threadPool } from './loader.js';
+
+/** Below this many output rows per thread the fork/join costs more than it saves. */
+const MIN_ROWS_PER_THREAD = 16;
+
+/** Splits [0, rows) into at most `parts` ranges, starts rounded to `align` (the kernels' row blocks). */
+function ranges(rows: number, parts: number, align: number): [number, number][] {
+  const count = Math.max(1, Math.min(parts, Math.floor(rows / MIN_ROWS_PER_THREAD)));
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let t = 0; t < count; t++) {
+    const end = t === count - 1 ? rows : Math.min(rows, Math.round((rows * (t + 1)) / count / align) * align);
+    if (end > start) out.push([start, end]);
+    start = end;
+  }
+  return out;
+}
+
+/** Scratch rowCombine needs per output row: 32 running f32 sums. */
+export const ROW_COMBINE_SCRATCH_BYTES = 128;
+
+/** rowCombine (see assembly/relu_net/combine.ts) over all threads; `scratch` holds 128 bytes a row. */
+export function rowCombine(
+  out: number, rows: number, cols: number, B: number, coef: number, coefRowStride: number,
+  rowScale: number, globalScale: number, bits: number, wordsPerRow: number, bitsRowStride: number,
+  scratch: number,
+): void {
+  const k = kernels(), pool = threadPool();
+  if (!pool) {
+    k.rowCombine(out, rows, cols, B, coef, coefRowStride, rowScale, globalScale, bits, wordsPerRow, bitsRowStride, scratch);
+    return;
+  }
+  const jobs = ranges(rows, pool.size, 1).map(([r0, r1]) => [
+    out + 4 * r0 * cols, r1 - r0, cols, B, coef + 4 * r0 * coefRowStride, coefRowStride,
+    rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale, bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride,
+    scratch + ROW_COMBINE_SCRATCH_BYTES * r0,
+  ]);
+  pool.run((a) => k.rowCombine(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]), 'rowCombine', jobs);
+}
+
+/** gemmNT (C = A Bᵀ, see assembly/linalg/gemm.ts) over all threads, split by rows of A. */
+export function gemmNT(A: number, B: number, C: number, rows: number, cols: number, inner: number): void {
+  const k = kernels(), pool = threadPool();
+  if (!pool) {
+    k.gemmNT(A, B, C, rows, cols, inner);
+    return;
+  }
+  const jobs = ranges(rows, pool.size, 4).map(([r0, r1]) => [A + 4 * r0 * inner, B, C + 4 * r0 * cols, r1 - r0, cols, inner]);
+  pool.run((a) => k.gemmNT(a[0], a[1], a[2], a[3], a[4], a[5]), 'gemmNT', jobs);
+}

@@ -1,0 +1,43 @@
+// A kernel thread (plain JavaScript so Node runs it from src/ and dist/ alike, and bundlers see
+// `new Worker(new URL('./thread_worker.js', import.meta.url))`). It instantiates the shared-memory
+// build on the memory the main instance owns, never allocates, and runs one kernel on a row range
+// whenever the main thread bumps its sequence number (see threads.ts for the control layout).
+
+const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+
+async function start(init, reply) {
+  const { module, memory, control, args, index, kernelNames, argsPerJob } = init;
+  const { exports } = await WebAssembly.instantiate(module, {
+    env: {
+      memory,
+      abort() { throw new Error('overparam: a kernel aborted on a worker thread'); },
+    },
+  });
+  const kernels = kernelNames.map((name) => exports[name]);
+  const sequenceSlot = index * 4, doneSlot = sequenceSlot + 1, errorSlot = sequenceSlot + 2;
+  const base = index * argsPerJob;
+  reply('ready');
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(control, sequenceSlot, seen);
+    seen = Atomics.load(control, sequenceSlot);
+    if (seen < 0) return; // shutdown
+    try {
+      const kernel = kernels[args[base]];
+      const count = args[base + 1];
+      kernel(...Array.from(args.subarray(base + 2, base + 2 + count)));
+      Atomics.store(control, errorSlot, 0);
+    } catch (error) {
+      Atomics.store(control, errorSlot, 1);
+    }
+    Atomics.store(control, doneSlot, seen);
+    Atomics.notify(control, doneSlot);
+  }
+}
+
+if (isNode) {
+  const { parentPort } = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:worker_threads');
+  parentPort.once('message', (init) => start(init, (m) => parentPort.postMessage(m)));
+} else {
+  self.onmessage = (event) => { self.onmessage = null; start(event.data, (m) => self.postMessage(m)); };
+}
