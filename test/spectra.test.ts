@@ -1,0 +1,485 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { loadKernels, kernels } from '../src/wasm/loader.js';
+import { WasmBuffer } from '../src/wasm/memory.js';
+import {
+  eigh, eigvalsh, lambdaMin, lambdaMax, extremeEigenvalues, spectralNormOfDifference,
+} from '../src/spectra.js';
+import type { Matrix } from '../src/matrix.js';
+import { jacobiEigenvalues, symmetricSpectralNorm } from './reference/eigen.js';
+import { mulberry32, randomMatrix } from './reference/random.js';
+
+beforeAll(async () => {
+  await loadKernels();
+});
+
+const SIZES = [1, 2, 3, 5, 17, 64, 65, 130];
+
+function mat(data: Float64Array | Float32Array, n: number, cols = n): Matrix {
+  return { rows: n, cols, data };
+}
+
+/** (G + Gᵀ)/2 for G with i.i.d. N(0, 1) entries: exactly symmetric. */
+function randomSymmetric(n: number, rand: () => number): Float64Array {
+  const G = randomMatrix(n, n, rand);
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = 0.5 * (G[i * n + j] + G[j * n + i]);
+  return A;
+}
+
+/** B Bᵀ for B n×r (rank r < n: λ_min = 0 with multiplicity n − r). */
+function gramLike(n: number, r: number, rand: () => number): Float64Array {
+  const B = randomMatrix(n, r, rand);
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = 0; k < r; k++) s += B[i * r + k] * B[j * r + k];
+      A[i * n + j] = s;
+      A[j * n + i] = s;
+    }
+  }
+  return A;
+}
+
+/** Q diag(values) Qᵀ with Q = I − 2vvᵀ/vᵀv a random Householder reflection (orthogonal, symmetric). */
+function withSpectrum(values: number[], rand: () => number): Float64Array {
+  const n = values.length;
+  const v = randomMatrix(n, 1, rand);
+  let vv = 0;
+  for (const x of v) vv += x * x;
+  const Q = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Q[i * n + j] = (i === j ? 1 : 0) - (2 * v[i] * v[j]) / vv;
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += Q[i * n + k] * values[k] * Q[j * n + k];
+      A[i * n + j] = s;
+      A[j * n + i] = s;
+    }
+  }
+  return A;
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let best = 0;
+  for (let k = 0; k < a.length; k++) best = Math.max(best, Math.abs(a[k]));
+  return best;
+}
+
+function expectSpectrum(got: Float64Array, want: Float64Array, rel = 1e-9): void {
+  expect(got.length).toBe(want.length);
+  const tol = rel * Math.max(maxAbs(want), Number.MIN_VALUE);
+  for (let i = 0; i < want.length; i++) {
+    expect(Math.abs(got[i] - want[i]), `eigenvalue ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(tol);
+  }
+  for (let i = 1; i < got.length; i++) expect(got[i]).toBeGreaterThanOrEqual(got[i - 1]);
+}
+
+function errorOf(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('symmetricMatVec kernel', () => {
+  it('matches a scalar product for every tail length', () => {
+    const rand = mulberry32(7);
+    for (let n = 1; n <= 11; n++) {
+      const A = randomMatrix(n, n, rand);
+      const x = randomMatrix(n, 1, rand);
+      const Ab = new WasmBuffer('f64', n * n), xb = new WasmBuffer('f64', n), yb = new WasmBuffer('f64', n);
+      try {
+        Ab.set(A); xb.set(x);
+        kernels().symmetricMatVec(Ab.ptr, n, xb.ptr, yb.ptr);
+        const y = yb.toFloat64();
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (let j = 0; j < n; j++) s += A[i * n + j] * x[j];
+          expect(Math.abs(y[i] - s)).toBeLessThanOrEqual(1e-14 * n);
+        }
+      } finally {
+        Ab.free(); xb.free(); yb.free();
+      }
+    }
+  });
+});
+
+describe('eigvalsh (Householder + implicit QL)', () => {
+  for (const n of SIZES) {
+    it(`matches the Jacobi oracle and the trace invariants, n = ${n}`, () => {
+      const A = randomSymmetric(n, mulberry32(100 + n));
+      const eig = eigvalsh(mat(A, n));
+      expectSpectrum(eig, jacobiEigenvalues(A, n));
+      let trace = 0, frob2 = 0, sum = 0, sum2 = 0;
+      for (let i = 0; i < n; i++) trace += A[i * n + i];
+      for (let k = 0; k < n * n; k++) frob2 += A[k] * A[k];
+      for (const l of eig) { sum += l; sum2 += l * l; }
+      const scale = maxAbs(eig);
+      expect(Math.abs(sum - trace)).toBeLessThanOrEqual(1e-12 * n * scale);
+      expect(Math.abs(sum2 - frob2)).toBeLessThanOrEqual(1e-12 * n * frob2);
+    });
+  }
+
+  it('accepts Float32Array data', () => {
+    const n = 9;
+    const A = new Float32Array(randomSymmetric(n, mulberry32(3)));
+    expectSpectrum(eigvalsh(mat(A, n)), jacobiEigenvalues(Float64Array.from(A), n));
+  });
+
+  it('finds the zeros of a rank-deficient Gram matrix', () => {
+    const n = 40, r = 7;
+    const A = gramLike(n, r, mulberry32(11));
+    const eig = eigvalsh(mat(A, n));
+    expectSpectrum(eig, jacobiEigenvalues(A, n));
+    for (let i = 0; i < n - r; i++) expect(Math.abs(eig[i])).toBeLessThanOrEqual(1e-12 * eig[n - 1]);
+    expect(eig[n - r]).toBeGreaterThan(1e-3);
+  });
+
+  it('returns a diagonal matrix’s entries sorted, exactly', () => {
+    const values = [3, -1, 0, 7.5, 2, -4, 2];
+    const n = values.length;
+    const A = new Float64Array(n * n);
+    values.forEach((v, i) => { A[i * n + i] = v; });
+    expect(Array.from(eigvalsh(mat(A, n)))).toEqual([...values].sort((a, b) => a - b));
+  });
+
+  it('resolves repeated eigenvalues', () => {
+    const values = [1, 1, 1, 1, 2, 2, 5, 5, 5, -3, -3, 0, 0, 0, 0, 0];
+    const n = values.length;
+    const A = withSpectrum(values, mulberry32(5));
+    expectSpectrum(eigvalsh(mat(A, n)), Float64Array.from([...values].sort((a, b) => a - b)), 1e-12);
+  });
+
+  it('handles a scaled identity, the zero matrix, and extreme scales', () => {
+    const n = 20;
+    const I = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) I[i * n + i] = -2.5;
+    expect(Array.from(eigvalsh(mat(I, n)))).toEqual(new Array(n).fill(-2.5));
+    expect(Array.from(eigvalsh(mat(new Float64Array(n * n), n)))).toEqual(new Array(n).fill(0));
+    const A = randomSymmetric(n, mulberry32(9));
+    const ref = jacobiEigenvalues(A, n);
+    for (const s of [1e300, 1e-300]) {
+      const As = A.map((x) => x * s);
+      const eig = eigvalsh(mat(As, n));
+      for (let i = 0; i < n; i++) expect(Math.abs(eig[i] / s - ref[i])).toBeLessThanOrEqual(1e-9 * maxAbs(ref));
+    }
+  });
+});
+
+/** max |(A V − V Λ)_ij| and max |(VᵀV − I)_ij|. */
+function eigenResiduals(A: Float64Array, n: number, values: Float64Array, V: Float64Array): [number, number] {
+  let res = 0, orth = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let av = 0, vv = 0;
+      for (let k = 0; k < n; k++) {
+        av += A[i * n + k] * V[k * n + j];
+        vv += V[k * n + i] * V[k * n + j];
+      }
+      res = Math.max(res, Math.abs(av - values[j] * V[i * n + j]));
+      orth = Math.max(orth, Math.abs(vv - (i === j ? 1 : 0)));
+    }
+  }
+  return [res, orth];
+}
+
+describe('eigh (eigenpairs)', () => {
+  for (const n of SIZES) {
+    it(`A V = V Λ and VᵀV = I, values as the oracle, n = ${n}`, () => {
+      const A = randomSymmetric(n, mulberry32(400 + n));
+      const { values, vectors } = eigh(mat(A, n));
+      expect([vectors.rows, vectors.cols, vectors.data.length]).toEqual([n, n, n * n]);
+      expectSpectrum(values, jacobiEigenvalues(A, n));
+      const [res, orth] = eigenResiduals(A, n, values, vectors.data as Float64Array);
+      expect(res).toBeLessThanOrEqual(1e-13 * n * maxAbs(values));
+      expect(orth).toBeLessThanOrEqual(1e-13 * n);
+    });
+  }
+
+  it('gives an orthonormal basis for repeated eigenvalues, and handles zero and huge matrices', () => {
+    const values = [2, 2, 2, -1, -1, 0, 0, 0, 5];
+    const n = values.length;
+    const A = withSpectrum(values, mulberry32(6));
+    const r = eigh(mat(A, n));
+    expectSpectrum(r.values, Float64Array.from([...values].sort((a, b) => a - b)), 1e-12);
+    const [res, orth] = eigenResiduals(A, n, r.values, r.vectors.data as Float64Array);
+    expect(res).toBeLessThanOrEqual(1e-13 * n * 5);
+    expect(orth).toBeLessThanOrEqual(1e-13 * n);
+    const Z = eigh(mat(new Float64Array(16), 4));
+    expect(Array.from(Z.values)).toEqual([0, 0, 0, 0]);
+    expect(eigenResiduals(new Float64Array(16), 4, Z.values, Z.vectors.data as Float64Array)[1]).toBeLessThanOrEqual(1e-15);
+    // Scaling by a power of two is exact, and the solver's own power-of-two rescaling undoes it.
+    const rb = eigh(mat(A.map((x) => x * 2 ** 900), n));
+    expect(Array.from(rb.values)).toEqual(Array.from(r.values, (x) => x * 2 ** 900));
+    expect(Array.from(rb.vectors.data)).toEqual(Array.from(r.vectors.data));
+  });
+
+  it('rejects a non-symmetric matrix', () => {
+    expect(errorOf(() => eigh(mat(Float64Array.from([1, 2, 3, 4]), 2))).message)
+      .toBe('eigh: H must be symmetric: entries (0, 1) and (1, 0) differ by 1.000e+0');
+  });
+});
+
+describe('lambdaMin / lambdaMax / extremeEigenvalues (Lanczos)', () => {
+  for (const n of SIZES) {
+    it(`agree with the oracle, n = ${n}`, () => {
+      const A = randomSymmetric(n, mulberry32(200 + n));
+      const ref = jacobiEigenvalues(A, n);
+      const tol = 1e-9 * maxAbs(ref);
+      const r = extremeEigenvalues(mat(A, n));
+      expect(r.method).toBe('lanczos');
+      expect(r.converged).toBe(true);
+      expect(r.iterations).toBeGreaterThanOrEqual(1);
+      expect(r.iterations).toBeLessThanOrEqual(n);
+      expect(Math.abs(r.min - ref[0])).toBeLessThanOrEqual(tol);
+      expect(Math.abs(r.max - ref[n - 1])).toBeLessThanOrEqual(tol);
+      expect(Math.abs(lambdaMin(mat(A, n)) - ref[0])).toBeLessThanOrEqual(tol);
+      expect(Math.abs(lambdaMax(mat(A, n)) - ref[n - 1])).toBeLessThanOrEqual(tol);
+    });
+  }
+
+  it('find λ_min = 0 of rank-deficient PSD matrices', () => {
+    for (const [n, r] of [[2, 1], [30, 5], [130, 40]]) {
+      const A = gramLike(n, r, mulberry32(n + r));
+      const ref = jacobiEigenvalues(A, n);
+      const top = ref[n - 1];
+      const res = extremeEigenvalues(mat(A, n));
+      expect(res.method).toBe('lanczos');
+      expect(Math.abs(res.min)).toBeLessThanOrEqual(1e-9 * top);
+      expect(Math.abs(res.max - top)).toBeLessThanOrEqual(1e-9 * top);
+    }
+  });
+
+  it('handles repeated eigenvalues, clusters, scaled identity and zero', () => {
+    const rand = mulberry32(21);
+    const repeated = [4, 4, 4, 4, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5];
+    const cluster: number[] = [];
+    for (let i = 0; i < 60; i++) cluster.push(i < 6 ? 10 - 1e-9 * i : 1 + i / 60);
+    for (let i = 0; i < 6; i++) cluster.push(0.1 + 1e-10 * i);
+    for (const values of [repeated, cluster]) {
+      const n = values.length;
+      const A = withSpectrum(values, rand);
+      const r = extremeEigenvalues(mat(A, n));
+      expect(Math.abs(r.min - Math.min(...values))).toBeLessThanOrEqual(1e-9 * 10);
+      expect(Math.abs(r.max - Math.max(...values))).toBeLessThanOrEqual(1e-9 * 10);
+    }
+    const n = 50;
+    const I = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) I[i * n + i] = 3;
+    const ri = extremeEigenvalues(mat(I, n));
+    expect([ri.min, ri.max, ri.iterations, ri.converged]).toEqual([3, 3, 1, true]);
+    const rz = extremeEigenvalues(mat(new Float64Array(n * n), n));
+    expect([rz.min, rz.max, rz.converged]).toEqual([0, 0, true]);
+    expect(lambdaMin(mat(new Float64Array(1), 1))).toBe(0);
+    expect(lambdaMax(mat(new Float64Array([-7]), 1))).toBe(-7);
+  });
+
+  it('stops on its residual test before exhausting the Krylov space', () => {
+    const n = 130;
+    const A = randomSymmetric(n, mulberry32(200 + n));
+    const r = extremeEigenvalues(mat(A, n));
+    expect(r.method).toBe('lanczos');
+    expect(r.iterations).toBeLessThan(n);
+    // λ_max of a PSD matrix with a dominant direction needs few steps.
+    const values: number[] = [];
+    for (let i = 0; i < 100; i++) values.push(i === 99 ? 10 : i / 100);
+    const B = withSpectrum(values, mulberry32(8));
+    const top = extremeEigenvalues(mat(B, 100));
+    const onlyMax = lambdaMax(mat(B, 100));
+    expect(Math.abs(onlyMax - 10)).toBeLessThanOrEqual(1e-11);
+    expect(Math.abs(top.max - 10)).toBeLessThanOrEqual(1e-11);
+    expect(Math.abs(top.min)).toBeLessThanOrEqual(1e-11);
+  });
+
+  it('is bit-identical from run to run', () => {
+    const n = 65;
+    const A = randomSymmetric(n, mulberry32(77));
+    const a = extremeEigenvalues(mat(A, n));
+    const b = extremeEigenvalues(mat(A, n));
+    expect(b).toEqual(a);
+    expect(Object.is(a.min, b.min) && Object.is(a.max, b.max)).toBe(true);
+  });
+
+  it('falls back to the dense solver when the iteration cap is hit', () => {
+    const n = 60;
+    const A = randomSymmetric(n, mulberry32(31));
+    const ref = jacobiEigenvalues(A, n);
+    const r = extremeEigenvalues(mat(A, n), { maxIterations: 3 });
+    expect(r.method).toBe('dense');
+    expect(r.iterations).toBe(3);
+    expect(r.converged).toBe(true);
+    expect(Math.abs(r.min - ref[0])).toBeLessThanOrEqual(1e-9 * maxAbs(ref));
+    expect(Math.abs(r.max - ref[n - 1])).toBeLessThanOrEqual(1e-9 * maxAbs(ref));
+  });
+
+  it('gives up early on a hard spectrum (λ_min at a hard edge) and falls back to dense', () => {
+    const n = 200;
+    const A = gramLike(n, n, mulberry32(1)); // square B: λ_min ≈ 1e-5 at the hard edge of a dense spectrum
+    const ref = jacobiEigenvalues(A, n);
+    const r = extremeEigenvalues(mat(A, n));
+    expect(r.method).toBe('dense');
+    expect(r.iterations).toBeLessThan(100); // the default cap here is n/2
+    expect(Math.abs(r.min - ref[0])).toBeLessThanOrEqual(1e-9 * ref[n - 1]);
+    expect(Math.abs(r.max - ref[n - 1])).toBeLessThanOrEqual(1e-9 * ref[n - 1]);
+  });
+
+  it("method 'dense' matches eigvalsh's ends", () => {
+    const n = 17;
+    const A = randomSymmetric(n, mulberry32(41));
+    const eig = eigvalsh(mat(A, n));
+    const r = extremeEigenvalues(mat(A, n), { method: 'dense' });
+    expect([r.min, r.max, r.method, r.iterations]).toEqual([eig[0], eig[n - 1], 'dense', 0]);
+    expect(lambdaMin(mat(A, n), { method: 'dense' })).toBe(eig[0]);
+  });
+});
+
+describe("method 'power'", () => {
+  it('converges within its tolerance on a well-conditioned matrix', () => {
+    const values: number[] = [];
+    for (let i = 0; i < 30; i++) values.push(i === 0 ? 1 : i === 29 ? 4 : 2 + i / 29);
+    const A = withSpectrum(values, mulberry32(51));
+    const n = values.length;
+    const tolerance = 1e-10;
+    const r = extremeEigenvalues(mat(A, n), { method: 'power', tolerance });
+    expect(r.method).toBe('power');
+    expect(r.converged).toBe(true);
+    expect(r.iterations).toBeGreaterThan(2);
+    // A residual ρ bounds the eigenvalue error by ρ; tolerance is relative to max|λ| (4).
+    expect(Math.abs(r.max - 4)).toBeLessThanOrEqual(tolerance * 4 * 2);
+    expect(Math.abs(r.min - 1)).toBeLessThanOrEqual(tolerance * 4 * 2);
+    expect(Math.abs(lambdaMax(mat(A, n), { method: 'power', tolerance }) - 4)).toBeLessThanOrEqual(tolerance * 8);
+    expect(Math.abs(lambdaMin(mat(A, n), { method: 'power', tolerance }) - 1)).toBeLessThanOrEqual(tolerance * 8);
+  });
+
+  it('finds λ_max when the dominant eigenvalue is negative', () => {
+    const values = [-5, -4.5, -1, 0, 0.5, 1, 2];
+    const A = withSpectrum(values, mulberry32(52));
+    const r = extremeEigenvalues(mat(A, values.length), { method: 'power', tolerance: 1e-10 });
+    expect(r.converged).toBe(true);
+    expect(Math.abs(r.max - 2)).toBeLessThanOrEqual(1e-8);
+    expect(Math.abs(r.min + 5)).toBeLessThanOrEqual(1e-8);
+  });
+
+  it('handles λ_min = −λ_max (no dominant eigenvalue) by shifting', () => {
+    const A = Float64Array.from([0, 1, 1, 0]); // eigenvalues ±1
+    const r = extremeEigenvalues(mat(A, 2), { method: 'power', maxIterations: 200 });
+    expect(r.converged).toBe(true);
+    expect(Math.abs(r.max - 1)).toBeLessThanOrEqual(1e-12);
+    expect(Math.abs(r.min + 1)).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('reports non-convergence, and lambdaMin refuses to return it', () => {
+    const n = 30;
+    const A = randomSymmetric(n, mulberry32(53));
+    const r = extremeEigenvalues(mat(A, n), { method: 'power', maxIterations: 3 });
+    expect(r.converged).toBe(false);
+    expect(Number.isFinite(r.min) && Number.isFinite(r.max)).toBe(true);
+    const err = errorOf(() => lambdaMin(mat(A, n), { method: 'power', maxIterations: 3 }));
+    expect(err.message).toMatch(/^lambdaMin: power iteration did not converge/);
+  });
+});
+
+describe('spectralNormOfDifference', () => {
+  it('matches the oracle on A − B', () => {
+    for (const n of [1, 2, 5, 64, 65]) {
+      const rand = mulberry32(300 + n);
+      const A = randomSymmetric(n, rand);
+      const B = gramLike(n, Math.max(1, n >> 1), rand);
+      const ref = symmetricSpectralNorm(A, B, n);
+      expect(Math.abs(spectralNormOfDifference(mat(A, n), mat(B, n)) - ref)).toBeLessThanOrEqual(1e-9 * ref);
+    }
+  });
+
+  it('is 0 for equal matrices and exact for a diagonal difference', () => {
+    const n = 8;
+    const A = randomSymmetric(n, mulberry32(61));
+    expect(spectralNormOfDifference(mat(A, n), mat(A.slice(), n))).toBe(0);
+    const B = A.slice();
+    B[3 * n + 3] -= 0.25;
+    expect(Math.abs(spectralNormOfDifference(mat(A, n), mat(B, n)) - 0.25)).toBeLessThanOrEqual(1e-15);
+  });
+
+  it('rejects matrices of different sizes', () => {
+    const err = errorOf(() => spectralNormOfDifference(mat(new Float64Array(4), 2), mat(new Float64Array(9), 3)));
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err.message).toBe('spectralNormOfDifference: B must be 2×2 like A, got 3×3');
+  });
+});
+
+describe('argument checks', () => {
+  it('rejects a non-square matrix, naming the function and argument', () => {
+    const err = errorOf(() => eigvalsh({ rows: 3, cols: 4, data: new Float64Array(12) }));
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err.message).toBe('eigvalsh: H must be square, got 3×4');
+    expect(errorOf(() => lambdaMin({ rows: 2, cols: 1, data: new Float64Array(2) })).message)
+      .toBe('lambdaMin: H must be square, got 2×1');
+  });
+
+  it('rejects a non-symmetric matrix, naming the worst entry', () => {
+    const A = Float64Array.from([1, 0, 2, 0, 1, 1e-3, 1, 1e-3, 1]);
+    const err = errorOf(() => eigvalsh(mat(A, 3)));
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err.message).toBe('eigvalsh: H must be symmetric: entries (0, 2) and (2, 0) differ by 1.000e+0');
+    const B = Float64Array.from([1, 1e-11, 0, 1]);
+    expect(errorOf(() => spectralNormOfDifference(mat(new Float64Array(4), 2), mat(B, 2))).message)
+      .toBe('spectralNormOfDifference: B must be symmetric: entries (0, 1) and (1, 0) differ by 1.000e-11');
+  });
+
+  it('accepts asymmetry within 1e-12 relative', () => {
+    const A = Float64Array.from([2, 1, 1 + 1e-13, 3]);
+    const eig = eigvalsh(mat(A, 2));
+    expect(Math.abs(eig[0] + eig[1] - 5)).toBeLessThan(1e-14);
+  });
+
+  it('rejects bad options', () => {
+    const H = mat(new Float64Array([1]), 1);
+    expect(errorOf(() => lambdaMax(H, { method: 'qr' as 'dense' }))).toBeInstanceOf(RangeError);
+    expect(errorOf(() => lambdaMax(H, { tolerance: 0 }))).toBeInstanceOf(RangeError);
+    expect(errorOf(() => lambdaMax(H, { maxIterations: 1.5 }))).toBeInstanceOf(RangeError);
+  });
+
+  it('frees every buffer it allocates, also on the fallback and error paths', () => {
+    const n = 64;
+    const H = mat(randomSymmetric(n, mulberry32(71)), n);
+    const k = kernels() as unknown as { alloc(b: number): number; free(p: number): void };
+    const alloc = k.alloc, free = k.free;
+    const live = new Set<number>();
+    let allocations = 0;
+    k.alloc = (bytes: number) => { const p = alloc(bytes); live.add(p); allocations++; return p; };
+    k.free = (p: number) => { live.delete(p); free(p); };
+    try {
+      eigvalsh(H);
+      eigh(H);
+      extremeEigenvalues(H);
+      extremeEigenvalues(H, { maxIterations: 5 }); // Lanczos, then the dense fallback
+      extremeEigenvalues(H, { method: 'power', maxIterations: 50 });
+      spectralNormOfDifference(H, H);
+      expect(() => lambdaMin(H, { method: 'power', maxIterations: 2 })).toThrow();
+    } finally {
+      k.alloc = alloc;
+      k.free = free;
+    }
+    expect(allocations).toBeGreaterThan(10);
+    expect(live.size).toBe(0);
+  });
+});
+
+describe('Lanczos on finite-width Gram matrices (regression: NaN from a vanished pivot)', () => {
+  it('matches the Jacobi oracle on H(0) of small nets, including one whose Krylov space is exhausted', async () => {
+    const { sphereData, TwoLayerNet } = await import('../src/index');
+    for (const [n, d, m, seed] of [[40, 30, 20, 3], [40, 30, 20, 5], [25, 10, 7, 1], [60, 20, 33, 2]]) {
+      const { X } = sphereData({ n, d, seed });
+      const net = TwoLayerNet.random({ d, m, seed: seed + 1 });
+      const H = net.gram(X);
+      net.dispose();
+      const want = jacobiEigenvalues(Float64Array.from(H.data), n);
+      const got = extremeEigenvalues(H);
+      expect(Math.abs(got.max - want[n - 1])).toBeLessThanOrEqual(1e-9 * want[n - 1]);
+      expect(Math.abs(got.min - want[0])).toBeLessThanOrEqual(1e-9 * want[n - 1]);
+    }
+  });
+});
