@@ -1,0 +1,10 @@
+// The experiments' public surface: only re-exports.
+export { widthSweep, ROUND_OFF_FLOOR, type WidthSweepOptions, type WidthSweepResult, type WidthRun, type WidthSummary, type SweepProgress } from './widthSweep.js';
+export {
+  convergenceBound, distanceBound, initialGramFloor, initialGramDeviationBound, trainingGramFloor, GRAM_DEVIATION_SLOPE, theoryStepSize,
+  stabilityLimit, infiniteWidthTrajectory, fitPowerLaw, convergenceRate,
+  type TrajectoryResult, type PowerLawFit,
+} from './theory.js';
+export { suggestStepSize, stepSizeFromSpectrum, DEFAULT_FRACTION_OF_LIMIT, type StepSizeSuggestion, type SuggestStepSizeOptions } from './stepSize.js';
+export { ntkPredict, crossGramInfinity, choleskySolve, type NtkPredictOptions } from './ntk.js';
+export { figure1Checks, SLOPE_TOLERANCE, type Figure1Check } from './checks.js';

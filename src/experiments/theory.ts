@@ -1,0 +1,151 @@
+// What the theory predicts for a run, computed rather than drawn by hand. Each formula lives here
+// once, with the paper's (Du, Zhai, Póczos, Singh, ICLR 2019) equation or theorem beside it.
+import { eigh, OverparamRangeError, type Eigendecomposition, type Matrix } from '../index.js';
+
+/**
+ * Theorem 4.1's bound on the training error: ‖y − u(k)‖² ≤ (1 − ηλ0/2)^k ‖y − u(0)‖², k = 0..steps.
+ * The theorem assumes m = Ω(n⁶/(λ0⁴δ³)) and η = O(λ0/n²); the line is drawn at the η actually used.
+ */
+export function convergenceBound(initialResidualSq: number, eta: number, lambda0: number, steps: number): number[] {
+  const factor = 1 - (eta * lambda0) / 2; // Theorem 4.1: per-step contraction (1 − ηλ0/2)
+  const bound: number[] = [];
+  for (let k = 0; k <= steps; k++) bound.push(initialResidualSq * factor ** k);
+  return bound;
+}
+
+/**
+ * Corollary 4.1's radius: every w_r stays within R' = 4√n ‖y − u(0)‖₂ / (√m λ0) of w_r(0).
+ * Infinity when λ0 ≤ 0 (degenerate data: the theorem says nothing).
+ */
+export function distanceBound({ n, m, initialResidualNorm, lambda0 }: {
+  n: number; m: number; initialResidualNorm: number; lambda0: number;
+}): number {
+  if (!(lambda0 > 0)) return Infinity;
+  return (4 * Math.sqrt(n) * initialResidualNorm) / (Math.sqrt(m) * lambda0); // Corollary 4.1, eq. (6)
+}
+
+/** Lemma 3.1: for m large, λ_min(H(0)) ≥ ¾λ0. */
+export function initialGramFloor(lambda0: number): number {
+  return 0.75 * lambda0; // Lemma 3.1
+}
+
+/** Lemma 3.1: for m large, ‖H(0) − H∞‖₂ ≤ λ0/4 (the gap that keeps λ_min(H(0)) ≥ ¾λ0). */
+export function initialGramDeviationBound(lambda0: number): number {
+  return lambda0 / 4; // Lemma 3.1
+}
+
+/** Lemma 3.1: ‖H(0) − H∞‖₂ shrinks like 1/√m, a slope of −½ against m on log-log axes. */
+export const GRAM_DEVIATION_SLOPE = -0.5; // Lemma 3.1 (Hoeffding over the m neurons)
+
+/** Lemma 3.2 / Condition 4.1: λ_min(H(k)) > λ0/2 at every step k, which gives Theorem 4.1's rate. */
+export function trainingGramFloor(lambda0: number): number {
+  return lambda0 / 2; // Lemma 3.2 (used in Theorem 4.1)
+}
+
+/** Theorem 4.1's step size η = O(λ0/n²), reported with constant 1: λ0/n². */
+export function theoryStepSize(lambda0: number, n: number): number {
+  return lambda0 / (n * n); // Theorem 4.1: η = O(λ0/n²)
+}
+
+/** Gradient descent on a quadratic with Hessian H is stable iff η < 2/λ_max(H). */
+export function stabilityLimit(lambdaMax: number): number {
+  return 2 / lambdaMax;
+}
+
+/** Result of {@link infiniteWidthTrajectory}. */
+export interface TrajectoryResult {
+  /** ‖r(k)‖², k = 0..steps. */
+  residualSq: number[];
+  /** r(steps). */
+  finalResidual: Float64Array;
+}
+
+/**
+ * The infinite-width (kernel-regime) residual r(k) = (I − ηH∞)^k r(0), exactly, through the
+ * eigendecomposition H∞ = V Λ Vᵀ: with c = Vᵀ r(0), ‖r(k)‖² = Σ_j (1 − ηλ_j)^{2k} c_j².
+ * Pass the eigendecomposition (from `eigh`) to reuse it across several r(0).
+ *
+ * @param Hinf H∞ (n×n, symmetric) or its eigendecomposition.
+ * @param r0 r(0) = y − u(0).
+ */
+export function infiniteWidthTrajectory(
+  Hinf: Matrix | Eigendecomposition, r0: ArrayLike<number>, eta: number, steps: number,
+): TrajectoryResult {
+  const { values, vectors } = 'values' in Hinf ? Hinf : eigh(Hinf);
+  const n = values.length;
+  if (r0.length !== n) {
+    throw new OverparamRangeError('BAD_SHAPE', `infiniteWidthTrajectory: r0 must have length ${n}, got ${r0.length}`);
+  }
+  const V = vectors.data;
+  const coefficients = new Float64Array(n); // Vᵀ r(k), advanced in place from k = 0
+  for (let i = 0; i < n; i++) {
+    const ri = r0[i];
+    for (let j = 0; j < n; j++) coefficients[j] += V[i * n + j] * ri;
+  }
+  // Kernel regime (seeds 003/004): each eigen-coordinate of r shrinks by (1 − ηλ_j) per step.
+  const contraction = values.map((lambda) => 1 - eta * lambda);
+  const residualSq: number[] = [];
+  for (let k = 0; k <= steps; k++) {
+    if (k > 0) for (let j = 0; j < n; j++) coefficients[j] *= contraction[j];
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += coefficients[j] * coefficients[j];
+    residualSq.push(sum);
+  }
+  const finalResidual = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += V[i * n + j] * coefficients[j];
+    finalResidual[i] = sum;
+  }
+  return { residualSq, finalResidual };
+}
+
+/** A fitted power law y ≈ prefactor · x^slope. */
+export interface PowerLawFit {
+  slope: number;
+  prefactor: number;
+  /** Coefficient of determination of the log-log least-squares line. */
+  rSquared: number;
+}
+
+/**
+ * Least-squares line through (log x, log y): Lemma 3.1's ‖H(0) − H∞‖₂ shrinks like 1/√m, a slope
+ * of −½ against m on log-log axes. Needs at least two distinct positive x and positive y.
+ */
+export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>): PowerLawFit {
+  if (x.length !== y.length) {
+    throw new OverparamRangeError('BAD_SHAPE', `fitPowerLaw: x and y differ in length (${x.length} ≠ ${y.length})`);
+  }
+  const lx: number[] = [], ly: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    if (!(x[i] > 0 && y[i] > 0)) {
+      throw new OverparamRangeError('BAD_VALUE', `fitPowerLaw: point ${i} is (${x[i]}, ${y[i]}); both must be > 0`);
+    }
+    lx.push(Math.log(x[i]));
+    ly.push(Math.log(y[i]));
+  }
+  const count = lx.length;
+  const meanX = lx.reduce((s, v) => s + v, 0) / count;
+  const meanY = ly.reduce((s, v) => s + v, 0) / count;
+  let sxx = 0, sxy = 0, syy = 0;
+  for (let i = 0; i < count; i++) {
+    sxx += (lx[i] - meanX) ** 2;
+    sxy += (lx[i] - meanX) * (ly[i] - meanY);
+    syy += (ly[i] - meanY) ** 2;
+  }
+  if (!(sxx > 0)) throw new OverparamRangeError('BAD_VALUE', 'fitPowerLaw: needs at least two distinct x');
+  const slope = sxy / sxx;
+  const rSquared = syy > 0 ? (sxy * sxy) / (sxx * syy) : 1;
+  return { slope, prefactor: Math.exp(meanY - slope * meanX), rSquared };
+}
+
+/**
+ * The mean per-step rate of linear convergence over steps 0..upTo: −ln(‖y − u(upTo)‖² / ‖y − u(0)‖²) / upTo
+ * (Theorem 4.1's rate is ηλ0/2 in these units, to first order). upTo defaults to the last step.
+ */
+export function convergenceRate(residualSq: ArrayLike<number>, upTo = residualSq.length - 1): number {
+  if (!(upTo >= 1 && upTo < residualSq.length)) {
+    throw new OverparamRangeError('BAD_VALUE', `convergenceRate: upTo must be in [1, ${residualSq.length - 1}], got ${upTo}`);
+  }
+  return -Math.log(residualSq[upTo] / residualSq[0]) / upTo;
+}

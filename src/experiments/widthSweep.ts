@@ -1,0 +1,381 @@
+// The paper's synthetic experiment (its Figure 1, DESIGN §3): one dataset, one network per width
+// (and per trial), trained by GD with one step size; the three curves per width, the Gram spectra
+// the proofs rest on, and the theory's lines computed for the very same runs.
+import {
+  eigh, extremeEigenvalues, gramInfinity, inputDiagnostics, OverparamRangeError, spectralNormOfDifference, sphereData,
+  train, TwoLayerNet, type InputDiagnostics, type Matrix, type TrainResult,
+} from '../index.js';
+import { checkInteger, checkMatrix, checkPositive, checkVector } from '../matrix.js';
+import { crossGramInfinity, kernelPredict } from './ntk.js';
+import { stepSizeFromSpectrum, type StepSizeSuggestion } from './stepSize.js';
+import {
+  convergenceBound, convergenceRate, distanceBound, fitPowerLaw, infiniteWidthTrajectory, type PowerLawFit,
+} from './theory.js';
+
+/** Relative level ‖y − u(k)‖²/‖y − u(0)‖² under which float32 round-off, not the rate, shapes the curve. */
+export const ROUND_OFF_FLOOR = 1e-9;
+
+/** Progress of a sweep, in work units proportional to m × steps. */
+export interface SweepProgress {
+  /** 'limit': H∞ and its eigendecomposition (reported once, before the work starts); 'setup': H(0) of one net; 'train': one GD step. */
+  phase: 'limit' | 'setup' | 'train';
+  m: number;
+  trial: number;
+  /** GD step just completed (train phase). */
+  step: number;
+  steps: number;
+  completed: number;
+  total: number;
+}
+
+/** Options of {@link widthSweep}. */
+export interface WidthSweepOptions {
+  /** Number of points (ignored when `data` is given). */
+  n?: number;
+  /** Input dimension (ignored when `data` is given). */
+  d?: number;
+  /** Widths m, one network per width and trial. */
+  widths: number[];
+  /** GD steps per network. */
+  steps: number;
+  /** Step size; default: {@link suggestStepSize}'s rule, ¼ · 2/λ_max with λ_max the largest of H∞'s and every network's H(0)'s. */
+  eta?: number;
+  /** Seed of the data (sphereData); trial t's networks (of every width) use seed + 1 + t. Default 0. */
+  seed?: number;
+  /** Networks per width (different initialisations, same data). Default 1. */
+  trials?: number;
+  /** Train the output weights a too (the paper keeps them fixed). */
+  trainOutputLayer?: boolean;
+  /** Record λ_min(H(k)) every this many steps (default ⌈steps/10⌉). */
+  gramEvery?: number;
+  /** Held-out points (same distribution) for the comparison with the kernel predictor; default 0. */
+  testPoints?: number;
+  /** Use this data instead of sphereData (then n, d come from X and testPoints is ignored unless `test` is given). */
+  data?: { X: Matrix; y: Float32Array | Float64Array; test?: { X: Matrix } };
+  onProgress?: (progress: SweepProgress) => void;
+  /** Called with each run as soon as it has finished (or stopped), theory included. */
+  onRunFinished?: (run: WidthRun) => void;
+  /** Stops the sweep within one GD step; the result keeps every run finished so far. */
+  signal?: AbortSignal;
+}
+
+/** One network's run. Curves are indexed by step k = 0..stepsRun. */
+export interface WidthRun {
+  m: number;
+  trial: number;
+  /** The seed of TwoLayerNet.random. */
+  seed: number;
+  status: 'done' | 'diverged' | 'aborted';
+  stepsRun: number;
+  method: 'kernel' | 'primal';
+  /** ‖y − u(k)‖² (Figure 1a). */
+  residualSq: number[];
+  /** Σ_{i,r} 1{sign z_ir(k) ≠ sign z_ir(0)}/(nm) (Figure 1b). */
+  patternChangeFraction: number[];
+  /** max_r ‖w_r(k) − w_r(0)‖₂ (Figure 1c). */
+  maxWeightDistance: number[];
+  /** λ_min(H(k)) at the recorded steps. */
+  lambdaMinGram: { step: number[]; value: number[] };
+  /** λ_min(H(0)), λ_max(H(0)) and ‖H(0) − H∞‖₂. */
+  initial: { lambdaMin: number; lambdaMax: number; deviationFromInfinity: number };
+  /** λ_min(H(k)) at the last recorded step. */
+  lambdaMinFinal: number;
+  theory: {
+    /** Theorem 4.1: (1 − ηλ0/2)^k ‖y − u(0)‖². */
+    convergenceBound: number[];
+    /** ‖(I − ηH∞)^k (y − u(0))‖²: the infinite-width net from this net's start. */
+    infiniteWidthResidualSq: number[];
+    /** Corollary 4.1: R' = 4√n‖y − u(0)‖/(√m λ0). */
+    distanceBound: number;
+  };
+  /** When the run diverged: where, why, and the largest stable η for this net (2/λ_max(H(0))), as train() reports it. */
+  divergence?: TrainResult['divergence'];
+  /** Test-set comparison with the kernel predictor (when there are test points); RMS over test points. */
+  test?: {
+    /** RMS of f_net − f_kernel at the same step: f_kernel is the infinite-width net from this net's start. */
+    deviationFromKernel: number;
+    /** RMS of f_kernel − f₀: how far the kernel prediction moved; the scale for deviationFromKernel. */
+    kernelMovement: number;
+    /** RMS of f_net − H∞(Xtest, X)H∞⁻¹y (ntkPredict without the initial function); NaN when λ0 ≈ 0. */
+    deviationFromNtkPredictor: number;
+  };
+}
+
+/** Per-width means over trials (curves cut to the shortest run). */
+export interface WidthSummary {
+  m: number;
+  trials: number;
+  residualSq: number[];
+  patternChangeFraction: number[];
+  maxWeightDistance: number[];
+  infiniteWidthResidualSq: number[];
+  convergenceBound: number[];
+  lambdaMinGram: { step: number[]; value: number[] };
+  lambdaMinInitial: number;
+  lambdaMinFinal: number;
+  /** Smallest λ_min(H(k)) recorded in any trial. */
+  lambdaMinLowest: number;
+  deviationFromInfinity: number;
+  distanceBound: number;
+  /** Mean of each trial's largest max_r ‖w_r(k) − w_r(0)‖₂ over k. */
+  largestWeightDistance: number;
+  /** −ln(‖y − u(K)‖²/‖y − u(0)‖²)/K over the sweep's common window K = rateWindow. */
+  convergenceRate: number;
+  test?: { deviationFromKernel: number; kernelMovement: number; deviationFromNtkPredictor: number };
+}
+
+/** Everything a sweep measured and predicted. */
+export interface WidthSweepResult {
+  status: 'done' | 'aborted';
+  parameters: {
+    n: number; d: number; widths: number[]; steps: number; eta: number; seed: number; trials: number;
+    trainOutputLayer: boolean; gramEvery: number; testPoints: number; data: 'sphere' | 'given';
+  };
+  /** How η was chosen: given, or derived from λ_max(H(0)); the suggestion is always reported. */
+  stepSize: { eta: number; source: 'given' | 'derived'; suggestion: StepSizeSuggestion };
+  /** λ0 = λ_min(H∞). */
+  lambda0: number;
+  lambdaMaxInfinity: number;
+  /** Zero rows and parallel pairs (inputDiagnostics): the data for which λ0 = 0. */
+  degenerate: InputDiagnostics;
+  /** Present when the data is degenerate (λ0 ≈ 0), naming the rows. */
+  warning?: string;
+  runs: WidthRun[];
+  /** One entry per width that finished at least one run, in increasing m. */
+  summaries: WidthSummary[];
+  /** Last step K at which every run is still above {@link ROUND_OFF_FLOOR}; rates are measured over 0..K. */
+  rateWindow: number;
+  /** log-log fit of ‖H(0) − H∞‖₂ against m over all runs (Lemma 3.1 predicts slope −½); needs two widths. */
+  gramDeviationFit?: PowerLawFit;
+}
+
+/**
+ * Runs the paper's experiment (its Figure 1): one dataset, one network per width and trial, all
+ * trained with one step size; returns the curves, the Gram spectra and the theory's predictions.
+ *
+ * @example
+ * await init();
+ * const sweep = widthSweep({ n: 100, d: 100, widths: [100, 1000], steps: 50 });
+ * sweep.summaries.map((s) => s.convergenceRate); // larger for larger m
+ */
+export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
+  const { widths, steps, seed = 0, trials = 1, trainOutputLayer = false, onProgress, onRunFinished, signal } = options;
+  const gramEvery = options.gramEvery ?? Math.max(1, Math.ceil(steps / 10));
+  checkWidths(widths);
+  checkInteger(steps, 'widthSweep: steps', 0);
+  checkInteger(trials, 'widthSweep: trials', 1);
+  checkInteger(gramEvery, 'widthSweep: gramEvery', 1);
+  if (options.eta !== undefined) checkPositive(options.eta, 'widthSweep: eta');
+
+  const { X, y, Xtest } = sweepData(options, seed);
+  const n = X.rows, d = X.cols;
+  const sortedWidths = [...widths].sort((a, b) => a - b);
+  const plan = sortedWidths.flatMap((m) => Array.from({ length: trials }, (_, trial) => ({ m, trial, seed: seed + 1 + trial })));
+  // Work units: a GD step of width m costs ∝ m; building H(0) and its spectra costs a few steps' worth.
+  const SETUP_STEPS = 5;
+  const total = plan.reduce((sum, p) => sum + p.m * (steps + SETUP_STEPS), 0);
+  let completed = 0;
+  onProgress?.({ phase: 'limit', m: 0, trial: 0, step: 0, steps, completed, total });
+
+  // With test points, H∞ is the training block of H∞ over [Xtest; X], computed once for every prediction.
+  const test = Xtest && { X: Xtest, blocks: crossGramInfinity(X, Xtest) };
+  const Hinf = test ? test.blocks.train : gramInfinity(X);
+  const eigen = eigh(Hinf);
+  const lambda0 = eigen.values[0], lambdaMaxInfinity = eigen.values[n - 1];
+  const degenerate = inputDiagnostics(X);
+  const warning = degenerate.degenerate ? degenerate.message : undefined;
+
+  // Phase 1: H(0) of every network, so that a derived η is stable for every width.
+  const initial: WidthRun['initial'][] = []; // indexed like plan
+  for (const p of plan) {
+    if (signal?.aborted) break;
+    const net = TwoLayerNet.random({ d, m: p.m, seed: p.seed });
+    try {
+      const H0 = net.gram(X);
+      const { min, max } = extremeEigenvalues(H0);
+      initial.push({ lambdaMin: min, lambdaMax: max, deviationFromInfinity: spectralNormOfDifference(H0, Hinf) });
+    } finally {
+      net.dispose();
+    }
+    completed += p.m * SETUP_STEPS;
+    onProgress?.({ phase: 'setup', m: p.m, trial: p.trial, step: 0, steps, completed, total });
+  }
+  const largestLambdaMax = Math.max(lambdaMaxInfinity, ...initial.map((s) => s.lambdaMax));
+  const suggestion = stepSizeFromSpectrum({ lambdaMax: largestLambdaMax, lambda0, n, source: 'gram' });
+  const eta = options.eta ?? suggestion.eta;
+
+  // Phase 2: training, with the theory for each run.
+  // The converged predictor needs H∞⁻¹: skip it on degenerate data (λ0 ≈ 0), where it does not exist.
+  const invertible = lambda0 > 1e-10 * lambdaMaxInfinity;
+  const ntkLimit = test && invertible ? kernelPredict(test.blocks, y) : undefined;
+  const runs: WidthRun[] = [];
+  for (const [index, p] of plan.entries()) {
+    const start = initial[index];
+    if (!start || signal?.aborted) break;
+    const net = TwoLayerNet.random({ d, m: p.m, seed: p.seed });
+    try {
+      const u0 = net.predict(X);
+      const f0 = test ? net.predict(test.X) : undefined;
+      const before = completed;
+      const result = train(net, X, y, {
+        eta, steps, trainOutputLayer, gramEvery, signal, loss: 'sum',
+        onStep: (info) => {
+          completed = before + p.m * info.step;
+          if (info.step > 0) onProgress?.({ phase: 'train', m: p.m, trial: p.trial, step: info.step, steps, completed, total });
+        },
+      });
+      completed = before + p.m * steps;
+      const r0 = Float64Array.from(y, (v, i) => v - u0[i]);
+      const residualSq = Array.from(result.residualSq);
+      const lambdaMinGram = result.lambdaMinGram ?? { step: [], value: [] };
+      const run: WidthRun = {
+        m: p.m, trial: p.trial, seed: p.seed, status: result.status, stepsRun: result.stepsRun, method: result.method,
+        residualSq,
+        patternChangeFraction: Array.from(result.patternChangeFraction),
+        maxWeightDistance: Array.from(result.maxWeightDistance),
+        lambdaMinGram,
+        initial: start,
+        lambdaMinFinal: lambdaMinGram.value[lambdaMinGram.value.length - 1] ?? start.lambdaMin,
+        theory: {
+          convergenceBound: convergenceBound(residualSq[0], eta, lambda0, result.stepsRun),
+          infiniteWidthResidualSq: infiniteWidthTrajectory(eigen, r0, eta, result.stepsRun).residualSq,
+          distanceBound: distanceBound({ n, m: p.m, initialResidualNorm: Math.sqrt(residualSq[0]), lambda0 }),
+        },
+      };
+      if (result.divergence) run.divergence = result.divergence;
+      if (test && f0) {
+        const trained = net.predict(test.X);
+        const kernel = kernelPredict(test.blocks, y, { eta, steps: result.stepsRun, initialTrain: u0, initialTest: f0 });
+        run.test = {
+          deviationFromKernel: rmsDifference(trained, kernel),
+          kernelMovement: rmsDifference(kernel, f0),
+          deviationFromNtkPredictor: ntkLimit ? rmsDifference(trained, ntkLimit) : NaN,
+        };
+      }
+      runs.push(run);
+      onRunFinished?.(run);
+    } finally {
+      net.dispose();
+    }
+  }
+
+  const rateWindow = commonRateWindow(runs);
+  const summaries = summarise(runs, sortedWidths, rateWindow);
+  const distinctWidths = new Set(runs.map((r) => r.m));
+  return {
+    status: signal?.aborted || runs.length < plan.length || runs.some((r) => r.status === 'aborted') ? 'aborted' : 'done',
+    parameters: {
+      n, d, widths: sortedWidths, steps, eta, seed, trials, trainOutputLayer, gramEvery,
+      testPoints: Xtest?.rows ?? 0, data: options.data ? 'given' : 'sphere',
+    },
+    stepSize: { eta, source: options.eta === undefined ? 'derived' : 'given', suggestion },
+    lambda0, lambdaMaxInfinity, degenerate, ...(warning ? { warning } : {}),
+    runs, summaries, rateWindow,
+    ...(distinctWidths.size >= 2
+      ? { gramDeviationFit: fitPowerLaw(runs.map((r) => r.m), runs.map((r) => r.initial.deviationFromInfinity)) }
+      : {}),
+  };
+}
+
+function checkWidths(widths: unknown): asserts widths is number[] {
+  if (!Array.isArray(widths) || widths.length === 0) {
+    throw new OverparamRangeError('BAD_VALUE', `widthSweep: widths must be a non-empty array of integers ≥ 1, got ${String(widths)}`);
+  }
+  widths.forEach((m, i) => checkInteger(m, `widthSweep: widths[${i}]`));
+  if (new Set(widths).size !== widths.length) {
+    throw new OverparamRangeError('BAD_VALUE', `widthSweep: widths must be distinct, got ${widths.join(', ')}`);
+  }
+}
+
+function sweepData(options: WidthSweepOptions, seed: number): { X: Matrix; y: Float32Array | Float64Array; Xtest?: Matrix } {
+  if (options.data) {
+    // Checked here, before any network is built, rather than by train() after every H(0).
+    const { X, y, test } = options.data;
+    checkMatrix(X, 'widthSweep: data.X');
+    checkVector(y, 'widthSweep: data.y', X.rows);
+    if (test) checkMatrix(test.X, 'widthSweep: data.test.X', { cols: X.cols });
+    return { X, y, Xtest: test?.X };
+  }
+  const { n, d, testPoints = 0 } = options;
+  if (n === undefined || d === undefined) {
+    throw new OverparamRangeError('BAD_VALUE', 'widthSweep: give n and d (or data)');
+  }
+  checkInteger(testPoints, 'widthSweep: testPoints', 0);
+  // sphereData draws rows in order, so the first n of n + t points are exactly sphereData({ n }).
+  const all = sphereData({ n: n + testPoints, d, seed });
+  const X: Matrix = { rows: n, cols: d, data: all.X.data.subarray(0, n * d) };
+  const y = all.y.subarray(0, n);
+  if (testPoints === 0) return { X, y };
+  return { X, y, Xtest: { rows: testPoints, cols: d, data: all.X.data.subarray(n * d) } };
+}
+
+function rmsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
+  return Math.sqrt(sum / a.length);
+}
+
+/** The last step K ≥ 1 at which every run has taken K steps and is still above the round-off floor. */
+function commonRateWindow(runs: WidthRun[]): number {
+  let window = Infinity;
+  // A diverged run is reported as such; it must not shrink everyone's window to its few steps
+  // (unless every run diverged: then the window is the shortest of them).
+  const converging = runs.filter((r) => r.status !== 'diverged');
+  for (const run of converging.length > 0 ? converging : runs) {
+    let last = Math.min(run.stepsRun, run.residualSq.length - 1);
+    while (last > 1 && run.residualSq[last] < ROUND_OFF_FLOOR * run.residualSq[0]) last--;
+    window = Math.min(window, last);
+  }
+  return Number.isFinite(window) ? Math.max(window, 1) : 0;
+}
+
+function mean(values: number[]): number {
+  return values.reduce((s, v) => s + v, 0) / values.length;
+}
+
+/** Pointwise mean of curves, cut to the shortest. */
+function meanCurve(curves: number[][]): number[] {
+  const length = Math.min(...curves.map((c) => c.length));
+  return Array.from({ length }, (_, k) => mean(curves.map((c) => c[k])));
+}
+
+function summarise(runs: WidthRun[], widths: number[], rateWindow: number): WidthSummary[] {
+  const summaries: WidthSummary[] = [];
+  for (const m of widths) {
+    const mine = runs.filter((r) => r.m === m);
+    if (mine.length === 0) continue;
+    const gramSteps = mine.reduce((shortest, r) => (r.lambdaMinGram.step.length < shortest.length ? r.lambdaMinGram.step : shortest),
+      mine[0].lambdaMinGram.step);
+    const summary: WidthSummary = {
+      m, trials: mine.length,
+      residualSq: meanCurve(mine.map((r) => r.residualSq)),
+      patternChangeFraction: meanCurve(mine.map((r) => r.patternChangeFraction)),
+      maxWeightDistance: meanCurve(mine.map((r) => r.maxWeightDistance)),
+      infiniteWidthResidualSq: meanCurve(mine.map((r) => r.theory.infiniteWidthResidualSq)),
+      convergenceBound: meanCurve(mine.map((r) => r.theory.convergenceBound)),
+      lambdaMinGram: {
+        step: [...gramSteps],
+        value: gramSteps.map((_, index) => mean(mine.map((r) => r.lambdaMinGram.value[index]))),
+      },
+      lambdaMinInitial: mean(mine.map((r) => r.initial.lambdaMin)),
+      lambdaMinFinal: mean(mine.map((r) => r.lambdaMinFinal)),
+      lambdaMinLowest: Math.min(...mine.flatMap((r) => r.lambdaMinGram.value.length > 0 ? r.lambdaMinGram.value : [r.initial.lambdaMin])),
+      deviationFromInfinity: mean(mine.map((r) => r.initial.deviationFromInfinity)),
+      distanceBound: mean(mine.map((r) => r.theory.distanceBound)),
+      largestWeightDistance: mean(mine.map((r) => Math.max(...r.maxWeightDistance))),
+      convergenceRate: mean(mine.map((r) => r.residualSq.length < 2 || rateWindow < 1
+        ? NaN
+        : convergenceRate(r.residualSq, Math.min(rateWindow, r.residualSq.length - 1)))),
+    };
+    const tested = mine.filter((r) => r.test);
+    if (tested.length > 0) {
+      summary.test = {
+        deviationFromKernel: mean(tested.map((r) => r.test!.deviationFromKernel)),
+        kernelMovement: mean(tested.map((r) => r.test!.kernelMovement)),
+        deviationFromNtkPredictor: mean(tested.map((r) => r.test!.deviationFromNtkPredictor)),
+      };
+    }
+    summaries.push(summary);
+  }
+  return summaries;
+}
