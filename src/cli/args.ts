@@ -1,0 +1,184 @@
+// Command-line arguments of `overparam figure1` and `overparam train`, parsed with node:util's
+// parseArgs (built in: no dependency) and checked here, so the commands receive typed settings.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** A wrong command line: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Settings of `overparam figure1`. */
+export interface Figure1Settings {
+  preset: PresetName;
+  n: number;
+  d: number;
+  widths: number[];
+  steps: number;
+  /** Undefined: derived from λ_max(H(0)) (suggestStepSize's rule). */
+  eta?: number;
+  seed: number;
+  trials: number;
+  joint: boolean;
+  testPoints: number;
+  gramEvery?: number;
+  out: string;
+}
+
+/** Settings of `overparam train`. */
+export interface TrainSettings {
+  n: number;
+  d: number;
+  m: number;
+  steps: number;
+  eta?: number;
+  seed: number;
+  joint: boolean;
+  /** CSV with one point a line: x_1, …, x_d, y. */
+  data?: string;
+  gramEvery?: number;
+  out: string;
+}
+
+export type PresetName = 'quick' | 'paper';
+
+/**
+ * The figure1 presets. quick: about 30 s on a 2-core machine (measured: see README);
+ * paper: the paper's size (n = d = 1000, widths two decades apart, 100 steps).
+ */
+const PRESETS: Record<PresetName, Omit<Figure1Settings, 'preset' | 'out' | 'eta' | 'gramEvery'>> = {
+  quick: { n: 500, d: 500, widths: [100, 1000, 10000], steps: 100, seed: 0, trials: 1, joint: false, testPoints: 100 },
+  paper: { n: 1000, d: 1000, widths: [100, 1000, 10000], steps: 100, seed: 0, trials: 1, joint: false, testPoints: 200 },
+};
+
+const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
+
+export const FIGURE1_USAGE = `Usage: overparam figure1 [options]
+
+Reproduces the paper's Figure 1 (Du et al., ICLR 2019) with the theory's lines, and writes
+results.json, one CSV per curve, SVG charts and report.html to --out.
+
+Options:
+  --preset <quick|paper>  quick (default): n = d = ${PRESETS.quick.n}, about 30 s on 2 cores;
+                          paper: n = d = ${PRESETS.paper.n}, the paper's size, about 2 min
+  --n <int>               number of points on the unit sphere
+  --d <int>               input dimension
+  --widths <list>         comma-separated widths m (default ${PRESETS.quick.widths.join(',')})
+  --steps <int>           gradient-descent steps (default ${PRESETS.quick.steps})
+  --eta <number>          step size (default: 1/(2 λ_max(H(0))) over all widths, a quarter of
+                          the stability limit; the theory's λ0/n² is reported beside it)
+  --seed <int>            seed of the data; trial t's networks use seed + 1 + t (default 0)
+  --trials <int>          networks per width (default 1); curves are averaged
+  --joint                 also train the output layer a (the paper keeps it fixed)
+  --test-points <int>     held-out points for the kernel-predictor comparison (0: none)
+  --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
+  --out <dir>             output directory (default out/figure1)
+  -h, --help              this help`;
+
+export const TRAIN_USAGE = `Usage: overparam train [options]
+
+One network trained by gradient descent; prints the curves' summary and writes results.json
+and curves.csv to --out.
+
+Options:
+  --data <file.csv>       training data, one point a line: x_1,…,x_d,y (a header line and
+                          # comments are skipped); default: --n points on the unit sphere
+  --n <int>               number of points (sphere data; default 100)
+  --d <int>               input dimension (sphere data; default 10)
+  --m <int>               width (default 1000)
+  --steps <int>           gradient-descent steps (default 100)
+  --eta <number>          step size (default: 1/(2 λ_max(H(0))))
+  --seed <int>            seed of the data and the network (default 0)
+  --joint                 also train the output layer a
+  --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
+  --out <dir>             output directory (default out/train)
+  -h, --help              this help`;
+
+function integer(value: string | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(parsed) || parsed < min) {
+    throw new UsageError(`--${flag} must be an integer ≥ ${min}, got '${value}'`);
+  }
+  return parsed;
+}
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
+    throw new UsageError(`--${flag} must be a number > 0, got '${value}'`);
+  }
+  return parsed;
+}
+
+function widthList(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const widths = value.split(',').map((part) => integer(part.trim(), 'widths', 1)!);
+  if (new Set(widths).size !== widths.length) throw new UsageError(`--widths must be distinct, got '${value}'`);
+  return widths;
+}
+
+function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>): Record<string, string | boolean | undefined> {
+  try {
+    const { values } = parseArgs({ args: argv, options: { ...options, ...HELP_FLAG }, strict: true, allowPositionals: false });
+    return values as Record<string, string | boolean | undefined>;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Parses `figure1`'s arguments; `help: true` when -h/--help was given. */
+export function parseFigure1Args(argv: string[]): Figure1Settings & { help: boolean } {
+  const v = parse(argv, {
+    preset: { type: 'string' }, n: { type: 'string' }, d: { type: 'string' }, widths: { type: 'string' },
+    steps: { type: 'string' }, eta: { type: 'string' }, seed: { type: 'string' }, trials: { type: 'string' },
+    joint: { type: 'boolean' }, 'test-points': { type: 'string' }, 'gram-every': { type: 'string' }, out: { type: 'string' },
+  });
+  const presetName = (v.preset ?? 'quick') as string;
+  if (presetName !== 'quick' && presetName !== 'paper') {
+    throw new UsageError(`--preset must be 'quick' or 'paper', got '${presetName}'`);
+  }
+  const preset = PRESETS[presetName];
+  const str = (key: string) => v[key] as string | undefined;
+  return {
+    help: v.help === true,
+    preset: presetName,
+    n: integer(str('n'), 'n', 1) ?? preset.n,
+    d: integer(str('d'), 'd', 1) ?? preset.d,
+    widths: widthList(str('widths')) ?? preset.widths,
+    steps: integer(str('steps'), 'steps', 0) ?? preset.steps,
+    eta: positive(str('eta'), 'eta'),
+    seed: integer(str('seed'), 'seed', 0) ?? preset.seed,
+    trials: integer(str('trials'), 'trials', 1) ?? preset.trials,
+    joint: v.joint === true || preset.joint,
+    testPoints: integer(str('test-points'), 'test-points', 0) ?? preset.testPoints,
+    gramEvery: integer(str('gram-every'), 'gram-every', 1),
+    out: str('out') ?? 'out/figure1',
+  };
+}
+
+/** Parses `train`'s arguments; `help: true` when -h/--help was given. */
+export function parseTrainArgs(argv: string[]): TrainSettings & { help: boolean } {
+  const v = parse(argv, {
+    n: { type: 'string' }, d: { type: 'string' }, m: { type: 'string' }, steps: { type: 'string' },
+    eta: { type: 'string' }, seed: { type: 'string' }, joint: { type: 'boolean' }, data: { type: 'string' },
+    'gram-every': { type: 'string' }, out: { type: 'string' },
+  });
+  const str = (key: string) => v[key] as string | undefined;
+  return {
+    help: v.help === true,
+    n: integer(str('n'), 'n', 1) ?? 100,
+    d: integer(str('d'), 'd', 1) ?? 10,
+    m: integer(str('m'), 'm', 1) ?? 1000,
+    steps: integer(str('steps'), 'steps', 0) ?? 100,
+    eta: positive(str('eta'), 'eta'),
+    seed: integer(str('seed'), 'seed', 0) ?? 0,
+    joint: v.joint === true,
+    data: str('data'),
+    gramEvery: integer(str('gram-every'), 'gram-every', 1),
+    out: str('out') ?? 'out/train',
+  };
+}

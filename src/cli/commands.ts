@@ -1,0 +1,145 @@
+// The two subcommands. Each parses its arguments, runs the sweep in a worker (progress bar, Ctrl-C),
+// prints a summary and writes its files; the returned number is the process exit code.
+import path from 'node:path';
+import { figure1Checks, type Figure1Check, type WidthSweepResult } from '../experiments/index.js';
+import { formatNumber as format } from '../experiments/format.js';
+import {
+  FIGURE1_USAGE, parseFigure1Args, parseTrainArgs, TRAIN_USAGE, type Figure1Settings, type TrainSettings,
+} from './args.js';
+import { readDataCsv } from './csv.js';
+import { environment, writeSweepOutputs } from './outputs.js';
+import { createProgress } from './progress.js';
+import { runSweepInWorker } from './runner.js';
+import type { SweepRequest } from './sweepWorker.js';
+
+/** Exit codes: 0 finished, 1 failed, 2 bad command line, 130 stopped by Ctrl-C (128 + SIGINT). */
+export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130 } as const;
+
+/** Runs the sweep with a progress bar; the first Ctrl-C stops it after the current step, a second quits at once. */
+async function runWithProgress(options: SweepRequest['options']): Promise<WidthSweepResult> {
+  const progress = createProgress();
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    progress.note('Stopping after the current step and writing what has finished (Ctrl-C again to quit at once)…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await runSweepInWorker(options, {
+      onProgress: (p) => progress.update(p),
+      // Without a bar (not a terminal), one line per finished run shows the work is moving.
+      onRunFinished: (run) => {
+        if (!progress.enabled) {
+          console.log(`finished m = ${run.m}, trial ${run.trial}: ${run.status} after ${run.stepsRun} steps, ` +
+            `‖y−u‖² ${format(run.residualSq[0])} → ${format(run.residualSq[run.residualSq.length - 1])}`);
+        }
+      },
+      signal: controller.signal,
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function printStepSize(result: WidthSweepResult): void {
+  const { stepSize, lambda0, lambdaMaxInfinity } = result;
+  const s = stepSize.suggestion;
+  const how = stepSize.source === 'given'
+    ? 'given'
+    : `derived: ${s.fractionOfLimit} × 2/λ_max(H(0)), λ_max = ${format(s.lambdaMax)} the largest over all nets`;
+  console.log(`step size η = ${format(stepSize.eta)} (${how}); stability limit 2/λ_max = ${format(s.largestStableEta)}; ` +
+    `theory's η = λ0/n² = ${format(s.theoryEta ?? NaN)} (Theorem 4.1)`);
+  console.log(`λ0 = λ_min(H∞) = ${format(lambda0)}, λ_max(H∞) = ${format(lambdaMaxInfinity)}`);
+}
+
+function printSummaries(result: WidthSweepResult): void {
+  for (const s of result.summaries) {
+    const last = s.residualSq.length - 1;
+    console.log(`m = ${s.m}: ‖y−u‖² ${format(s.residualSq[0])} → ${format(s.residualSq[last])} in ${last} steps ` +
+      `(infinite width: ${format(s.infiniteWidthResidualSq[last])}, rate ${format(s.convergenceRate)}/step); ` +
+      `patterns changed ${format(100 * s.patternChangeFraction[last], 3)}%; max ‖w_r − w_r(0)‖ ${format(s.maxWeightDistance[last])} ` +
+      `(R' = ${format(s.distanceBound)}); λ_min(H(0)) ${format(s.lambdaMinInitial)}, lowest λ_min(H(k)) ${format(s.lambdaMinLowest)}; ` +
+      `‖H(0) − H∞‖₂ ${format(s.deviationFromInfinity)}` +
+      (s.test ? `; test RMS vs kernel ${format(s.test.deviationFromKernel)}` : ''));
+  }
+  for (const r of result.runs.filter((run) => run.divergence)) {
+    // train()'s message already names the largest stable η, 2/λ_max(H(0)).
+    console.log(`warning: m = ${r.m}, trial ${r.trial} diverged: ${r.divergence!.message}`);
+  }
+}
+
+function printChecks(checks: Figure1Check[]): void {
+  const decided = checks.filter((c) => c.passed !== null);
+  console.log(`checks: ${decided.filter((c) => c.passed).length} of ${decided.length} pass`);
+  for (const c of checks) {
+    const mark = c.passed === null ? '–' : c.passed ? '✓' : '✗';
+    console.log(`  ${mark} ${c.claim} [${c.source}]: ${c.detail}`);
+  }
+}
+
+/**
+ * Runs the sweep, prints the warning, step size, summaries and checks, and writes the files;
+ * returns the exit code (130 when Ctrl-C stopped the sweep early).
+ */
+async function runAndWrite(command: 'figure1' | 'train', settings: Figure1Settings | TrainSettings, options: SweepRequest['options'],
+  outputs: { charts: boolean; report: boolean }): Promise<number> {
+  const startedAt = new Date();
+  const result = await runWithProgress(options);
+  if (result.warning) console.warn(`warning: ${result.warning}`);
+  printStepSize(result);
+  const checks = figure1Checks(result);
+  printSummaries(result);
+  printChecks(checks);
+  const files = await writeSweepOutputs(settings.out, {
+    command, settings: { ...settings }, environment: environment(), startedAt: startedAt.toISOString(),
+    wallSeconds: (Date.now() - startedAt.getTime()) / 1000, status: result.status, checks, result,
+  }, outputs);
+  console.log(`wrote ${files.length} files to ${path.resolve(settings.out)}: ${files.join(', ')}`);
+  if (result.status === 'aborted') {
+    console.log('stopped early: the files cover the runs that finished');
+    return EXIT.interrupted;
+  }
+  return EXIT.ok;
+}
+
+/** The parsed settings without `help`; undefined, after printing `usage`, when -h/--help was given. */
+function settingsOrUsage<S>({ help, ...settings }: S & { help: boolean }, usage: string): Omit<S, 'help'> | undefined {
+  if (!help) return settings;
+  console.log(usage);
+  return undefined;
+}
+
+/** `overparam figure1 …`: the paper's experiment with the theory's lines, charts and report. */
+export async function figure1Command(argv: string[]): Promise<number> {
+  const config = settingsOrUsage(parseFigure1Args(argv), FIGURE1_USAGE);
+  if (!config) return EXIT.ok;
+  console.log(`overparam figure1 (preset ${config.preset}): n = ${config.n}, d = ${config.d}, widths ${config.widths.join(', ')}, ` +
+    `${config.steps} steps, seed ${config.seed}${config.trials > 1 ? `, ${config.trials} trials` : ''}${config.joint ? ', both layers' : ''} → ${config.out}`);
+  return runAndWrite('figure1', config, {
+    n: config.n, d: config.d, widths: config.widths, steps: config.steps, eta: config.eta, seed: config.seed,
+    trials: config.trials, trainOutputLayer: config.joint, testPoints: config.testPoints, gramEvery: config.gramEvery,
+  }, { charts: true, report: true });
+}
+
+/** `overparam train …`: one network, its curves' summary, results.json and the CSVs. */
+export async function trainCommand(argv: string[]): Promise<number> {
+  const config = settingsOrUsage(parseTrainArgs(argv), TRAIN_USAGE);
+  if (!config) return EXIT.ok;
+  const base = { widths: [config.m], steps: config.steps, eta: config.eta, seed: config.seed, trainOutputLayer: config.joint, gramEvery: config.gramEvery };
+  let options: SweepRequest['options'];
+  if (config.data) {
+    const data = await readDataCsv(config.data);
+    console.log(`overparam train: ${data.X.rows} points in R^${data.X.cols} from ${config.data}, m = ${config.m}, ${config.steps} steps → ${config.out}`);
+    options = { ...base, data };
+  } else {
+    console.log(`overparam train: n = ${config.n} points on the unit sphere in R^${config.d}, m = ${config.m}, ${config.steps} steps → ${config.out}`);
+    options = { ...base, n: config.n, d: config.d };
+  }
+  return runAndWrite('train', config, options, { charts: false, report: false });
+}

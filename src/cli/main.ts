@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The `overparam` command: `overparam figure1 …` reproduces the paper's Figure 1 with the theory's
+// lines; `overparam train …` runs one network. Everything runs on the package's public API.
+import { UsageError } from './args.js';
+import { EXIT, figure1Command, trainCommand } from './commands.js';
+import { packageVersion } from './outputs.js';
+
+const USAGE = `Usage: overparam <command> [options]
+
+Commands:
+  figure1   reproduce Figure 1 of Du et al. (ICLR 2019) with the theory's lines: SVG charts,
+            CSVs, results.json and report.html (--preset quick | paper)
+  train     train one network and write its curves
+
+Run 'overparam <command> --help' for the options; 'overparam --version' for the version.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'figure1': return await figure1Command(rest);
+      case 'train': return await trainCommand(rest);
+      case '--version': case '-v':
+        console.log(packageVersion());
+        return EXIT.ok;
+      case undefined: case '--help': case '-h': case 'help':
+        console.log(USAGE);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`overparam: ${error.message}\n\n${command === 'figure1' || command === 'train' ? `See 'overparam ${command} --help'.` : USAGE}`);
+      return EXIT.usage;
+    }
+    const e = error as Error & { code?: string };
+    console.error(`overparam: ${e.name}${e.code ? ` [${e.code}]` : ''}: ${e.message}`);
+    return EXIT.error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

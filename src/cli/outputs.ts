@@ -1,0 +1,121 @@
+// What the CLI writes: results.json (every number, the settings and the versions), one CSV per
+// curve, the SVG charts, and report.html.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  initialGramDeviationBound, initialGramFloor, trainingGramFloor, type Figure1Check, type WidthSweepResult,
+} from '../experiments/index.js';
+import { sweepCharts, type Chart } from './charts.js';
+import { toCsv } from './csv.js';
+import { reportHtml } from './report.js';
+
+/** Versions and machine, recorded with every result. */
+export interface Environment {
+  overparam: string;
+  node: string;
+  platform: string;
+  arch: string;
+  cpus: number;
+  cpuModel: string;
+}
+
+/** The package's version, read from package.json (two levels up from src/cli or dist/cli). */
+export function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function environment(): Environment {
+  const cpus = os.cpus();
+  return {
+    overparam: packageVersion(), node: process.version, platform: process.platform, arch: process.arch,
+    cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown',
+  };
+}
+
+/** The contents of results.json. */
+export interface ResultsFile {
+  command: 'figure1' | 'train';
+  /** The settings as given on the command line (after presets and defaults). */
+  settings: Record<string, unknown>;
+  environment: Environment;
+  startedAt: string;
+  wallSeconds: number;
+  status: WidthSweepResult['status'];
+  checks: Figure1Check[];
+  result: WidthSweepResult;
+  files: string[];
+}
+
+/** JSON with non-finite numbers written as null (JSON has no Infinity/NaN). */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}
+
+/** The CSV files of a sweep: one per curve, long format (one row per width, trial and step). */
+function sweepCsvs(result: WidthSweepResult): { file: string; text: string }[] {
+  const { runs, lambda0 } = result;
+  const files = [
+    {
+      file: 'training-error.csv',
+      text: toCsv(['m', 'trial', 'step', 'residual_sq', 'infinite_width_residual_sq', 'theorem41_bound'],
+        runs.flatMap((r) => r.residualSq.map((v, k) => [r.m, r.trial, k, v, r.theory.infiniteWidthResidualSq[k], r.theory.convergenceBound[k]]))),
+    },
+    {
+      file: 'pattern-changes.csv',
+      text: toCsv(['m', 'trial', 'step', 'pattern_change_fraction'],
+        runs.flatMap((r) => r.patternChangeFraction.map((v, k) => [r.m, r.trial, k, v]))),
+    },
+    {
+      file: 'weight-distance.csv',
+      text: toCsv(['m', 'trial', 'step', 'max_weight_distance', 'corollary41_bound'],
+        runs.flatMap((r) => r.maxWeightDistance.map((v, k) => [r.m, r.trial, k, v, r.theory.distanceBound]))),
+    },
+    {
+      file: 'gram-lambda-min.csv',
+      text: toCsv(['m', 'trial', 'step', 'lambda_min_gram', 'lambda0', 'three_quarters_lambda0', 'half_lambda0'],
+        runs.flatMap((r) => r.lambdaMinGram.step.map((k, i) => [r.m, r.trial, k, r.lambdaMinGram.value[i], lambda0, initialGramFloor(lambda0), trainingGramFloor(lambda0)]))),
+    },
+    {
+      file: 'gram-deviation.csv',
+      text: toCsv(['m', 'trial', 'gram_deviation', 'lambda_min_initial', 'lambda_max_initial', 'lambda_min_final', 'quarter_lambda0'],
+        runs.map((r) => [r.m, r.trial, r.initial.deviationFromInfinity, r.initial.lambdaMin, r.initial.lambdaMax, r.lambdaMinFinal, initialGramDeviationBound(lambda0)])),
+    },
+  ];
+  if (runs.some((r) => r.test)) {
+    files.push({
+      file: 'kernel-prediction.csv',
+      text: toCsv(['m', 'trial', 'deviation_from_kernel', 'kernel_movement', 'deviation_from_ntk_predictor'],
+        runs.filter((r) => r.test).map((r) => [r.m, r.trial, r.test!.deviationFromKernel, r.test!.kernelMovement, r.test!.deviationFromNtkPredictor])),
+    });
+  }
+  return files;
+}
+
+/**
+ * Writes results.json, the CSVs, the SVG charts and report.html into `dir` (created if needed);
+ * returns the file names written.
+ */
+export async function writeSweepOutputs(dir: string, payload: Omit<ResultsFile, 'files'>,
+  options: { charts?: boolean; report?: boolean } = {}): Promise<string[]> {
+  const { charts: drawCharts = true, report = true } = options;
+  await mkdir(dir, { recursive: true });
+  const charts: Chart[] = drawCharts ? sweepCharts(payload.result) : [];
+  const csvs = sweepCsvs(payload.result);
+  const files = ['results.json', ...csvs.map((c) => c.file), ...charts.map((c) => c.file), ...(report ? ['report.html'] : [])];
+  const write = (file: string, text: string) => writeFile(path.join(dir, file), text, 'utf8');
+  await Promise.all([
+    ...csvs.map((c) => write(c.file, c.text)),
+    ...charts.map((c) => write(c.file, c.svg)),
+    ...(report ? [write('report.html', reportHtml({ ...payload, files }, charts))] : []),
+  ]);
+  // results.json last: its presence means the other files are complete.
+  await write('results.json', toJson({ ...payload, files }));
+  return files;
+}

@@ -1,0 +1,205 @@
+// The CLI end to end: spawned as a user would run it (from the TypeScript sources through tsx),
+// writing into temporary directories; every file it claims to write is read back and parsed.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DOMParser } from 'linkedom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { init, sphereData } from '../src/index';
+import { jacobiEigenvalues } from './reference/eigen';
+import { gramInfinity as referenceGramInfinity } from './reference/kernels';
+
+const MAIN = path.resolve('src/cli/main.ts');
+
+interface Finished { code: number | null; stdout: string; stderr: string }
+
+/** Runs `overparam …`; `onStdout` sees the output as it arrives and may signal the process. */
+function overparam(args: string[], onStdout?: (soFar: string, child: ReturnType<typeof spawn>) => void): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); onStdout?.(stdout, child); });
+    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function parseCsv(text: string): { header: string[]; rows: string[][] } {
+  const [head, ...lines] = text.trimEnd().split('\n');
+  return { header: head.split(','), rows: lines.map((line) => line.split(',')) };
+}
+
+let tmp: string;
+beforeAll(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), 'overparam-cli-')); });
+afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
+
+describe('overparam figure1 (tiny override of the quick preset)', () => {
+  const widths = [20, 200, 2000], steps = 20;
+  let out: string;
+  let run: Finished;
+  let results: any;
+  beforeAll(async () => {
+    out = path.join(tmp, 'figure1');
+    run = await overparam(['figure1', '--n', '24', '--d', '12', '--widths', widths.join(','), '--steps', String(steps),
+      '--test-points', '6', '--seed', '3', '--out', out]);
+    results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+  });
+
+  it('exits 0 and prints the step size with the theory’s value and the checks', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/step size η = [\d.]+ \(derived: 0\.25 × 2\/λ_max\(H\(0\)\)/);
+    expect(run.stdout).toMatch(/theory's η = λ0\/n² = /);
+    expect(run.stdout).toMatch(/checks: \d+ of \d+ pass/);
+    // stdout is a pipe here: no progress bar, one line per finished run instead.
+    expect(run.stdout.match(/^finished m = /gm)).toHaveLength(3);
+    expect(run.stderr).not.toMatch(/ETA/);
+  });
+
+  it('ran on the data asked for: λ0 and λ_max(H∞) of the first n of n + test points sphere points (float64 oracle)', async () => {
+    await init();
+    const n = 24, d = 12;
+    const { X } = sphereData({ n: n + 6, d, seed: 3 });
+    const eigenvalues = jacobiEigenvalues(referenceGramInfinity(Float64Array.from(X.data.subarray(0, n * d)), n, d), n);
+    expect(Math.abs(results.result.lambda0 - eigenvalues[0])).toBeLessThan(1e-9 * eigenvalues[n - 1]);
+    expect(Math.abs(results.result.lambdaMaxInfinity - eigenvalues[n - 1])).toBeLessThan(1e-9 * eigenvalues[n - 1]);
+    const { eta, suggestion } = results.result.stepSize;
+    expect(eta).toBe(suggestion.eta);
+    expect(Math.abs(suggestion.theoryEta / (eigenvalues[0] / (n * n)) - 1)).toBeLessThan(1e-8);
+  });
+
+  it('writes results.json with the settings, versions, runs and checks', () => {
+    expect(results.command).toBe('figure1');
+    expect(results.status).toBe('done');
+    expect(results.settings).toMatchObject({ preset: 'quick', n: 24, d: 12, widths, steps, seed: 3, trials: 1, joint: false, testPoints: 6 });
+    expect(results.environment.node).toBe(process.version);
+    expect(results.environment.overparam).toMatch(/^\d+\.\d+\.\d+/);
+    expect(results.result.runs).toHaveLength(3);
+    for (const r of results.result.runs) {
+      expect(r.residualSq).toHaveLength(steps + 1);
+      expect(r.theory.infiniteWidthResidualSq).toHaveLength(steps + 1);
+      expect(r.residualSq[steps]).toBeLessThan(r.residualSq[0]);
+    }
+    expect(results.checks.map((c: { id: string }) => c.id)).toEqual([
+      'rate-increases-with-m', 'pattern-change-decreases-with-m', 'distance-decreases-with-m', 'distance-under-bound',
+      'gram-stays-above-half-lambda0', 'gram-deviation-slope', 'initial-gram-above-three-quarters-lambda0',
+      'test-predictions-approach-kernel',
+    ]);
+    for (const c of results.checks) expect([true, false, null]).toContain(c.passed);
+    for (const file of ['results.json', 'report.html', 'training-error.csv', 'fig1a-training-error.svg', 'gram-deviation.svg']) {
+      expect(results.files).toContain(file);
+    }
+  });
+
+  it('writes every SVG as a standalone SVG document with drawn paths', async () => {
+    const svgs = results.files.filter((f: string) => f.endsWith('.svg'));
+    expect(svgs).toEqual(expect.arrayContaining(['fig1a-training-error.svg', 'fig1b-pattern-changes.svg', 'fig1c-weight-distance.svg',
+      'gram-lambda-min.svg', 'gram-deviation.svg', 'kernel-prediction.svg']));
+    for (const file of svgs) {
+      const text = await readFile(path.join(out, file), 'utf8');
+      expect(text.startsWith('<svg'), file).toBe(true);
+      expect(text).toMatch(/^<svg[^>]*\sxmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      expect(text.trimEnd().endsWith('</svg>')).toBe(true);
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const root = doc.documentElement!;
+      expect(root.tagName.toLowerCase()).toBe('svg');
+      expect(root.querySelectorAll('path').length + root.querySelectorAll('circle').length, file).toBeGreaterThan(0);
+      expect(text).not.toMatch(/NaN/);
+    }
+    const fig1a = await readFile(path.join(out, 'fig1a-training-error.svg'), 'utf8');
+    expect(fig1a).toMatch(/stroke-dasharray/); // the theory's lines are dashed
+    for (const m of widths) expect(fig1a).toContain(`m = ${m.toLocaleString('en-US')}`);
+  });
+
+  it('writes one CSV per curve, a row per width, trial and step', async () => {
+    const training = parseCsv(await readFile(path.join(out, 'training-error.csv'), 'utf8'));
+    expect(training.header).toEqual(['m', 'trial', 'step', 'residual_sq', 'infinite_width_residual_sq', 'theorem41_bound']);
+    expect(training.rows).toHaveLength(widths.length * (steps + 1));
+    for (const row of training.rows) for (const cell of row) expect(Number.isFinite(Number(cell))).toBe(true);
+    const json = results.result.runs[1];
+    const row = training.rows.find((r) => r[0] === String(json.m) && r[2] === '5')!;
+    expect(Number(row[3])).toBe(json.residualSq[5]);
+    for (const file of ['pattern-changes.csv', 'weight-distance.csv', 'gram-lambda-min.csv', 'gram-deviation.csv', 'kernel-prediction.csv']) {
+      const csv = parseCsv(await readFile(path.join(out, file), 'utf8'));
+      expect(csv.rows.length, file).toBeGreaterThanOrEqual(widths.length);
+      expect(csv.rows.every((r) => r.length === csv.header.length), file).toBe(true);
+    }
+  });
+
+  it('writes report.html with the charts inline and a row per check', async () => {
+    const html = await readFile(path.join(out, 'report.html'), 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/<svg/g)!.length).toBe(results.files.filter((f: string) => f.endsWith('.svg')).length);
+    expect(html.match(/<tr class="(pass|fail|na)">/g)).toHaveLength(results.checks.length);
+  });
+});
+
+describe('overparam figure1: Ctrl-C', () => {
+  it('stops after the current step, keeps the finished run and exits 130', async () => {
+    const out = path.join(tmp, 'interrupted');
+    let sent = false;
+    // Two widths: the narrow one finishes at once, the wide one runs for many seconds unless stopped.
+    const run = await overparam(['figure1', '--n', '64', '--d', '64', '--widths', '5,40000', '--steps', '400',
+      '--test-points', '0', '--out', out], (soFar, child) => {
+      if (!sent && /finished m = 5,/.test(soFar)) { sent = true; child.kill('SIGINT'); }
+    });
+    expect(sent).toBe(true);
+    expect(run.code, run.stderr).toBe(130);
+    const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+    expect(results.status).toBe('aborted');
+    expect(results.result.runs.map((r: { m: number; status: string }) => [r.m, r.status])).toEqual([[5, 'done'], [40000, 'aborted']]);
+    expect(results.result.runs[1].stepsRun).toBeLessThan(400);
+    await readFile(path.join(out, 'report.html'), 'utf8');
+  });
+});
+
+describe('overparam train', () => {
+  it('trains on a CSV and warns about parallel rows by index', async () => {
+    const file = path.join(tmp, 'data.csv');
+    const lines = ['x1,x2,x3,y', '1,0,0,0.5', '0,1,0,-1', '0,0,1,2', '2,0,0,0.1', '0.5,0.5,0,1', '# a comment', '0,0.6,0.8,-0.3'];
+    await writeFile(file, lines.join('\n'));
+    const out = path.join(tmp, 'train');
+    const run = await overparam(['train', '--data', file, '--m', '300', '--steps', '15', '--eta', '0.2', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/warning: λ0 = λ_min\(H∞\) = 0: the inputs have 1 parallel pair\(s\) \(0, 3\)/);
+    expect(run.stdout).toMatch(/m = 300: ‖y−u‖² /);
+    const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+    expect(results.command).toBe('train');
+    expect(results.result.parameters).toMatchObject({ n: 6, d: 3, widths: [300], steps: 15, eta: 0.2, data: 'given' });
+    expect(results.result.degenerate.parallelPairs.map((p: { i: number; j: number }) => [p.i, p.j])).toEqual([[0, 3]]);
+    expect(results.files).toEqual(expect.arrayContaining(['results.json', 'training-error.csv']));
+  });
+
+  it('trains on sphere data by default', async () => {
+    const out = path.join(tmp, 'train-sphere');
+    const run = await overparam(['train', '--n', '10', '--d', '5', '--m', '50', '--steps', '5', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+    expect(results.result.parameters).toMatchObject({ n: 10, d: 5, widths: [50], data: 'sphere' });
+    expect(results.result.stepSize.source).toBe('derived');
+  });
+});
+
+describe('overparam: command line errors and help', () => {
+  it('prints help for each command and exits 0', async () => {
+    const figure1 = await overparam(['figure1', '--help']);
+    expect(figure1.code).toBe(0);
+    expect(figure1.stdout).toMatch(/--preset <quick\|paper>/);
+    const train = await overparam(['train', '-h']);
+    expect(train.code).toBe(0);
+    expect(train.stdout).toMatch(/--data <file\.csv>/);
+  });
+
+  it('names the offending option and exits 2', async () => {
+    const badWidth = await overparam(['figure1', '--widths', '10,x']);
+    expect(badWidth.code).toBe(2);
+    expect(badWidth.stderr).toMatch(/--widths must be an integer ≥ 1, got 'x'/);
+    const badPreset = await overparam(['figure1', '--preset', 'huge']);
+    expect(badPreset.code).toBe(2);
+    expect(badPreset.stderr).toMatch(/--preset must be 'quick' or 'paper'/);
+    const unknown = await overparam(['figure2']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'figure2'/);
+  });
+});
