@@ -1,0 +1,333 @@
+// End-to-end test of the web demo in Debian's Chromium: build the page with Vite, serve it on
+// 127.0.0.1, and drive it like a user. The page's numbers must equal, bit for bit, those of the
+// same run made here in Node with the library: the same WebAssembly core, the same seed.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import {
+  extremeEigenvalues, gramInfinity, init, sphereData, train, TwoLayerNet, type Matrix,
+} from '../../src/index.js';
+import { chromiumMissingReason, launchChromium } from './chromium.js';
+import { serveDirectory, type StaticServer } from './staticServer.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const wasmPath = join(repoRoot, 'build', 'overparam.wasm');
+
+/** The slice of the page's window.__overparamResult this test reads. */
+interface PageResult {
+  status: string;
+  query: string;
+  eta?: number;
+  stepsReceived: number;
+  analysis?: { inputsFingerprint: string; labelsFingerprint: string };
+  widths: {
+    m: number; status: string; stepsRun?: number;
+    residualSq?: number[]; patternChangeFraction?: number[]; maxWeightDistance?: number[];
+    fingerprints?: { residualSq: string; patternChangeFraction: string; maxWeightDistance: string };
+    bound?: number[]; infiniteWidth?: number[];
+  }[];
+}
+
+/** The same FNV-1a fingerprint the page computes, written independently. */
+function fnv1a(values: Float32Array | Float64Array): string {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The page's documented step size: η = 1/λ_max(H∞), λ_max as the library's Lanczos run gives it. */
+function suggestedEta(X: Matrix): number {
+  return 1 / extremeEigenvalues(gramInfinity(X)).max;
+}
+
+/** The run the page made, redone in Node with the public API. */
+function runInNode(X: Matrix, y: Float32Array, widths: number[], options: { eta: number; steps: number; seed: number; joint: boolean }) {
+  return widths.map((m) => {
+    const net = TwoLayerNet.random({ d: X.cols, m, seed: options.seed });
+    try {
+      return train(net, X, y, { eta: options.eta, steps: options.steps, trainOutputLayer: options.joint });
+    } finally {
+      net.dispose();
+    }
+  });
+}
+
+/** Expects the page's curves to equal Node's exactly (values and byte fingerprints). */
+function expectSameRun(page: PageResult, node: ReturnType<typeof runInNode>): void {
+  expect(page.widths.length).toBe(node.length);
+  page.widths.forEach((w, i) => {
+    const want = node[i];
+    expect(w.status).toBe(want.status);
+    expect(w.stepsRun).toBe(want.stepsRun);
+    expect(w.residualSq).toEqual(Array.from(want.residualSq));
+    expect(w.patternChangeFraction).toEqual(Array.from(want.patternChangeFraction));
+    expect(w.maxWeightDistance).toEqual(Array.from(want.maxWeightDistance));
+    expect(w.fingerprints).toEqual({
+      residualSq: fnv1a(want.residualSq),
+      patternChangeFraction: fnv1a(want.patternChangeFraction),
+      maxWeightDistance: fnv1a(want.maxWeightDistance),
+    });
+  });
+}
+
+/**
+ * Expects the page's dashed lines to be, for each width's own r(0) = y − u(0), Theorem 4.1's bound
+ * (1 − ηλ0/2)^k ‖r(0)‖² and the infinite-width recursion r(k+1) = (I − ηH∞) r(k), run here step by
+ * step (the page takes another route, through the eigendecomposition of H∞).
+ */
+function expectTheoryLines(page: PageResult, X: Matrix, y: Float32Array, options: { eta: number; steps: number; seed: number }): void {
+  const { eta, steps, seed } = options;
+  const n = X.rows;
+  const Hinf = gramInfinity(X);
+  const H = Hinf.data;
+  const lambda0 = extremeEigenvalues(Hinf).min;
+  const relativeError = (got: number[], want: number[]): number =>
+    Math.max(...want.map((v, k) => Math.abs(got[k] - v) / v));
+  for (const w of page.widths) {
+    const net = TwoLayerNet.random({ d: X.cols, m: w.m, seed });
+    const u0 = net.predict(X);
+    net.dispose();
+    let r = Float64Array.from(y, (v, i) => v - u0[i]);
+    const infinite: number[] = [];
+    for (let k = 0; k <= steps; k++) {
+      infinite.push(r.reduce((sum, v) => sum + v * v, 0));
+      r = r.map((ri, i) => ri - eta * r.reduce((sum, rj, j) => sum + H[i * n + j] * rj, 0));
+    }
+    const bound = infinite.map((_, k) => infinite[0] * (1 - (eta * lambda0) / 2) ** k);
+    expect(w.infiniteWidth).toHaveLength(steps + 1);
+    expect(w.bound).toHaveLength(steps + 1);
+    expect(relativeError(w.infiniteWidth!, infinite)).toBeLessThan(1e-9);
+    expect(relativeError(w.bound!, bound)).toBeLessThan(1e-12);
+  }
+}
+
+async function pageResult(page: Page): Promise<PageResult> {
+  return page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __overparamResult: unknown }).__overparamResult)) as PageResult);
+}
+
+async function waitForStatus(page: Page, status: 'done' | 'stopped', timeout = 30_000): Promise<PageResult> {
+  await page.waitForSelector(`body[data-run-status="${status}"]`, { timeout });
+  return pageResult(page);
+}
+
+/** Sets the form's text and number fields (the inputs have ids equal to their names). */
+async function fillForm(page: Page, fields: Record<string, string>): Promise<void> {
+  for (const [id, value] of Object.entries(fields)) await page.fill(`#${id}`, value);
+}
+
+/** Whether a canvas has pixels of more than one colour (i.e. something was drawn). */
+async function canvasHasContent(page: Page, selector: string): Promise<boolean> {
+  return page.$eval(selector, (canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    const context = c.getContext('2d');
+    if (!context || c.width === 0) return false;
+    const pixels = context.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 4; i < pixels.length; i += 4) {
+      if (pixels[i] !== pixels[0] || pixels[i + 1] !== pixels[1] || pixels[i + 2] !== pixels[2]) return true;
+    }
+    return false;
+  });
+}
+
+const missing = chromiumMissingReason();
+
+if (missing && process.env.CI) {
+  describe('web demo in Chromium', () => {
+    it('needs Chromium in CI', () => {
+      throw new Error(`web demo e2e cannot run: ${missing}`);
+    });
+  });
+} else if (missing) {
+  console.warn(`skipping the web demo e2e test: ${missing}`);
+  describe.skip(`web demo in Chromium (skipped: ${missing})`, () => {
+    it('runs in Chromium', () => undefined);
+  });
+} else {
+  describe('web demo in Chromium', () => {
+    let distDir: string;
+    let server: StaticServer;
+    let browser: Browser;
+    let page: Page;
+    const pageErrors: string[] = [];
+
+    beforeAll(async () => {
+      if (!existsSync(wasmPath)) throw new Error(`${wasmPath} is missing: run \`npm run build:wasm\` first`);
+      // A private output folder, so a concurrent `npm run build:web` is never served half-written.
+      distDir = await mkdtemp(join(tmpdir(), 'overparam-web-'));
+      await build({
+        configFile: join(repoRoot, 'web', 'vite.config.ts'),
+        logLevel: 'warn',
+        build: { outDir: distDir, emptyOutDir: true },
+      });
+      [server, browser] = await Promise.all([serveDirectory(distDir), launchChromium(), init()]) as [StaticServer, Browser, void];
+      page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
+      // Loaded here, not in the first test, so that any test can run alone (vitest -t).
+      await page.goto(server.url);
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      if (distDir) await rm(distDir, { recursive: true, force: true });
+    });
+
+    it('loads, runs the demo size, fills the charts, and saves a screenshot', async () => {
+      await page.waitForSelector('#eta-advice[data-suggested]');
+      expect(await page.inputValue('#widths')).toBe('100, 1000, 10000');
+      expect(await page.inputValue('#n')).toBe('100');
+      // The suggestion is 1/λ_max(H∞) of the default data, as Node computes it.
+      const { X } = sphereData({ n: 100, d: 10, seed: 0 });
+      const suggested = Number(await page.getAttribute('#eta-advice', 'data-suggested'));
+      expect(suggested).toBe(suggestedEta(X));
+
+      await page.click('#start');
+      expect(await page.isEnabled('#stop')).toBe(true);
+      // Charts fill while the run goes on (the first width is quick; later ones stream in).
+      await page.waitForFunction(() => Number(document.getElementById('chart-residual')?.dataset.points ?? 0) > 0);
+      const result = await waitForStatus(page, 'done');
+      expect(result.widths.map((w) => w.status)).toEqual(['done', 'done', 'done']);
+      for (const id of ['chart-residual', 'chart-pattern', 'chart-distance', 'chart-lambda']) {
+        expect(Number(await page.getAttribute(`#${id}`, 'data-points'))).toBe(3 * 201);
+        expect(await page.locator(`#${id} canvas`).count()).toBeGreaterThan(0);
+      }
+      for (const id of ['heat-inf', 'heat-final', 'heat-diff']) expect(await canvasHasContent(page, `#${id}`)).toBe(true);
+      expect(await page.locator('#summary tbody tr').count()).toBe(3);
+      expect(await page.getAttribute('#progress', 'value')).toBe('1');
+      expect(await page.isEnabled('#stop')).toBe(false);
+
+      await mkdir(join(repoRoot, 'test-results'), { recursive: true });
+      const screenshot = await page.screenshot({ fullPage: true });
+      await writeFile(join(repoRoot, 'test-results', 'web-demo.png'), screenshot);
+      // README's picture is refreshed on request only, so a test run leaves the tree clean.
+      if (process.env.UPDATE_README_SCREENSHOT) await writeFile(join(repoRoot, 'docs', 'web-demo.png'), screenshot);
+    });
+
+    it('runs changed controls and matches the same run in Node bit for bit', async () => {
+      await fillForm(page, { n: '60', d: '12', widths: '50, 400, 3000', steps: '80', seed: '7', eta: '' });
+      await page.click('#start');
+      const result = await waitForStatus(page, 'done');
+      expect(result.query).toContain('seed=7');
+      expect(new URL(page.url()).searchParams.get('widths')).toBe('50,400,3000');
+
+      const { X, y } = sphereData({ n: 60, d: 12, seed: 7 });
+      expect(result.analysis?.inputsFingerprint).toBe(fnv1a(X.data as Float32Array));
+      expect(result.analysis?.labelsFingerprint).toBe(fnv1a(y));
+      const eta = suggestedEta(X);
+      expect(result.eta).toBe(eta);
+      expectSameRun(result, runInNode(X, y, [50, 400, 3000], { eta, steps: 80, seed: 7, joint: false }));
+      expectTheoryLines(result, X, y, { eta, steps: 80, seed: 7 });
+    });
+
+    it('stops a long run at once and keeps the partial curves', async () => {
+      // Kernel-space steps at n = 300, m = 20000 take ~0.1 s each: 50 000 of them would take over an hour.
+      await fillForm(page, { n: '300', d: '300', widths: '20000', steps: '50000', seed: '1' });
+      await page.click('#start');
+      await page.waitForFunction(() => {
+        const result = (window as unknown as { __overparamResult?: { stepsReceived: number } }).__overparamResult;
+        return (result?.stepsReceived ?? 0) >= 2;
+      }, undefined, { timeout: 30_000 });
+      await page.click('#stop');
+      const stopped = await waitForStatus(page, 'stopped', 5_000);
+      expect(stopped.widths[0].status).toBe('stopped');
+      expect(await page.textContent('#status')).toMatch(/^Stopped at step \d+ of width m = 20000/);
+      expect(await page.isEnabled('#stop')).toBe(false);
+      expect(Number(await page.getAttribute('#progress', 'value'))).toBeLessThan(0.01);
+      // The worker is gone: nothing more arrives.
+      await page.waitForTimeout(400);
+      expect((await pageResult(page)).stepsReceived).toBe(stopped.stepsReceived);
+    });
+
+    it('submits from the keyboard with joint training, and its link reproduces the run', async () => {
+      await fillForm(page, { n: '40', d: '8', widths: '30, 300', steps: '60', seed: '8', eta: '0.3' });
+      await page.check('#joint');
+      await page.focus('#seed');
+      await page.keyboard.press('Enter');
+      const result = await waitForStatus(page, 'done');
+      expect(result.query).toContain('joint=1');
+      expect(result.eta).toBe(0.3);
+      const { X, y } = sphereData({ n: 40, d: 8, seed: 8 });
+      expectSameRun(result, runInNode(X, y, [30, 300], { eta: 0.3, steps: 60, seed: 8, joint: true }));
+
+      const link = await page.getAttribute('#permalink', 'href');
+      expect(link).toBe(`?${result.query}`);
+      const second = await browser.newPage();
+      try {
+        await second.goto(new URL(link!, server.url).href);
+        const reproduced = await waitForStatus(second, 'done');
+        expect(reproduced.widths.map((w) => w.fingerprints)).toEqual(result.widths.map((w) => w.fingerprints));
+        expect(await second.inputValue('#widths')).toBe('30, 300');
+        expect(await second.isChecked('#joint')).toBe(true);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('trains on clicked 2-D points and warns about degenerate ones', async () => {
+      await page.check('input[name="dataset"][value="points"]');
+      await page.uncheck('#joint');
+      const clicks: [number, number, boolean][] = [[40, 60, false], [250, 80, true], [100, 270, true], [290, 300, false], [200, 150, false], [60, 200, true]];
+      for (const [x, y, shift] of clicks) {
+        await page.click('#points-canvas', { position: { x, y }, modifiers: shift ? ['Shift'] : [] });
+      }
+      // Keyboard: focus the canvas, move the cross, add a point with Enter.
+      await page.focus('#points-canvas');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('Enter');
+      expect(await page.textContent('#points-count')).toBe('7 points');
+      await fillForm(page, { widths: '100, 1000', steps: '100', seed: '3', eta: '' });
+      await page.click('#start');
+      const result = await waitForStatus(page, 'done');
+
+      // Rebuild X from the URL exactly as documented: (x, y, 1)/‖(x, y, 1)‖, in float32.
+      const points = new URLSearchParams(result.query).get('pts')!.split(';').map((p) => p.split(',').map(Number));
+      expect(points).toHaveLength(7);
+      expect(points[6]).toEqual([0, 0.05, 1]);
+      expect(points.map((p) => p[2])).toEqual([1, -1, -1, 1, 1, -1, 1]);
+      const X = new Float32Array(points.length * 3);
+      points.forEach(([px, py], i) => {
+        const norm = Math.sqrt(px * px + py * py + 1);
+        X.set([px / norm, py / norm, 1 / norm], 3 * i);
+      });
+      const y = Float32Array.from(points, (p) => p[2]);
+      expect(result.analysis?.inputsFingerprint).toBe(fnv1a(X));
+      const inputs = { rows: points.length, cols: 3, data: X };
+      expectSameRun(result, runInNode(inputs, y, [100, 1000], { eta: result.eta!, steps: 100, seed: 3, joint: false }));
+      expect(result.eta).toBe(suggestedEta(inputs));
+      expect(await page.isHidden('#warning')).toBe(true);
+
+      // Without the bias coordinate a point at the origin is a zero input: λ0 = 0.
+      await page.uncheck('#lift');
+      await page.click('#points-clear');
+      await page.click('#points-canvas', { position: { x: 160, y: 160 } });
+      await page.click('#points-canvas', { position: { x: 40, y: 40 } });
+      await page.waitForSelector('#warning[data-degenerate="true"]', { state: 'attached' });
+      expect(await page.isVisible('#warning')).toBe(true);
+      expect(await page.textContent('#warning')).toContain('zero rows 0');
+    });
+
+    it('reports no page errors', () => {
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('still loads when the server sends .wasm with the wrong MIME type', async () => {
+      const plainServer = await serveDirectory(distDir, { mimeOverrides: { '.wasm': 'application/octet-stream' } });
+      const other = await browser.newPage();
+      try {
+        await other.goto(plainServer.url);
+        await other.waitForSelector('#eta-advice[data-suggested]');
+        expect(await other.textContent('#status')).toBe('Ready.');
+      } finally {
+        await other.close();
+        await plainServer.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,490 @@
+// The page: reads the controls (and the URL), drives the training worker, and shows what it
+// streams back. All numerics happen in the worker; this thread only draws.
+import './style.css';
+import { RunCharts } from './charts';
+import { difference, drawColourBar, drawHeatmap, sharedRange } from './heatmap';
+import {
+  DEFAULT_PARAMS, fromQuery, inputCount, integerIn, parseEta, parseWidths, pointsToInputs, toQuery, validateParams, LIMITS,
+  type LabelledPoint, type RunParams,
+} from './params';
+import { PointsEditor } from './pointsEditor';
+import type { Analysis, DataSpec, HeatmapData, Reply, Request, WidthDone } from './protocol';
+
+/** What the page exposes for tests and the console: the last run's exact numbers. */
+export interface PageResult {
+  status: 'running' | 'done' | 'stopped' | 'error';
+  query: string;
+  eta?: number;
+  analysis?: Analysis;
+  stepsReceived: number;
+  widths: {
+    m: number;
+    status: 'pending' | 'running' | WidthDone['status'] | 'stopped';
+    stepsRun?: number;
+    method?: WidthDone['method'];
+    residualSq?: number[];
+    patternChangeFraction?: number[];
+    maxWeightDistance?: number[];
+    fingerprints?: WidthDone['fingerprints'];
+    /** The dashed theory lines: Theorem 4.1's bound and the infinite-width ‖r(k)‖², k = 0..steps. */
+    bound?: number[];
+    infiniteWidth?: number[];
+  }[];
+  error?: string;
+}
+
+declare global {
+  interface Window {
+    __overparamResult?: PageResult;
+  }
+}
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`missing #${id}`);
+  return found as T;
+}
+
+const form = element<HTMLFormElement>('controls');
+const inputs = {
+  n: element<HTMLInputElement>('n'),
+  d: element<HTMLInputElement>('d'),
+  widths: element<HTMLInputElement>('widths'),
+  eta: element<HTMLInputElement>('eta'),
+  steps: element<HTMLInputElement>('steps'),
+  seed: element<HTMLInputElement>('seed'),
+  joint: element<HTMLInputElement>('joint'),
+  lift: element<HTMLInputElement>('lift'),
+};
+const startButton = element<HTMLButtonElement>('start');
+const stopButton = element<HTMLButtonElement>('stop');
+const useSuggestedButton = element<HTMLButtonElement>('use-suggested');
+const progress = element<HTMLProgressElement>('progress');
+const statusText = element('status');
+const etaAdvice = element('eta-advice');
+const errorsBox = element('errors');
+const warningBox = element('warning');
+const permalink = element<HTMLAnchorElement>('permalink');
+const heatWidth = element<HTMLSelectElement>('heat-width');
+const heatNote = element('heat-note');
+const summaryBody = element<HTMLTableElement>('summary').tBodies[0];
+const summaryCaption = element('summary-caption');
+const pointsCount = element('points-count');
+
+const editor = new PointsEditor(
+  element<HTMLCanvasElement>('points-canvas'),
+  () => (form.querySelector<HTMLInputElement>('input[name="label"]:checked')?.value === '-1' ? -1 : 1),
+  (points) => { showPointCount(points); scheduleAnalysis(); },
+);
+element('points-random').addEventListener('click', () => editor.addRandom(20));
+element('points-undo').addEventListener('click', () => editor.undo());
+element('points-clear').addEventListener('click', () => editor.clear());
+
+function showPointCount(points: LabelledPoint[]): void {
+  pointsCount.textContent = `${points.length} point${points.length === 1 ? '' : 's'}`;
+}
+
+// ---------------------------------------------------------------- form ↔ parameters
+
+function selectedDataset(): RunParams['dataset'] {
+  return form.querySelector<HTMLInputElement>('input[name="dataset"]:checked')?.value === 'points' ? 'points' : 'sphere';
+}
+
+function showDataset(): void {
+  const points = selectedDataset() === 'points';
+  element('points-controls').hidden = !points;
+  element('sphere-controls').hidden = points;
+  inputs.n.disabled = points;
+  inputs.d.disabled = points;
+}
+
+function writeForm(p: RunParams): void {
+  for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="dataset"]')) radio.checked = radio.value === p.dataset;
+  inputs.n.value = String(p.n);
+  inputs.d.value = String(p.d);
+  inputs.widths.value = p.widths.join(', ');
+  inputs.eta.value = p.eta === undefined ? '' : String(p.eta);
+  inputs.steps.value = String(p.steps);
+  inputs.seed.value = String(p.seed);
+  inputs.joint.checked = p.joint;
+  inputs.lift.checked = p.liftPoints;
+  editor.set(p.points);
+  showPointCount(p.points);
+  showDataset();
+}
+
+function integerField(input: HTMLInputElement, name: string, range: readonly [number, number], errors: string[]): number {
+  const value = integerIn(input.value, name, range, errors);
+  input.setAttribute('aria-invalid', String(value === undefined));
+  return value ?? Number(input.value);
+}
+
+function readForm(): { params: RunParams; errors: string[] } {
+  const errors: string[] = [];
+  const dataset = selectedDataset();
+  const params: RunParams = {
+    dataset,
+    n: dataset === 'sphere' ? integerField(inputs.n, 'n', LIMITS.n, errors) : DEFAULT_PARAMS.n,
+    d: dataset === 'sphere' ? integerField(inputs.d, 'd', LIMITS.d, errors) : DEFAULT_PARAMS.d,
+    points: editor.get(),
+    liftPoints: inputs.lift.checked,
+    widths: [],
+    eta: undefined,
+    steps: integerField(inputs.steps, 'steps', LIMITS.steps, errors),
+    seed: integerField(inputs.seed, 'seed', LIMITS.seed, errors),
+    joint: inputs.joint.checked,
+  };
+  const widthErrors: string[] = [];
+  params.widths = parseWidths(inputs.widths.value, widthErrors);
+  inputs.widths.setAttribute('aria-invalid', String(widthErrors.length > 0));
+  const etaErrors: string[] = [];
+  params.eta = parseEta(inputs.eta.value, etaErrors);
+  inputs.eta.setAttribute('aria-invalid', String(etaErrors.length > 0));
+  errors.push(...widthErrors, ...etaErrors, ...validateParams(params));
+  return { params, errors };
+}
+
+function dataSpec(p: RunParams): DataSpec {
+  if (p.dataset === 'sphere') return { kind: 'sphere', n: p.n, d: p.d, seed: p.seed };
+  const { X, y, d } = pointsToInputs(p.points, p.liftPoints);
+  return { kind: 'given', n: p.points.length, d, X, y };
+}
+
+function showErrors(errors: string[]): void {
+  errorsBox.replaceChildren(...errors.map((message) => {
+    const line = document.createElement('p');
+    line.textContent = message;
+    return line;
+  }));
+}
+
+// ---------------------------------------------------------------- the worker
+
+let worker: Worker;
+let nextId = 1;
+
+function startWorker(): void {
+  worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  worker.addEventListener('message', (event: MessageEvent<Reply>) => onReply(event.data));
+  worker.addEventListener('error', (event) => {
+    statusText.textContent = `The worker failed: ${event.message}`;
+    if (run?.result.status === 'running') finishRun('error', event.message);
+  });
+}
+
+function post(request: Request, transfer: Transferable[] = []): void {
+  worker.postMessage(request, transfer);
+}
+
+// ---------------------------------------------------------------- step-size advice
+
+let analysisTimer: number | undefined;
+let analysisId = 0;
+let latestAnalysis: Analysis | undefined;
+
+/** Recomputes λ0 and the suggested η shortly after the data controls change. */
+function scheduleAnalysis(): void {
+  if (analysisTimer !== undefined) clearTimeout(analysisTimer);
+  analysisTimer = window.setTimeout(() => {
+    analysisTimer = undefined;
+    const { params, errors } = readForm();
+    const dataOk = params.dataset === 'points' ? params.points.length > 0 : !errors.some((e) => /^[nd] /.test(e));
+    if (!dataOk) return;
+    analysisId = nextId++;
+    etaAdvice.textContent = 'Computing the suggested η…';
+    const spec = dataSpec(params);
+    post({ type: 'analyse', id: analysisId, data: spec }, spec.kind === 'given' ? [spec.X.buffer, spec.y.buffer] : []);
+  }, 250);
+}
+
+function fmt(value: number, digits = 3): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude >= 1e4 || magnitude < 1e-3 ? value.toExponential(digits - 1) : String(Number(value.toPrecision(digits)));
+}
+
+function showAnalysis(a: Analysis): void {
+  latestAnalysis = a;
+  etaAdvice.textContent =
+    `Suggested η = 1/λ_max(H∞) = ${fmt(a.advice.suggested, 4)}; stable for η < 2/λ_max(H∞) = ${fmt(a.advice.stabilityLimit, 4)}. ` +
+    `λ0 = λ_min(H∞) = ${fmt(a.lambda0)}, λ_max(H∞) = ${fmt(a.lambdaMax)} (n = ${a.n}, d = ${a.d}).` +
+    (a.degeneracy.degenerate ? '' : ` Theorem 4.1 asks for η = O(λ0/n²) ≈ ${fmt(a.advice.theorem)}: its constants are cautious.`);
+  etaAdvice.dataset.suggested = String(a.advice.suggested);
+  useSuggestedButton.disabled = false;
+  showWarnings();
+}
+
+/** Degenerate data and unstable step sizes, in one alert region. */
+function showWarnings(): void {
+  const messages: string[] = [];
+  const a = latestAnalysis;
+  if (a?.degeneracy.degenerate) messages.push(a.degeneracy.message);
+  const eta = parseEta(inputs.eta.value, []);
+  if (a && eta !== undefined && eta >= a.advice.stabilityLimit) {
+    messages.push(`η = ${fmt(eta)} is at or above 2/λ_max(H∞) = ${fmt(a.advice.stabilityLimit)}: gradient descent will likely diverge.`);
+  }
+  warningBox.hidden = messages.length === 0;
+  warningBox.replaceChildren(...messages.map((m) => Object.assign(document.createElement('p'), { textContent: m })));
+  warningBox.dataset.degenerate = String(a?.degeneracy.degenerate ?? false);
+}
+
+useSuggestedButton.addEventListener('click', () => {
+  if (latestAnalysis) inputs.eta.value = String(latestAnalysis.advice.suggested);
+  showWarnings();
+});
+
+// ---------------------------------------------------------------- runs
+
+interface WidthProgress {
+  received: number;
+  done?: WidthDone;
+}
+
+interface Run {
+  id: number;
+  params: RunParams;
+  charts?: RunCharts;
+  widths: WidthProgress[];
+  gramInfinity?: HeatmapData;
+  result: PageResult;
+  current: number;
+}
+
+let run: Run | undefined;
+
+function setRunning(running: boolean): void {
+  stopButton.disabled = !running;
+  document.body.dataset.runStatus = running ? 'running' : run?.result.status ?? 'idle';
+}
+
+function startRun(params: RunParams): void {
+  if (run?.result.status === 'running') stopRun();
+  const query = toQuery(params);
+  history.replaceState(null, '', `?${query}`);
+  permalink.href = `?${query}`;
+  permalink.hidden = false;
+  run?.charts?.destroy();
+  const id = nextId++;
+  run = {
+    id, params, widths: params.widths.map(() => ({ received: 0 })), current: 0,
+    result: { status: 'running', query, stepsReceived: 0, widths: params.widths.map((m) => ({ m, status: 'pending' })) },
+  };
+  window.__overparamResult = run.result;
+  progress.value = 0;
+  statusText.textContent = 'Preparing the data and H∞…';
+  summaryCaption.textContent = `Run ${decodeURIComponent(query)}`;
+  summaryBody.replaceChildren();
+  heatWidth.replaceChildren();
+  heatWidth.disabled = true;
+  heatNote.textContent = '';
+  setRunning(true);
+  const spec = dataSpec(params);
+  post({
+    type: 'run', id, data: spec, widths: params.widths, eta: params.eta, steps: params.steps,
+    seed: params.seed, joint: params.joint,
+  }, spec.kind === 'given' ? [spec.X.buffer, spec.y.buffer] : []);
+}
+
+/** Stops the current run: train() is synchronous in the worker, so the worker is replaced. */
+function stopRun(): void {
+  if (!run || run.result.status !== 'running') return;
+  worker.terminate();
+  startWorker();
+  const width = run.current;
+  const where = run.widths[width] ? ` at step ${Math.max(0, run.widths[width].received - 1)} of width m = ${run.params.widths[width]}` : '';
+  for (const w of run.result.widths) if (w.status === 'running') w.status = 'stopped';
+  finishRun('stopped');
+  statusText.textContent = `Stopped${where}. Partial curves are kept.`;
+  scheduleAnalysis();
+}
+
+function finishRun(status: 'done' | 'stopped' | 'error', error?: string): void {
+  if (!run) return;
+  run.result.status = status;
+  if (error !== undefined) run.result.error = error;
+  run.charts?.redraw();
+  setRunning(false);
+}
+
+function updateProgress(r: Run): void {
+  const steps = r.params.steps + 1;
+  let doneCost = 0, totalCost = 0;
+  r.params.widths.forEach((m, w) => {
+    const state = r.widths[w];
+    totalCost += m * steps;
+    doneCost += m * (state.done ? steps : state.received);
+  });
+  progress.value = totalCost > 0 ? doneCost / totalCost : 1;
+  const received = r.widths[r.current]?.received ?? 0;
+  if (r.result.status === 'running') {
+    statusText.textContent = `Training m = ${r.params.widths[r.current]} (${r.current + 1} of ${r.params.widths.length}): ` +
+      `step ${Math.max(0, received - 1)} of ${r.params.steps}`;
+  }
+}
+
+function onReply(reply: Reply): void {
+  if (reply.type === 'ready') {
+    // A worker restarted by Stop must not overwrite the “Stopped at …” message.
+    if (!run) statusText.textContent = 'Ready.';
+    return;
+  }
+  if (reply.type === 'analysis') {
+    if (reply.id === analysisId) showAnalysis(reply);
+    return;
+  }
+  if (reply.type === 'error' && reply.id !== run?.id) {
+    statusText.textContent = reply.message;
+    return;
+  }
+  if (!run || reply.id !== run.id) return;
+  const r = run;
+  switch (reply.type) {
+    case 'runStart': {
+      const { type: _type, id: _id, eta, gramEvery, gramFloors, gramInfinity, ...analysis } = reply;
+      r.result.eta = eta;
+      r.result.analysis = analysis;
+      r.gramInfinity = gramInfinity;
+      showAnalysis(analysis);
+      r.charts = new RunCharts({
+        residual: element('chart-residual'), pattern: element('chart-pattern'),
+        distance: element('chart-distance'), lambda: element('chart-lambda'), legend: element('chart-legend'),
+      }, r.params.widths, r.params.steps, gramFloors);
+      heatNote.textContent = `η = ${fmt(eta, 4)}; λ_min(H(k)) measured every ${gramEvery} step${gramEvery > 1 ? 's' : ''}.`;
+      drawKernels();
+      break;
+    }
+    case 'widthStart':
+      r.current = reply.widthIndex;
+      Object.assign(r.result.widths[reply.widthIndex], { status: 'running', bound: reply.bound, infiniteWidth: reply.infiniteWidth });
+      r.charts?.setTheory(reply.widthIndex, reply.bound, reply.infiniteWidth);
+      updateProgress(r);
+      break;
+    case 'steps':
+      r.widths[reply.widthIndex].received = reply.fromStep + reply.residualSq.length;
+      r.result.stepsReceived += reply.residualSq.length;
+      r.charts?.addSteps(reply);
+      updateProgress(r);
+      break;
+    case 'widthDone':
+      r.widths[reply.widthIndex].done = reply;
+      Object.assign(r.result.widths[reply.widthIndex], {
+        status: reply.status, stepsRun: reply.stepsRun, method: reply.method,
+        residualSq: Array.from(reply.residualSq),
+        patternChangeFraction: Array.from(reply.patternChangeFraction),
+        maxWeightDistance: Array.from(reply.maxWeightDistance),
+        fingerprints: reply.fingerprints,
+      });
+      addSummaryRow(reply);
+      addHeatmapChoice(reply);
+      updateProgress(r);
+      break;
+    case 'runDone': {
+      finishRun('done');
+      progress.value = 1;
+      const diverged = r.params.widths.filter((_, w) => r.widths[w].done?.status === 'diverged');
+      statusText.textContent = `Done in ${reply.seconds.toFixed(2)} s.` +
+        (diverged.length > 0 ? ` Diverged: m = ${diverged.join(', ')} (η too large).` : '');
+      break;
+    }
+    case 'error':
+      finishRun('error', reply.message);
+      statusText.textContent = `Error: ${reply.message}`;
+      break;
+    default:
+      break;
+  }
+}
+
+function addSummaryRow(done: WidthDone): void {
+  const last = done.residualSq.length - 1;
+  const cells = [
+    String(done.m), done.status, String(done.stepsRun),
+    fmt(done.residualSq[0], 4), fmt(done.residualSq[last], 4),
+    fmt(done.patternChangeFraction[last]), fmt(done.maxWeightDistance[last]),
+    fmt(done.radiusBound), fmt(done.lambdaMinH0), fmt(done.lambdaMinFinal),
+    fmt(done.initialKernelGap), fmt(done.kernelDrift), `${done.seconds.toFixed(2)} s`,
+  ];
+  const row = document.createElement('tr');
+  row.dataset.width = String(done.m);
+  row.dataset.finalResidual = String(done.residualSq[last]);
+  cells.forEach((text, i) => {
+    const cell = document.createElement(i === 0 ? 'th' : 'td');
+    if (i === 0) cell.setAttribute('scope', 'row');
+    cell.textContent = text;
+    row.append(cell);
+  });
+  if (done.divergenceMessage) row.title = done.divergenceMessage;
+  summaryBody.append(row);
+}
+
+// ---------------------------------------------------------------- heatmaps
+
+function addHeatmapChoice(done: WidthDone): void {
+  const option = document.createElement('option');
+  option.value = String(done.widthIndex);
+  option.textContent = `m = ${done.m}`;
+  heatWidth.append(option);
+  heatWidth.disabled = false;
+  // Keep showing the first finished width until the user picks another, so the picture does not jump.
+  if (heatWidth.options.length === 1) heatWidth.value = option.value;
+  drawKernels();
+}
+
+heatWidth.addEventListener('change', () => drawKernels());
+
+function drawKernels(): void {
+  const r = run;
+  if (!r?.gramInfinity) return;
+  const done = r.widths[Number(heatWidth.value)]?.done;
+  const panels = [r.gramInfinity, ...(done ? [done.gramFinal] : [])];
+  const range = sharedRange(...panels);
+  const sequential = { kind: 'sequential' as const, ...range };
+  drawHeatmap(element<HTMLCanvasElement>('heat-inf'), r.gramInfinity, sequential);
+  drawColourBar(element('bar-inf'), sequential);
+  if (!done) return;
+  drawHeatmap(element<HTMLCanvasElement>('heat-final'), done.gramFinal, sequential);
+  drawColourBar(element('bar-final'), sequential);
+  const diff = difference(done.gramFinal, done.gram0);
+  let maxAbs = 0;
+  for (const v of diff.data) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const diverging = { kind: 'diverging' as const, maxAbs };
+  drawHeatmap(element<HTMLCanvasElement>('heat-diff'), diff, diverging);
+  drawColourBar(element('bar-diff'), diverging);
+  element('heat-final').setAttribute('aria-label', `Heatmap of H(k) for m = ${done.m} after ${done.stepsRun} steps`);
+  element('heat-diff').setAttribute('aria-label',
+    `Heatmap of H(k) − H(0) for m = ${done.m}: largest entry ${fmt(maxAbs)}, spectral norm ${fmt(done.kernelDrift)}`);
+}
+
+// ---------------------------------------------------------------- wiring
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const { params, errors } = readForm();
+  showErrors(errors);
+  if (errors.length === 0) startRun(params);
+});
+stopButton.addEventListener('click', () => stopRun());
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && run?.result.status === 'running') stopRun();
+});
+for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="dataset"]')) {
+  radio.addEventListener('change', () => { showDataset(); scheduleAnalysis(); });
+}
+for (const input of [inputs.n, inputs.d, inputs.lift]) input.addEventListener('input', () => scheduleAnalysis());
+// The data of a sphere run depend on the seed too.
+inputs.seed.addEventListener('input', () => { if (selectedDataset() === 'sphere') scheduleAnalysis(); });
+inputs.eta.addEventListener('input', () => showWarnings());
+
+const initial = fromQuery(location.search);
+writeForm(initial.params);
+showErrors(initial.errors);
+startWorker();
+if (initial.given && initial.errors.length === 0 && validateParams(initial.params).length === 0 && inputCount(initial.params) > 0) {
+  // A shared link reproduces its run: start it right away.
+  startRun(initial.params);
+} else {
+  scheduleAnalysis();
+}
+startButton.disabled = false;
+if (!run) setRunning(false);

@@ -1,0 +1,198 @@
+// A run's parameters, their round trip through the page's URL, and the inputs they define: the
+// query string holds everything a run depends on, so a copied link reproduces the run number for number.
+
+/** A labelled point the user placed on the 2-D canvas, coordinates in [−1, 1]². */
+export interface LabelledPoint {
+  x: number;
+  y: number;
+  /** The target y_i: +1 or −1. */
+  label: 1 | -1;
+}
+
+/** Everything a run depends on. */
+export interface RunParams {
+  dataset: 'sphere' | 'points';
+  /** Sphere data: number of inputs and their dimension. */
+  n: number;
+  d: number;
+  /** Points data: the user's points, and whether each (x, y) becomes (x, y, 1)/‖(x, y, 1)‖. */
+  points: LabelledPoint[];
+  liftPoints: boolean;
+  widths: number[];
+  /** Step size; undefined means the suggested 1/λ_max(H∞). */
+  eta: number | undefined;
+  steps: number;
+  seed: number;
+  /** Also train the output weights a (the paper keeps them fixed). */
+  joint: boolean;
+}
+
+/** The limits the form enforces: large enough for the paper's size, small enough for a tab. */
+export const LIMITS = {
+  n: [1, 2000],
+  d: [1, 2000],
+  width: [1, 20000],
+  widthCount: [1, 6],
+  steps: [0, 50000],
+  seed: [0, 2 ** 32 - 1],
+  points: [1, 500],
+} as const;
+
+/** The demo size of DESIGN §6: n = 100, d = 10, m ∈ {100, 1000, 10000}. */
+export const DEFAULT_PARAMS: RunParams = {
+  dataset: 'sphere',
+  n: 100,
+  d: 10,
+  points: [],
+  liftPoints: true,
+  widths: [100, 1000, 10000],
+  eta: undefined,
+  steps: 200,
+  seed: 0,
+  joint: false,
+};
+
+/** Number of inputs of the run. */
+export function inputCount(p: RunParams): number {
+  return p.dataset === 'sphere' ? p.n : p.points.length;
+}
+
+/** Parses a whole number in [lo, hi]; on failure reports it in `errors` and returns undefined. */
+export function integerIn(text: string, name: string, [lo, hi]: readonly [number, number], errors: string[]): number | undefined {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(value) || value < lo || value > hi) {
+    errors.push(`${name} must be a whole number from ${lo} to ${hi}, got “${text}”`);
+    return undefined;
+  }
+  return value;
+}
+
+/** Parses a comma- or space-separated list of widths. */
+export function parseWidths(text: string, errors: string[]): number[] {
+  const parts = text.split(/[\s,;]+/).filter((part) => part !== '');
+  const widths: number[] = [];
+  for (const part of parts) {
+    const m = integerIn(part, 'each width m', LIMITS.width, errors);
+    if (m !== undefined && !widths.includes(m)) widths.push(m);
+  }
+  const [lo, hi] = LIMITS.widthCount;
+  if (widths.length < lo || widths.length > hi) errors.push(`give ${lo} to ${hi} different widths, got ${widths.length}`);
+  return widths;
+}
+
+/** Parses η: empty or “auto” means the suggested value. */
+export function parseEta(text: string, errors: string[]): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed.toLowerCase() === 'auto') return undefined;
+  const value = Number(trimmed);
+  if (!Number.isFinite(value) || value <= 0) {
+    errors.push(`η must be a positive number (or empty for the suggested value), got “${text}”`);
+    return undefined;
+  }
+  return value;
+}
+
+/** Points as “x,y,label;…” with coordinates rounded to 1e-3 (the URL is the source of truth). */
+function formatPoints(points: LabelledPoint[]): string {
+  return points.map((p) => `${roundCoordinate(p.x)},${roundCoordinate(p.y)},${p.label > 0 ? 1 : -1}`).join(';');
+}
+
+/** Rounds a coordinate to the precision the URL keeps, so the page runs what a link would. */
+export function roundCoordinate(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** Inverse of {@link formatPoints}; malformed entries are reported, not guessed. */
+function parsePoints(text: string, errors: string[]): LabelledPoint[] {
+  const points: LabelledPoint[] = [];
+  for (const entry of text.split(';').filter((part) => part.trim() !== '')) {
+    const [x, y, label] = entry.split(',').map(Number);
+    if (![x, y].every((v) => Number.isFinite(v) && Math.abs(v) <= 1) || (label !== 1 && label !== -1)) {
+      errors.push(`point “${entry}” must be x,y,label with |x|, |y| ≤ 1 and label ±1`);
+      continue;
+    }
+    points.push({ x: roundCoordinate(x), y: roundCoordinate(y), label });
+  }
+  return points;
+}
+
+/** Turns the user's 2-D points into inputs X (n×d, float32) and labels y. */
+export function pointsToInputs(points: readonly LabelledPoint[], lift: boolean): { X: Float32Array; y: Float32Array; d: number } {
+  // The network has no bias, so raw 2-D inputs only see directions from the origin (points on a
+  // ray are parallel, hence degenerate). Lifting to (x, y, 1)/‖·‖ is the usual bias trick and puts
+  // every input on the unit sphere, the paper's assumption ‖x_i‖ = 1.
+  const d = lift ? 3 : 2;
+  const X = new Float32Array(points.length * d);
+  const y = new Float32Array(points.length);
+  points.forEach((p, i) => {
+    if (lift) {
+      const norm = Math.sqrt(p.x * p.x + p.y * p.y + 1);
+      X[i * 3] = p.x / norm;
+      X[i * 3 + 1] = p.y / norm;
+      X[i * 3 + 2] = 1 / norm;
+    } else {
+      X[i * 2] = p.x;
+      X[i * 2 + 1] = p.y;
+    }
+    y[i] = p.label;
+  });
+  return { X, y, d };
+}
+
+/** Checks the parts that depend on each other (the dataset's size). */
+export function validateParams(p: RunParams): string[] {
+  const errors: string[] = [];
+  if (p.dataset === 'points') {
+    const [lo, hi] = LIMITS.points;
+    if (p.points.length < lo) errors.push('add at least one point: click the canvas (Shift-click for label −1)');
+    if (p.points.length > hi) errors.push(`at most ${hi} points, got ${p.points.length}`);
+  }
+  return errors;
+}
+
+/** The URL query that reproduces `p` (only what differs from nothing: every field is explicit). */
+export function toQuery(p: RunParams): string {
+  const q = new URLSearchParams();
+  q.set('data', p.dataset);
+  if (p.dataset === 'sphere') {
+    q.set('n', String(p.n));
+    q.set('d', String(p.d));
+  } else {
+    q.set('pts', formatPoints(p.points));
+    q.set('lift', p.liftPoints ? '1' : '0');
+  }
+  q.set('widths', p.widths.join(','));
+  q.set('eta', p.eta === undefined ? 'auto' : String(p.eta));
+  q.set('steps', String(p.steps));
+  q.set('seed', String(p.seed));
+  q.set('joint', p.joint ? '1' : '0');
+  return q.toString();
+}
+
+/** Reads parameters from a URL query; missing fields take their defaults. */
+export function fromQuery(search: string): { params: RunParams; errors: string[]; given: boolean } {
+  const q = new URLSearchParams(search);
+  const errors: string[] = [];
+  const p: RunParams = { ...DEFAULT_PARAMS, points: [], widths: [...DEFAULT_PARAMS.widths] };
+  const text = (key: string): string | undefined => q.get(key) ?? undefined;
+  const data = text('data');
+  if (data !== undefined) {
+    if (data === 'sphere' || data === 'points') p.dataset = data;
+    else errors.push(`data must be “sphere” or “points”, got “${data}”`);
+  }
+  const n = text('n'), d = text('d'), widths = text('widths'), eta = text('eta');
+  const steps = text('steps'), seed = text('seed'), joint = text('joint'), pts = text('pts'), lift = text('lift');
+  if (n !== undefined) p.n = integerIn(n, 'n', LIMITS.n, errors) ?? p.n;
+  if (d !== undefined) p.d = integerIn(d, 'd', LIMITS.d, errors) ?? p.d;
+  if (widths !== undefined) {
+    const parsed = parseWidths(widths, errors);
+    if (parsed.length > 0) p.widths = parsed;
+  }
+  if (eta !== undefined) p.eta = parseEta(eta, errors);
+  if (steps !== undefined) p.steps = integerIn(steps, 'steps', LIMITS.steps, errors) ?? p.steps;
+  if (seed !== undefined) p.seed = integerIn(seed, 'seed', LIMITS.seed, errors) ?? p.seed;
+  if (joint !== undefined) p.joint = joint === '1' || joint === 'true';
+  if (pts !== undefined) p.points = parsePoints(pts, errors);
+  if (lift !== undefined) p.liftPoints = !(lift === '0' || lift === 'false');
+  return { params: p, errors, given: [...q.keys()].length > 0 };
+}

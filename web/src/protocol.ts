@@ -1,0 +1,95 @@
+// Messages between the page and the training worker. Typed arrays travel by transfer (no copy).
+import type { Degeneracy, StepSizeAdvice } from './theory';
+
+/** The data of a run, resolved to numbers (points are turned into X on the page). */
+export type DataSpec =
+  | { kind: 'sphere'; n: number; d: number; seed: number }
+  | { kind: 'given'; n: number; d: number; X: Float32Array; y: Float32Array };
+
+/** Page → worker. */
+export type Request =
+  | { type: 'analyse'; id: number; data: DataSpec }
+  | {
+      type: 'run'; id: number; data: DataSpec; widths: number[]; eta: number | undefined;
+      steps: number; seed: number; joint: boolean;
+    };
+
+/** A square matrix reduced for display (block averages when n is large). */
+export interface HeatmapData {
+  size: number;
+  data: Float64Array;
+}
+
+/** What the data alone determine: H∞'s spectrum and the step-size advice. */
+export interface Analysis {
+  n: number;
+  d: number;
+  lambda0: number;
+  lambdaMax: number;
+  advice: StepSizeAdvice;
+  degeneracy: Degeneracy;
+  /** Fingerprints of the exact float32 inputs and labels the run uses. */
+  inputsFingerprint: string;
+  labelsFingerprint: string;
+}
+
+/** The theory's floors under λ_min(H(k)): ¾λ0 at the start (Lemma 3.1), λ0/2 during training (Lemma 3.2). */
+export interface GramFloors {
+  initial: number;
+  training: number;
+}
+
+/** Measured curves of one batch of steps of one width, k = fromStep … fromStep + length − 1. */
+export interface StepBatch {
+  type: 'steps';
+  id: number;
+  widthIndex: number;
+  fromStep: number;
+  residualSq: Float64Array;
+  patternChangeFraction: Float64Array;
+  maxWeightDistance: Float64Array;
+  /** λ_min(H(k)) at the steps of this batch that were on the measuring grid. */
+  lambdaSteps: number[];
+  lambdaValues: number[];
+}
+
+/** A width's end of training: its full result and the kernels for the heatmaps. */
+export interface WidthDone {
+  type: 'widthDone';
+  id: number;
+  widthIndex: number;
+  m: number;
+  status: 'done' | 'diverged' | 'aborted';
+  stepsRun: number;
+  method: 'kernel' | 'primal';
+  divergenceMessage?: string;
+  residualSq: Float64Array;
+  patternChangeFraction: Float64Array;
+  maxWeightDistance: Float64Array;
+  fingerprints: { residualSq: string; patternChangeFraction: string; maxWeightDistance: string };
+  lambdaMinH0: number;
+  lambdaMinFinal: number;
+  /** ‖H(0) − H∞‖₂ (Lemma 3.1: ≤ λ0/4 for m large) and ‖H(k) − H(0)‖₂ at the last step. */
+  initialKernelGap: number;
+  kernelDrift: number;
+  /** Corollary 4.1's radius R' = 4√n ‖y − u(0)‖/(√m λ0). */
+  radiusBound: number;
+  gram0: HeatmapData;
+  gramFinal: HeatmapData;
+  seconds: number;
+}
+
+/** Worker → page. */
+export type Reply =
+  | { type: 'ready' }
+  | ({ type: 'analysis'; id: number } & Analysis)
+  | ({ type: 'runStart'; id: number; eta: number; gramEvery: number; gramFloors: GramFloors; gramInfinity: HeatmapData } & Analysis)
+  | {
+      type: 'widthStart'; id: number; widthIndex: number; m: number;
+      /** Dashed theory lines from this width's own u(0), k = 0..steps. */
+      bound: number[]; infiniteWidth: number[];
+    }
+  | StepBatch
+  | WidthDone
+  | { type: 'runDone'; id: number; seconds: number }
+  | { type: 'error'; id: number; message: string };

@@ -1,0 +1,176 @@
+// The training worker: owns the WebAssembly core, runs one width after another, and streams
+// each step's numbers to the page in batches. train() is synchronous, so this worker cannot read
+// messages mid-run; the page stops a run by terminating the worker and starting a fresh one.
+import {
+  convergenceBound, distanceBound, eigh, extremeEigenvalues, gramInfinity, infiniteWidthTrajectory, init, initialGramFloor,
+  inputDiagnostics, lambdaMin, spectralNormOfDifference, sphereData, train, trainingGramFloor, TwoLayerNet,
+  type Matrix, type StepInfo,
+} from '../../src/index';
+import type { Analysis, DataSpec, HeatmapData, Reply, Request, StepBatch } from './protocol';
+import { assessDegeneracy, blockAverage, fingerprint, gramInterval, stepSizeAdvice } from './theory';
+
+/** Largest heatmap resolution sent to the page. */
+const HEATMAP_CELLS = 150;
+/** A batch of steps is posted at least this often, so charts move while staying cheap to draw. */
+const BATCH_MILLISECONDS = 50;
+
+const ready = init();
+
+function send(reply: Reply, transfer: Transferable[] = []): void {
+  self.postMessage(reply, { transfer });
+}
+
+interface PreparedData {
+  X: Matrix;
+  y: Float32Array;
+  Hinf: Matrix;
+  analysis: Analysis;
+}
+
+function prepare(spec: DataSpec): PreparedData {
+  const { X, y } = spec.kind === 'sphere'
+    ? sphereData({ n: spec.n, d: spec.d, seed: spec.seed })
+    : { X: { rows: spec.n, cols: spec.d, data: spec.X }, y: spec.y };
+  const Hinf = gramInfinity(X);
+  // Both ends of H∞'s spectrum from one Lanczos run.
+  const { min: lambda0, max: top } = extremeEigenvalues(Hinf);
+  return {
+    X, y, Hinf,
+    analysis: {
+      n: X.rows, d: X.cols, lambda0, lambdaMax: top,
+      advice: stepSizeAdvice(lambda0, top, X.rows),
+      degeneracy: assessDegeneracy(inputDiagnostics(X), lambda0, top),
+      inputsFingerprint: fingerprint(X.data),
+      labelsFingerprint: fingerprint(y),
+    },
+  };
+}
+
+function heatmap(H: Matrix): HeatmapData {
+  return blockAverage(H.data, H.rows, HEATMAP_CELLS);
+}
+
+/** Collects onStep reports and posts them in time-sliced batches. */
+class StepStreamer {
+  private fromStep = 0;
+  private residualSq: number[] = [];
+  private patternChangeFraction: number[] = [];
+  private maxWeightDistance: number[] = [];
+  private lambdaSteps: number[] = [];
+  private lambdaValues: number[] = [];
+  private lastFlush = performance.now();
+
+  constructor(private readonly id: number, private readonly widthIndex: number) {}
+
+  readonly onStep = (info: StepInfo): void => {
+    if (this.residualSq.length === 0) this.fromStep = info.step;
+    this.residualSq.push(info.residualSq);
+    this.patternChangeFraction.push(info.patternChangeFraction);
+    this.maxWeightDistance.push(info.maxWeightDistance);
+    if (info.lambdaMinGram !== undefined) {
+      this.lambdaSteps.push(info.step);
+      this.lambdaValues.push(info.lambdaMinGram);
+    }
+    if (performance.now() - this.lastFlush >= BATCH_MILLISECONDS) this.flush();
+  };
+
+  flush(): void {
+    this.lastFlush = performance.now();
+    if (this.residualSq.length === 0) return;
+    const batch: StepBatch = {
+      type: 'steps', id: this.id, widthIndex: this.widthIndex, fromStep: this.fromStep,
+      residualSq: Float64Array.from(this.residualSq),
+      patternChangeFraction: Float64Array.from(this.patternChangeFraction),
+      maxWeightDistance: Float64Array.from(this.maxWeightDistance),
+      lambdaSteps: this.lambdaSteps, lambdaValues: this.lambdaValues,
+    };
+    send(batch, [batch.residualSq.buffer, batch.patternChangeFraction.buffer, batch.maxWeightDistance.buffer]);
+    this.residualSq = [];
+    this.patternChangeFraction = [];
+    this.maxWeightDistance = [];
+    this.lambdaSteps = [];
+    this.lambdaValues = [];
+  }
+}
+
+function run(request: Extract<Request, { type: 'run' }>): void {
+  const started = performance.now();
+  const { id, widths, steps, seed, joint } = request;
+  const { X, y, Hinf, analysis } = prepare(request.data);
+  const eta = request.eta ?? analysis.advice.suggested;
+  const gramEvery = gramInterval(X.rows, steps);
+  const gramInf = heatmap(Hinf);
+  const { lambda0 } = analysis;
+  const gramFloors = { initial: initialGramFloor(lambda0), training: trainingGramFloor(lambda0) };
+  send({ type: 'runStart', id, eta, gramEvery, gramFloors, gramInfinity: gramInf, ...analysis }, [gramInf.data.buffer]);
+
+  // One eigendecomposition of H∞ serves every width's infinite-width line (O(n) a step after it).
+  const HinfEigen = eigh(Hinf);
+  const n = X.rows;
+  widths.forEach((m, widthIndex) => {
+    const widthStarted = performance.now();
+    const net = TwoLayerNet.random({ d: X.cols, m, seed });
+    try {
+      const u0 = net.predict(X);
+      const r0 = new Float64Array(n);
+      let r0Sq = 0;
+      for (let i = 0; i < n; i++) {
+        r0[i] = y[i] - u0[i];
+        r0Sq += r0[i] * r0[i];
+      }
+      // λ0 ≤ 0 is round-off of a zero eigenvalue: the bound is then flat, not growing.
+      const bound = convergenceBound(r0Sq, eta, Math.max(lambda0, 0), steps);
+      const infiniteWidth = infiniteWidthTrajectory(HinfEigen, r0, eta, steps).residualSq;
+      send({ type: 'widthStart', id, widthIndex, m, bound, infiniteWidth });
+
+      const H0 = net.gram(X);
+      const streamer = new StepStreamer(id, widthIndex);
+      const result = train(net, X, y, { eta, steps, trainOutputLayer: joint, gramEvery, onStep: streamer.onStep });
+      streamer.flush();
+      const Hk = net.gram(X);
+      const gram0 = heatmap(H0);
+      const gramFinal = heatmap(Hk);
+      send({
+        type: 'widthDone', id, widthIndex, m,
+        status: result.status, stepsRun: result.stepsRun, method: result.method,
+        ...(result.divergence ? { divergenceMessage: result.divergence.message } : {}),
+        residualSq: result.residualSq,
+        patternChangeFraction: result.patternChangeFraction,
+        maxWeightDistance: result.maxWeightDistance,
+        fingerprints: {
+          residualSq: fingerprint(result.residualSq),
+          patternChangeFraction: fingerprint(result.patternChangeFraction),
+          maxWeightDistance: fingerprint(result.maxWeightDistance),
+        },
+        lambdaMinH0: result.lambdaMinGram?.value[0] ?? lambdaMin(H0),
+        lambdaMinFinal: lambdaMin(Hk),
+        initialKernelGap: spectralNormOfDifference(H0, Hinf),
+        kernelDrift: spectralNormOfDifference(Hk, H0),
+        radiusBound: distanceBound({ n, m, initialResidualNorm: Math.sqrt(r0Sq), lambda0 }),
+        gram0, gramFinal,
+        seconds: (performance.now() - widthStarted) / 1000,
+      }, [gram0.data.buffer, gramFinal.data.buffer]);
+    } finally {
+      net.dispose();
+    }
+  });
+  send({ type: 'runDone', id, seconds: (performance.now() - started) / 1000 });
+}
+
+self.addEventListener('message', (event: MessageEvent<Request>) => {
+  const request = event.data;
+  void ready.then(() => {
+    if (request.type === 'analyse') {
+      const { analysis } = prepare(request.data);
+      send({ type: 'analysis', id: request.id, ...analysis });
+    } else {
+      run(request);
+    }
+  }).catch((error: unknown) => {
+    send({ type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) });
+  });
+});
+
+void ready.then(() => send({ type: 'ready' }), (error: unknown) => {
+  send({ type: 'error', id: -1, message: `could not load the WebAssembly core: ${error instanceof Error ? error.message : String(error)}` });
+});
