@@ -1,0 +1,85 @@
+// Kernel efficiency (issue 5, target 5): the f32x4 mul+add ceiling measured by peakMulAdd in the
+// same wasm build, and the GEMM-class kernels of the GD step held against it.
+import { sphereData, TwoLayerNet } from '../../src/index.js';
+import { kernels } from '../../src/wasm/loader.js';
+import { WasmBuffer, bufferFrom, freeAll } from '../../src/wasm/memory.js';
+import { gigaPerSecond, interleaved, median } from '../lib/measure.js';
+import type { EfficiencyRow } from '../lib/report.js';
+
+/** Flops one peakMulAdd round performs: 12 accumulators × 4 lanes × (mul + add). */
+const PEAK_FLOPS_PER_ITERATION = 96;
+
+/** Median GFLOP/s of the register-resident f32x4 mul+add loop (one thread). */
+export function measurePeak(iterations: number, samples: number): { gflops: number; all: number[] } {
+  const k = kernels();
+  k.peakMulAdd(iterations); // tier-up
+  const all: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    k.peakMulAdd(iterations);
+    all.push(gigaPerSecond(PEAK_FLOPS_PER_ITERATION * iterations, performance.now() - t0));
+  }
+  return { gflops: median(all), all };
+}
+
+function popcountWords(words: BigUint64Array): number {
+  let count = 0;
+  for (let w = 0; w < words.length; w++) {
+    let x = words[w];
+    while (x) { x &= x - 1n; count++; }
+  }
+  return count;
+}
+
+/**
+ * gemmNT (the primal forward Z = X Wᵀ), and rowCombine in both uses (primal gradient over X,
+ * kernel-space update over K), at n, d, m. rowCombine touches only the active (neuron, input)
+ * pairs, so its flops are counted as executed: 2 · (active pairs) · (row length).
+ */
+export async function benchKernelEfficiency(options: { n: number; d: number; m: number; rounds: number; peakGflops: number }): Promise<EfficiencyRow[]> {
+  const { n, d, m, rounds, peakGflops } = options;
+  const k = kernels();
+  const { X } = sphereData({ n, d, seed: 1 });
+  const net = TwoLayerNet.random({ d, m, seed: 2 });
+  const wordsPerNeuron = Math.ceil(n / 64);
+  const Xb = bufferFrom('f32', X.data);
+  const ZT = new WasmBuffer('f32', m * n), W = bufferFrom('f32', net._W.f32());
+  const K64 = new WasmBuffer('f64', n * n), K32 = new WasmBuffer('f32', n * n);
+  const a = new WasmBuffer('f32', m), u = new WasmBuffer('f32', n), e = new WasmBuffer('f32', n);
+  const rowScale = new WasmBuffer('f32', m), bits = new WasmBuffer('u64', m * wordsPerNeuron);
+  const scratch = new WasmBuffer('f32', 32 * m);
+  try {
+    k.gemmNT(W.ptr, Xb.ptr, ZT.ptr, m, n, d);
+    k.linearKernel(Xb.ptr, n, d, K64.ptr);
+    k.demoteToF32(K64.ptr, K32.ptr, n * n);
+    a.f32().fill(1);
+    rowScale.f32().fill(1 / Math.sqrt(m));
+    e.f32().set(Float32Array.from({ length: n }, (_, i) => Math.sin(i)));
+    k.forward(ZT.ptr, m, n, a.ptr, 1 / Math.sqrt(m), u.ptr, bits.ptr, wordsPerNeuron);
+    const active = popcountWords(bits.words());
+    // Tiny step scales keep repeated updates of W and ZT from drifting far from the start.
+    const names = { gemm: 'gemmNT', primal: 'rowCombine primal', kernel: 'rowCombine kernel' };
+    const timings = await interleaved([
+      { name: names.gemm, fn: () => k.gemmNT(W.ptr, Xb.ptr, ZT.ptr, m, n, d) },
+      { name: names.primal, fn: () => k.rowCombine(W.ptr, m, d, Xb.ptr, e.ptr, 0, rowScale.ptr, -1e-9, bits.ptr, wordsPerNeuron, wordsPerNeuron, scratch.ptr) },
+      { name: names.kernel, fn: () => k.rowCombine(ZT.ptr, m, n, K32.ptr, e.ptr, 0, rowScale.ptr, -1e-9, bits.ptr, wordsPerNeuron, wordsPerNeuron, scratch.ptr) },
+    ], rounds);
+    const row = (kernel: string, name: string, flops: number, work: string): EfficiencyRow => {
+      const t = timings.get(name)!.median;
+      const rate = gigaPerSecond(flops, t);
+      return {
+        kernel, size: `n=${n} d=${d} m=${m}`, medianMs: t, work, rate, unit: 'GFLOP/s',
+        fractionOfPeak: rate / peakGflops, ceiling: 'f32x4 mul+add peak',
+      };
+    };
+    const activeShare = `${(100 * active / (n * m)).toFixed(0)}% active`;
+    return [
+      row('gemmNT (forward Z = X Wᵀ, 4×2 blocks)', names.gemm, 2 * n * m * d, `2nmd = ${(2 * n * m * d / 1e9).toPrecision(3)} GFLOP`),
+      row('rowCombine, primal gradient over X', names.primal, 2 * active * d, `2·active·d (${activeShare})`),
+      row('rowCombine, kernel-space update over K', names.kernel, 2 * active * n, `2·active·n (${activeShare})`),
+    ];
+  } finally {
+    freeAll(Xb, ZT, W, K64, K32, a, u, e, rowScale, bits, scratch);
+    net.dispose();
+  }
+}
