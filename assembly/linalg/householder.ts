@@ -112,10 +112,10 @@ function house(row: usize, i: i32, u: usize, e: usize, keep: usize): f64 {
     if (keep != 0) store<f64>(keep + (<usize>i << 3), 0);
     return 0;
   }
-  const inv = 1.0 / scale;
+  // Divide rather than multiply by 1/scale: for a subnormal scale the reciprocal overflows to ∞.
   let h: f64 = 0;
   for (let k = 0; k < i; k++) {
-    const v = load<f64>(row + (<usize>k << 3)) * inv;
+    const v = load<f64>(row + (<usize>k << 3)) / scale;
     store<f64>(u + (<usize>k << 3), v);
     h += v * v;
   }
