@@ -4,6 +4,7 @@ export { fillNormal, fillSigns, normalizeRows } from "./rng";
 export { gemmNT } from "./linalg/gemm";
 export { forward, outputLayerGradient } from "./relu_net/forward";
 export { rowCombine } from "./relu_net/combine";
+export { scaleRows, maskedRowSum, maskedRowSumScratchBytes } from "./relu_net/masked_sum";
 export { maxRowDistance, maxDistanceFromCoefficients, accumulateCoefficients } from "./relu_net/distance";
 export { countChangedBits, rowMasksFromPreactivations } from "./ntk/patterns";
 export { linearKernel, rowMasksExact, gramFromMasks, gramInfinity, demoteToF32 } from "./ntk/gram";

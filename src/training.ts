@@ -98,7 +98,7 @@ export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Arra
 
   reserve(estimateTrainingBytes({ n: X.rows, d: X.cols, m: net.m, method, trainOutputLayer, gramEvery }),
     `train (n = ${X.rows}, d = ${X.cols}, m = ${net.m}, ${method} step)`,
-    method === 'kernel' ? 'reduce m or n (the run holds about 16·m·n + 12·n² bytes)' : 'reduce m, n or d (the run holds about 8·m·n + 12·m·d bytes)');
+    method === 'kernel' ? 'reduce m or n (the run holds about 16·m·n + 16·n² bytes)' : 'reduce m, n or d (the run holds about 8·m·n + 12·m·d bytes)');
   const run = new TrainingRun(net, X, y, method, loss === 'mean' ? eta / X.rows : eta, trainOutputLayer);
   try {
     return run.go(steps, gramEvery, onStep, signal, divergenceFactor);
@@ -117,9 +117,12 @@ export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputL
 }): number {
   const f32 = 4, f64 = 8;
   const wordsPerNeuron = Math.ceil(n / 64), wordsPerRow = Math.ceil(m / 64);
-  let bytes = f32 * (n * d + 2 * m * n + 2 * n + m) + f64 * 2 * m * wordsPerNeuron + 128 * m;
+  const stepCols = method === 'kernel' ? n : d;
+  let bytes = f32 * (n * d + 2 * m * n + 2 * n + m) + f64 * 2 * m * wordsPerNeuron;
+  bytes += f32 * n * stepCols + parallel.threadsInUse() * parallel.maskedRowSumScratchBytes(stepCols);
   if (trainOutputLayer) bytes += f32 * m;
-  if (method === 'kernel') bytes += (f64 + f32) * n * n + f32 * m * n + f32 * (m * n + m);
+  // Kernel space: K in f64 and f32, S, the snapshot of Z and a, and the carry of the final rebuild of W.
+  if (method === 'kernel') bytes += (f64 + f32) * n * n + f32 * m * n + f32 * (m * n + m) + parallel.ROW_COMBINE_SCRATCH_BYTES * m;
   else bytes += f32 * m * d + f32 * (m * d + m);
   if (gramEvery !== undefined) {
     // H(k) and its row masks, K when the primal path has none, and the eigen solver's copy + Krylov basis.
@@ -151,8 +154,10 @@ export class TrainingRun {
   private readonly bits: WasmBuffer;
   private readonly bits0: WasmBuffer;
   private readonly rowScale: WasmBuffer;
-  /** rowCombine's running sums (see assembly/relu_net/combine.ts). */
-  private readonly scratch: WasmBuffer;
+  /** P = diag(e) B, B = K (kernel space) or X (primal): the step's rows with e folded in. */
+  private readonly scaledRows: WasmBuffer;
+  /** maskedRowSum's running sums and offset lists, one slice per thread. */
+  private readonly sumScratch: WasmBuffer;
   private readonly W0?: WasmBuffer;
   private readonly gradientA?: WasmBuffer;
   private K64?: WasmBuffer;
@@ -177,7 +182,9 @@ export class TrainingRun {
     this.bits = new WasmBuffer('u64', m * this.wordsPerNeuron);
     this.bits0 = new WasmBuffer('u64', m * this.wordsPerNeuron);
     this.rowScale = new WasmBuffer('f32', m);
-    this.scratch = new WasmBuffer('f32', m * (parallel.ROW_COMBINE_SCRATCH_BYTES / 4));
+    const stepCols = method === 'kernel' ? n : d;
+    this.scaledRows = new WasmBuffer('f32', n * stepCols);
+    this.sumScratch = new WasmBuffer('f32', parallel.threadsInUse() * parallel.maskedRowSumScratchBytes(stepCols) / 4);
     if (method === 'primal') this.W0 = bufferFrom('f32', net._W.f32());
     if (trainOutputLayer) this.gradientA = new WasmBuffer('f32', m);
     if (method === 'kernel') {
@@ -300,9 +307,11 @@ export class TrainingRun {
     if (this.trainOutputLayer) k.outputLayerGradient(this.ZT.ptr, m, n, this.e.ptr, this.invSqrtM, this.gradientA!.ptr);
     if (this.method === 'kernel') {
       k.accumulateCoefficients(this.S!.ptr, this.ZT.ptr, m, n, this.e.ptr, this.rowScale.ptr, eta);
-      parallel.rowCombine(this.ZT.ptr, m, n, this.K32!.ptr, this.e.ptr, 0, this.rowScale.ptr, -eta, this.bits.ptr, wordsPerNeuron, wordsPerNeuron, this.scratch.ptr);
+      k.scaleRows(this.scaledRows.ptr, this.K32!.ptr, this.e.ptr, n, n);
+      parallel.maskedRowSum(this.ZT.ptr, m, n, this.scaledRows.ptr, this.rowScale.ptr, -eta, this.bits.ptr, wordsPerNeuron, wordsPerNeuron, this.sumScratch.ptr);
     } else {
-      parallel.rowCombine(this.net._W.ptr, m, d, this.X.ptr, this.e.ptr, 0, this.rowScale.ptr, -eta, this.bits.ptr, wordsPerNeuron, wordsPerNeuron, this.scratch.ptr);
+      k.scaleRows(this.scaledRows.ptr, this.X.ptr, this.e.ptr, n, d);
+      parallel.maskedRowSum(this.net._W.ptr, m, d, this.scaledRows.ptr, this.rowScale.ptr, -eta, this.bits.ptr, wordsPerNeuron, wordsPerNeuron, this.sumScratch.ptr);
       parallel.gemmNT(this.net._W.ptr, this.X.ptr, this.ZT.ptr, m, n, d);
     }
     if (this.trainOutputLayer) {
@@ -347,20 +356,21 @@ export class TrainingRun {
   private rebuildWeights(): void {
     const { n, m, d } = this;
     const ones = new WasmBuffer('u64', this.wordsPerNeuron);
+    const carry = new WasmBuffer('f32', m * (parallel.ROW_COMBINE_SCRATCH_BYTES / 4));
     try {
       const words = ones.words();
       for (let w = 0; w < words.length; w++) {
         const bitsHere = Math.min(64, n - 64 * w);
         words[w] = bitsHere === 64 ? 0xffffffffffffffffn : (1n << BigInt(bitsHere)) - 1n;
       }
-      parallel.rowCombine(this.net._W.ptr, m, d, this.X.ptr, this.S!.ptr, n, 0, -1, ones.ptr, this.wordsPerNeuron, 0, this.scratch.ptr);
+      parallel.rowCombine(this.net._W.ptr, m, d, this.X.ptr, this.S!.ptr, n, 0, -1, ones.ptr, this.wordsPerNeuron, 0, carry.ptr);
     } finally {
-      ones.free();
+      freeAll(ones, carry);
     }
   }
 
   free(): void {
-    freeAll(this.X, this.ZT, this.ZT0, this.u, this.e, this.bits, this.bits0, this.rowScale, this.scratch,
+    freeAll(this.X, this.ZT, this.ZT0, this.u, this.e, this.bits, this.bits0, this.rowScale, this.scaledRows, this.sumScratch,
       this.W0, this.gradientA, this.K64, this.K32, this.S, ...(this.backup ?? []));
   }
 }

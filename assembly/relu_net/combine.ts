@@ -1,9 +1,9 @@
-// The one hot loop of both training paths (DESIGN §5.1). Every gradient row is a combination of
-// rows of a matrix B: the primal step uses B = X (∂L/∂w_r = Σ_i D_ir x_i, eq. 4), the kernel-space
-// step uses B = K = X Xᵀ (z_r ← z_r − η Σ_j D_jr K_j). D_jr = c_r e_j 1{z_jr ≥ 0} is never
-// written: the activation bits of neuron r are the sparse index, walked with ctz, so only the
-// active rows (about half) are touched. Columns go in blocks of 32 held in eight v128
-// accumulators, so B's block column stays in cache across all neurons.
+// Masked row combinations with a coefficient per (row, bit): out[r] += s_r Σ_{j ∈ bits_r} coef_rj B_j.
+// The GD step's combinations share one coefficient vector and run in ./masked_sum.ts; this general
+// form rebuilds W(k) = W(0) − S X at the end of a kernel-space run (DESIGN §5.1), where every
+// neuron has its own coefficients S_r. The bits are the sparse index, walked with ctz. Columns go
+// in blocks of 32 held in eight v128 accumulators, so B's block column stays in cache across all
+// neurons.
 
 /** Rows of B walked per pass, in mask words: 2·64 rows × 32 columns × 4 bytes = 16 KiB stays in L1, which halves the L2 traffic two threads share. */
 // @ts-ignore: decorator

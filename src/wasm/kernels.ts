@@ -17,6 +17,11 @@ export interface CoreKernels {
   outputLayerGradient(ZT: number, m: number, n: number, e: number, invSqrtM: number, gradient: number): void;
   rowCombine(out: number, rows: number, cols: number, B: number, coef: number, coefRowStride: number,
     rowScale: number, globalScale: number, bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number): void;
+  /** P[j, :] = coef[j]·B[j, :]. */
+  scaleRows(P: number, B: number, coef: number, rows: number, cols: number): void;
+  maskedRowSum(out: number, rows: number, cols: number, P: number, rowScale: number, globalScale: number,
+    bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number): void;
+  maskedRowSumScratchBytes(cols: number): number;
   maxRowDistance(W: number, W0: number, m: number, d: number): number;
   maxDistanceFromCoefficients(S: number, ZT0: number, ZT: number, m: number, n: number): number;
   accumulateCoefficients(S: number, ZT: number, m: number, n: number, e: number, rowScale: number, scale: number): void;

@@ -41,6 +41,41 @@ export function rowCombine(
   pool.run((a) => k.rowCombine(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]), 'rowCombine', jobs);
 }
 
+/**
+ * Bytes of scratch maskedRowSum needs per thread for rows of `cols` columns: 16 rows of running
+ * sums, 16 offset lists of 128 entries and 16 counts. Mirrors maskedRowSumScratchBytes in
+ * assembly/relu_net/masked_sum.ts (a test holds the two equal) so it is known before init().
+ */
+export function maskedRowSumScratchBytes(cols: number): number {
+  return 16 * (4 * (Math.ceil(cols / 4) * 4) + 4 * 128 + 4);
+}
+
+/** Threads the row-split kernels will use: 1 until init() has started a pool. */
+export function threadsInUse(): number {
+  return threadPool()?.size ?? 1;
+}
+
+/**
+ * maskedRowSum (see assembly/relu_net/masked_sum.ts) over all threads, split by rows; `scratch`
+ * holds threadsInUse() slices of maskedRowSumScratchBytes(cols) bytes.
+ */
+export function maskedRowSum(
+  out: number, rows: number, cols: number, P: number, rowScale: number, globalScale: number,
+  bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number,
+): void {
+  const k = kernels(), pool = threadPool();
+  if (!pool) {
+    k.maskedRowSum(out, rows, cols, P, rowScale, globalScale, bits, wordsPerRow, bitsRowStride, scratch);
+    return;
+  }
+  const slice = maskedRowSumScratchBytes(cols);
+  const jobs = ranges(rows, pool.size, 1).map(([r0, r1], t) => [
+    out + 4 * r0 * cols, r1 - r0, cols, P, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
+    bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice,
+  ]);
+  pool.run((a) => k.maskedRowSum(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]), 'maskedRowSum', jobs);
+}
+
 /** gemmNT (C = A Bᵀ, see assembly/linalg/gemm.ts) over all threads, split by rows of A. */
 export function gemmNT(A: number, B: number, C: number, rows: number, cols: number, inner: number): void {
   const k = kernels(), pool = threadPool();

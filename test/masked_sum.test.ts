@@ -1,0 +1,132 @@
+// The GD step's hot loop (assembly/relu_net/masked_sum.ts) against a plain float32 emulation of the
+// same sums (Math.fround after every operation, j ascending): the kernel's promise is bit-equality
+// with that order, whatever its tiling, grouping and column blocking.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { loadKernels, kernels } from '../src/wasm/loader.js';
+import { WasmBuffer, bufferFrom, freeAll } from '../src/wasm/memory.js';
+import { maskedRowSumScratchBytes } from '../src/wasm/parallel.js';
+import { mulberry32 } from './reference/random.js';
+
+beforeAll(async () => {
+  await loadKernels();
+});
+
+const f = Math.fround;
+
+interface Case {
+  rows: number; cols: number; bitCount: number; shared: boolean; withRowScale: boolean; density: number;
+}
+
+/** out_r += s_r Σ_{j ∈ bits_r} f32(coef_j B_j), in f32, j ascending; s_r = f32(f32(global) · rowScale_r). */
+function emulate(out: Float32Array, c: Case, B: Float32Array, coef: Float32Array, rowScale: Float32Array | undefined,
+  globalScale: number, masks: boolean[][]): Float32Array {
+  const result = Float32Array.from(out);
+  for (let r = 0; r < c.rows; r++) {
+    const mask = masks[c.shared ? 0 : r];
+    const scale = f(f(globalScale) * (rowScale ? rowScale[r] : 1));
+    for (let k = 0; k < c.cols; k++) {
+      let sum = 0;
+      for (let j = 0; j < c.bitCount; j++) if (mask[j]) sum = f(sum + f(coef[j] * B[j * c.cols + k]));
+      result[r * c.cols + k] = f(result[r * c.cols + k] + f(scale * sum));
+    }
+  }
+  return result;
+}
+
+function packMasks(masks: boolean[][], wordsPerRow: number): BigUint64Array {
+  const words = new BigUint64Array(masks.length * wordsPerRow);
+  masks.forEach((mask, r) => mask.forEach((on, j) => {
+    if (on) words[r * wordsPerRow + (j >> 6)] |= 1n << BigInt(j & 63);
+  }));
+  return words;
+}
+
+function run(c: Case, seed: number): void {
+  const rand = mulberry32(seed);
+  const k = kernels();
+  const wordsPerRow = Math.ceil(c.bitCount / 64);
+  const B = Float32Array.from({ length: c.bitCount * c.cols }, () => rand() * 2 - 1);
+  const coef = Float32Array.from({ length: c.bitCount }, () => rand() * 4 - 2);
+  const rowScale = c.withRowScale ? Float32Array.from({ length: c.rows }, () => rand() - 0.5) : undefined;
+  const out0 = Float32Array.from({ length: c.rows * c.cols }, () => rand() - 0.5);
+  const masks = Array.from({ length: c.shared ? 1 : c.rows }, () => Array.from({ length: c.bitCount }, () => rand() < c.density));
+  const globalScale = -0.37;
+  const want = emulate(out0, c, B, coef, rowScale, globalScale, masks);
+
+  const Bb = bufferFrom('f32', B), coefB = bufferFrom('f32', coef), out = bufferFrom('f32', out0);
+  const P = new WasmBuffer('f32', Math.max(1, B.length));
+  const bits = new WasmBuffer('u64', Math.max(1, masks.length * wordsPerRow));
+  const scale = rowScale ? bufferFrom('f32', rowScale) : undefined;
+  const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(c.cols) / 4);
+  try {
+    bits.words().set(packMasks(masks, wordsPerRow));
+    k.scaleRows(P.ptr, Bb.ptr, coefB.ptr, c.bitCount, c.cols);
+    k.maskedRowSum(out.ptr, c.rows, c.cols, P.ptr, scale?.ptr ?? 0, globalScale, bits.ptr, wordsPerRow,
+      c.shared ? 0 : wordsPerRow, scratch.ptr);
+    const got = out.f32();
+    for (let i = 0; i < want.length; i++) {
+      if (!Object.is(got[i], want[i])) {
+        throw new Error(`${JSON.stringify(c)}: entry ${i} (row ${Math.floor(i / c.cols)}, column ${i % c.cols}) is ${got[i]}, want ${want[i]}`);
+      }
+    }
+  } finally {
+    freeAll(Bb, coefB, out, P, bits, scratch, ...(scale ? [scale] : []));
+  }
+}
+
+describe('scaleRows + maskedRowSum', () => {
+  // Row counts around the 16-row group, columns around the 16-column block and the f32x4 tail,
+  // mask lengths around a word and the two-word tile.
+  const rowsList = [1, 15, 16, 17, 40];
+  const colsList = [1, 3, 4, 5, 15, 16, 17, 33, 70];
+  const bitCounts = [1, 63, 64, 65, 128, 129, 200];
+
+  for (const rows of rowsList) {
+    it(`equals the float32 emulation bit for bit, ${rows} row(s), every column count and mask length`, () => {
+      let seed = rows * 1000;
+      for (const cols of colsList) {
+        for (const bitCount of bitCounts) {
+          run({ rows, cols, bitCount, shared: false, withRowScale: true, density: 0.5 }, seed++);
+        }
+      }
+    });
+  }
+
+  it('handles a shared mask, no row scales, empty and full masks', () => {
+    let seed = 1;
+    for (const density of [0, 1, 0.03, 0.97]) {
+      for (const shared of [true, false]) {
+        run({ rows: 19, cols: 21, bitCount: 131, shared, withRowScale: false, density }, seed++);
+      }
+    }
+  });
+
+  it('matches rowCombine, the fused kernel it replaces, bit for bit', () => {
+    const k = kernels();
+    const rows = 37, cols = 45, bitCount = 150, wordsPerRow = 3;
+    const rand = mulberry32(77);
+    const B = bufferFrom('f32', Float32Array.from({ length: bitCount * cols }, () => rand() - 0.5));
+    const coef = bufferFrom('f32', Float32Array.from({ length: bitCount }, () => rand() * 3));
+    const scale = bufferFrom('f32', Float32Array.from({ length: rows }, () => rand()));
+    const masks = Array.from({ length: rows }, () => Array.from({ length: bitCount }, () => rand() < 0.5));
+    const bits = new WasmBuffer('u64', rows * wordsPerRow);
+    const fused = new WasmBuffer('f32', rows * cols), split = new WasmBuffer('f32', rows * cols);
+    const carry = new WasmBuffer('f32', 32 * rows), P = new WasmBuffer('f32', bitCount * cols);
+    const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(cols) / 4);
+    try {
+      bits.words().set(packMasks(masks, wordsPerRow));
+      k.rowCombine(fused.ptr, rows, cols, B.ptr, coef.ptr, 0, scale.ptr, 0.5, bits.ptr, wordsPerRow, wordsPerRow, carry.ptr);
+      k.scaleRows(P.ptr, B.ptr, coef.ptr, bitCount, cols);
+      k.maskedRowSum(split.ptr, rows, cols, P.ptr, scale.ptr, 0.5, bits.ptr, wordsPerRow, wordsPerRow, scratch.ptr);
+      expect(Array.from(split.f32())).toEqual(Array.from(fused.f32()));
+    } finally {
+      freeAll(B, coef, scale, bits, fused, split, carry, P, scratch);
+    }
+  });
+
+  it('sizes its scratch as the TypeScript mirror says', () => {
+    for (const cols of [1, 3, 4, 5, 16, 999, 1000]) {
+      expect(maskedRowSumScratchBytes(cols)).toBe(kernels().maskedRowSumScratchBytes(cols));
+    }
+  });
+});
