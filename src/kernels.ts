@@ -1,5 +1,6 @@
 // Gram matrices: the finite-width H(k) (eq. 5) and the infinite-width limit H∞ (Theorem 3.1).
 import { kernels } from './wasm/loader.js';
+import * as parallel from './wasm/parallel.js';
 import { WasmBuffer, bufferFrom } from './wasm/memory.js';
 import { checkMatrix, type Matrix } from './matrix.js';
 
@@ -14,7 +15,7 @@ export function computeGram(X: Matrix, W: WasmBuffer, m: number): Matrix {
   try {
     k.linearKernel(Xb.ptr, n, d, K.ptr);
     k.rowMasksExact(W.ptr, Xb.ptr, m, n, d, rowBits.ptr, wordsPerRow);
-    k.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
+    parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
     return { rows: n, cols: n, data: H.toFloat64() };
   } finally {
     Xb.free(); K.free(); H.free(); rowBits.free();

@@ -343,8 +343,8 @@ export class TrainingRun {
       k.linearKernel(this.X.ptr, n, this.d, K.ptr);
     }
     try {
-      k.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
-      k.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
+      parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
+      parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
       return extremeOfWasmMatrix('train', H, n, want);
     } finally {
       rowBits.free();

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, TwoLayerNet } from '../src/index';
 import { kernels } from '../src/wasm/loader';
 import { WasmBuffer, bufferFrom } from '../src/wasm/memory';
+import { gramRowRanges } from '../src/wasm/parallel';
 import { gram, gramInfinity as gramInfinityReference } from './reference/kernels';
 import { preactivations } from './reference/network';
 import { mulberry32 } from './reference/random';
@@ -181,6 +182,141 @@ describe('gramFromMasks', () => {
       expect(relativeError(net.gram(c.X).data, gram(c.X64, n, d, c.W64, m))).toBeLessThan(1e-13);
     } finally {
       net.dispose();
+    }
+  });
+});
+
+/** Splits of [0, n) the threads may use: balanced ones for 1–4 threads and one range per pair. */
+function rowSplits(n: number): [number, number][][] {
+  const everyPair = Array.from({ length: Math.ceil(n / 2) }, (_, p) => [2 * p, Math.min(n, 2 * p + 2)] as [number, number]);
+  return [1, 2, 3, 4].map((parts) => gramRowRanges(n, parts)).concat([everyPair]);
+}
+
+describe('gramFromMaskRows (one thread\'s share of gramFromMasks)', () => {
+  const SPLIT_NS = [1, 2, 3, 5, 64, 65, 130];
+  const SPLIT_GRID = SPLIT_NS.flatMap((n) => MS.map((m) => [n, m] as const));
+
+  it.each(SPLIT_GRID)('row ranges together give gramFromMasks bit for bit, and eq. (5) to 1e-13 (n=%i m=%i)', (n, m) => {
+    const d = 4;
+    const c = randomCase(n, d, m, 700 + n * 5 + m, { rawInputs: true });
+    const wordsPerRow = Math.ceil(m / 64);
+    const k = kernels();
+    const Xb = bufferFrom('f32', c.X.data), Wb = bufferFrom('f32', c.W.data);
+    const K = new WasmBuffer('f64', n * n), H = new WasmBuffer('f64', n * n), whole = new WasmBuffer('f64', n * n);
+    const bits = new WasmBuffer('u64', n * wordsPerRow);
+    try {
+      k.linearKernel(Xb.ptr, n, d, K.ptr);
+      k.rowMasksExact(Wb.ptr, Xb.ptr, m, n, d, bits.ptr, wordsPerRow);
+      k.gramFromMasks(bits.ptr, wordsPerRow, K.ptr, n, m, whole.ptr);
+      const want = whole.toFloat64();
+      expect(relativeError(want, gram(c.X64, n, d, c.W64, m))).toBeLessThan(1e-13);
+      for (const split of rowSplits(n)) {
+        H.f64().fill(NaN);
+        // An empty range must write nothing.
+        k.gramFromMaskRows(bits.ptr, wordsPerRow, K.ptr, n, m, H.ptr, 0, 0);
+        expect(H.f64().every(Number.isNaN)).toBe(true);
+        for (const [r0, r1] of split) k.gramFromMaskRows(bits.ptr, wordsPerRow, K.ptr, n, m, H.ptr, r0, r1);
+        const got = H.f64();
+        for (let q = 0; q < n * n; q++) if (!Object.is(got[q], want[q])) expect([q, got[q]]).toEqual([q, want[q]]);
+      }
+    } finally {
+      Xb.free(); Wb.free(); K.free(); H.free(); whole.free(); bits.free();
+    }
+  });
+
+  it.each([[1, 1], [2, 64], [3, 65], [7, 130], [66, 200]] as const)(
+    'counts all-zero, all-one and random pattern rows exactly (n=%i m=%i)', (n, m) => {
+      const wordsPerRow = Math.ceil(m / 64);
+      const rand = mulberry32(n * 1000 + m);
+      const k = kernels();
+      const bits = new WasmBuffer('u64', n * wordsPerRow);
+      const K = new WasmBuffer('f64', n * n), H = new WasmBuffer('f64', n * n);
+      try {
+        const words = bits.words();
+        for (let i = 0; i < n; i++) {
+          for (let w = 0; w < wordsPerRow; w++) {
+            const valid = Math.min(64, m - 64 * w);
+            const mask = valid === 64 ? 2n ** 64n - 1n : (1n << BigInt(valid)) - 1n;
+            const random = (BigInt(Math.floor(rand() * 2 ** 32)) << 32n) | BigInt(Math.floor(rand() * 2 ** 32));
+            // Row 0 all zero, row n − 1 all one (the unpaired row when n is odd), the rest random.
+            const word = i === 0 ? 0n : i === n - 1 ? mask : random & mask;
+            words[maskWordIndex(i, w, n, wordsPerRow)] = word;
+          }
+        }
+        const Kv = K.f64();
+        for (let i = 0; i < n; i++) for (let j = i; j < n; j++) Kv[i * n + j] = Kv[j * n + i] = 1 + rand();
+        for (const split of rowSplits(n)) {
+          H.f64().fill(NaN);
+          for (const [r0, r1] of split) k.gramFromMaskRows(bits.ptr, wordsPerRow, K.ptr, n, m, H.ptr, r0, r1);
+          const got = H.f64(), w64 = bits.words();
+          for (let i = 0; i < n; i++) {
+            for (let j = 0; j < n; j++) {
+              let count = 0;
+              for (let w = 0; w < wordsPerRow; w++) {
+                count += popcount64(w64[maskWordIndex(i, w, n, wordsPerRow)] & w64[maskWordIndex(j, w, n, wordsPerRow)]);
+              }
+              if (i === 0 || j === 0) expect(count).toBe(0);
+              const upper = Math.min(i, j) * n + Math.max(i, j);
+              expect(Object.is(got[i * n + j], Kv[upper] * (count * (1 / m)))).toBe(true);
+            }
+          }
+        }
+      } finally {
+        bits.free(); K.free(); H.free();
+      }
+    });
+
+  it('gramRowRanges covers [0, n) in order with even starts and about equal work', () => {
+    for (let n = 0; n <= 70; n++) {
+      for (let parts = 1; parts <= 4; parts++) {
+        const ranges = gramRowRanges(n, parts);
+        expect(ranges.length).toBeLessThanOrEqual(parts);
+        let next = 0;
+        for (const [r0, r1] of ranges) {
+          expect(r0).toBe(next);
+          expect(r0 % 2).toBe(0);
+          expect(r1).toBeGreaterThan(r0);
+          next = r1;
+        }
+        expect(next).toBe(n);
+      }
+    }
+    // Work of a range = 2×2 tiles from its pairs to the end: within one pair's work of the mean.
+    const n = 1000, pairs = n / 2;
+    const tiles = ([r0, r1]: [number, number]): number => {
+      let t = 0;
+      for (let p = r0 / 2; p < r1 / 2; p++) t += pairs - p;
+      return t;
+    };
+    for (const parts of [2, 3, 4]) {
+      const mean = (pairs * (pairs + 1)) / 2 / parts;
+      for (const range of gramRowRanges(n, parts)) expect(Math.abs(tiles(range) - mean)).toBeLessThanOrEqual(pairs);
+    }
+  });
+});
+
+describe('rowMaskWordsFromPreactivations (one thread\'s share of rowMasksFromPreactivations)', () => {
+  it.each(GRID)('word ranges together give rowMasksFromPreactivations bit for bit, padding cleared (n=%i m=%i)', (n, m) => {
+    const wordsPerRow = Math.ceil(m / 64) + 1; // one padding word
+    const rand = mulberry32(n * 31 + m);
+    const Z = new Float32Array(m * n).map(() => rand() - 0.5);
+    const k = kernels();
+    const ZT = bufferFrom('f32', Z);
+    const whole = new WasmBuffer('u64', n * wordsPerRow), parts = new WasmBuffer('u64', n * wordsPerRow);
+    try {
+      dirty(whole);
+      k.rowMasksFromPreactivations(ZT.ptr, m, n, whole.ptr, wordsPerRow);
+      const want = Array.from(whole.words());
+      const cuts = [...new Set([0, 1, wordsPerRow >> 1, wordsPerRow - 1, wordsPerRow])].sort((x, y) => x - y);
+      for (const split of [[0, wordsPerRow], cuts, Array.from({ length: wordsPerRow + 1 }, (_, w) => w)]) {
+        dirty(parts);
+        for (let q = 0; q + 1 < split.length; q++) {
+          k.rowMaskWordsFromPreactivations(ZT.ptr, m, n, parts.ptr, wordsPerRow, split[q], split[q + 1]);
+        }
+        expect(Array.from(parts.words())).toEqual(want);
+      }
+    } finally {
+      ZT.free(); whole.free(); parts.free();
     }
   });
 });

@@ -20,8 +20,13 @@
 
 /** Zeroes the words w ≥ fromWord of every row: padding words a caller allocated beyond ⌈m/64⌉. */
 export function clearMaskWordsFrom(rowBits: usize, fromWord: i32, n: i32, wordsPerRow: i32): void {
+  clearMaskWords(rowBits, fromWord, wordsPerRow, n, wordsPerRow);
+}
+
+/** Zeroes the words fromWord ≤ w < toWord of every row. */
+export function clearMaskWords(rowBits: usize, fromWord: i32, toWord: i32, n: i32, wordsPerRow: i32): void {
   for (let i = 0; i < n; i++) {
-    for (let w = fromWord; w < wordsPerRow; w++) store<u64>(rowBits + maskWordOffset(i, w, n, wordsPerRow), 0);
+    for (let w = fromWord; w < toWord; w++) store<u64>(rowBits + maskWordOffset(i, w, n, wordsPerRow), 0);
   }
 }
 
@@ -63,14 +68,25 @@ export function countChangedBits(a: usize, b: usize, words: i32): f64 {
  * and blocks of 32 inputs beat 16 and 64: 3.9 against 5.3 and 7.8 ms at n = 1000, m = 10 000).
  */
 export function rowMasksFromPreactivations(ZT: usize, m: i32, n: i32, rowBits: usize, wordsPerRow: i32): void {
+  rowMaskWordsFromPreactivations(ZT, m, n, rowBits, wordsPerRow, 0, wordsPerRow);
+}
+
+/**
+ * Words [wordStart, wordEnd) of every row of rowMasksFromPreactivations (padding words included):
+ * a range reads only its own 64-neuron blocks of ZT, contiguous, and writes only its own words,
+ * so threads split the masks by word ranges (src/wasm/parallel.ts).
+ */
+export function rowMaskWordsFromPreactivations(ZT: usize, m: i32, n: i32, rowBits: usize, wordsPerRow: i32,
+                                               wordStart: i32, wordEnd: i32): void {
   const usedWords = (m + 63) >> 6;
+  const computedEnd = min(wordEnd, usedWords);
   const neuronBytes = <usize>n << 2;
   const zero = f32x4.splat(0);
   const top = i32x4.splat(0x80000000);
   // Blocks of 32 inputs start at multiples of 32, so they never contain the unpaired last row.
   const blockEnd = n & ~31;
   const pairBytes = <usize>wordsPerRow << 4;
-  for (let w = 0; w < usedWords; w++) {
+  for (let w = wordStart; w < computedEnd; w++) {
     const r0 = w << 6;
     const lowCount = min(32, m - r0);
     const highCount = max(0, min(32, m - r0 - 32));
@@ -124,7 +140,7 @@ export function rowMasksFromPreactivations(ZT: usize, m: i32, n: i32, rowBits: u
       store<u64>(rowBits + maskWordOffset(i, w, n, wordsPerRow), word);
     }
   }
-  clearMaskWordsFrom(rowBits, usedWords, n, wordsPerRow);
+  clearMaskWords(rowBits, max(wordStart, usedWords), wordEnd, n, wordsPerRow);
 }
 
 /** Stores the words of 4 inputs (two pairs) from their low and high 32-bit halves. */

@@ -1,9 +1,11 @@
 // The Gram-matrix workloads (DESIGN §5.2): H(k) = K ⊙ (M Mᵀ)/m from the pre-activations with
 // bit-packed patterns (what train() does for λ_min(H(k))), checked against net.gram(X) before
-// timing, its two kernels separately, the data kernel K = X Xᵀ, H(0) from the weights, and the
-// pattern-change fraction against the machine's read bandwidth.
-import { sphereData, TwoLayerNet } from '../../src/index.js';
+// timing, its two kernels separately (split over the kernel threads as train() splits them), the
+// data kernel K = X Xᵀ, H(0) from the weights, and the pattern-change fraction against the
+// machine's read bandwidth.
+import { sphereData, threadCount, TwoLayerNet } from '../../src/index.js';
 import { kernels } from '../../src/wasm/loader.js';
+import * as parallel from '../../src/wasm/parallel.js';
 import { WasmBuffer, bufferFrom, freeAll } from '../../src/wasm/memory.js';
 import { relativeDistance } from '../lib/compare.js';
 import { gigaPerSecond, interleaved, type Timing } from '../lib/measure.js';
@@ -57,8 +59,8 @@ export async function benchGram(options: { n: number; d: number; m: number; roun
     for (let w = 0; w < later.length; w++) earlier[w] = later[w] ^ (w % 7 === 0 ? 0x0101010101010101n : 0n);
     for (const buffer of [sameSize, dram]) buffer.words().fill(0x5555555555555555n);
     const fromZ = (): void => {
-      k.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
-      k.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
+      parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
+      parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
     };
     fromZ();
     const HfromZ = H.toFloat64(); // a copy: net.gram allocates, which may detach a view
@@ -78,8 +80,8 @@ export async function benchGram(options: { n: number; d: number; m: number; roun
     };
     const timings = await interleaved([
       { name: names.gram, fn: fromZ },
-      { name: names.masks, fn: () => k.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow) },
-      { name: names.popcount, fn: () => k.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr) },
+      { name: names.masks, fn: () => parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow) },
+      { name: names.popcount, fn: () => parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr) },
       { name: names.K, fn: () => k.linearKernel(Xb.ptr, n, d, K.ptr) },
       { name: names.pattern, perRound: 20, fn: () => k.countChangedBits(bits.ptr, bits0.ptr, m * wordsPerNeuron) },
       { name: names.sameSize, perRound: 20, fn: () => k.streamRead(sameSize.ptr, sameSize.bytes) },
@@ -113,14 +115,15 @@ export async function benchGram(options: { n: number; d: number; m: number; roun
       dramReadGBs: gigaPerSecond(dram.bytes, t(names.dram).median),
     };
     const masksGBs = gigaPerSecond(zBytes, t(names.masks).median);
+    const onThreads = threadCount() > 1 ? ` on ${threadCount()} threads` : '';
     const efficiency: EfficiencyRow[] = [
       {
-        kernel: 'gramFromMasks (and + popcnt, scalar i64)', size: `n=${n} m=${m}`, medianMs: t(names.popcount).median,
+        kernel: `gramFromMasks (and + popcnt, scalar i64)${onThreads}`, size: `n=${n} m=${m}`, medianMs: t(names.popcount).median,
         work: `≈ n²/2·⌈m/64⌉ = ${(popcountPairs / 1e6).toPrecision(3)} M word pairs`,
         rate: gigaPerSecond(popcountPairs, t(names.popcount).median), unit: 'G word pairs/s',
       },
       {
-        kernel: 'rowMasksFromPreactivations', size: `n=${n} m=${m}`, medianMs: t(names.masks).median,
+        kernel: `rowMasksFromPreactivations${onThreads}`, size: `n=${n} m=${m}`, medianMs: t(names.masks).median,
         work: `reads ${(zBytes / 2 ** 20).toPrecision(3)} MiB of Z`,
         rate: masksGBs, unit: 'GB/s',
         fractionOfPeak: masksGBs / patternSpeed.dramReadGBs,

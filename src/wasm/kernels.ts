@@ -27,9 +27,15 @@ export interface CoreKernels {
   accumulateCoefficients(S: number, ZT: number, m: number, n: number, e: number, rowScale: number, scale: number): void;
   countChangedBits(a: number, b: number, words: number): number;
   rowMasksFromPreactivations(ZT: number, m: number, n: number, rowBits: number, wordsPerRow: number): void;
+  /** Words [wordStart, wordEnd) of every row of rowMasksFromPreactivations (one thread's share). */
+  rowMaskWordsFromPreactivations(ZT: number, m: number, n: number, rowBits: number, wordsPerRow: number,
+    wordStart: number, wordEnd: number): void;
   linearKernel(X: number, n: number, d: number, K: number): void;
   rowMasksExact(W: number, X: number, m: number, n: number, d: number, rowBits: number, wordsPerRow: number): void;
   gramFromMasks(rowBits: number, wordsPerRow: number, K: number, n: number, m: number, H: number): void;
+  /** H_ij and H_ji for j ≥ i, rows i in [rowStart, rowEnd) (rowStart even; rowEnd even or n). */
+  gramFromMaskRows(rowBits: number, wordsPerRow: number, K: number, n: number, m: number, H: number,
+    rowStart: number, rowEnd: number): void;
   gramInfinity(K: number, n: number, H: number): void;
   demoteToF32(src: number, dst: number, count: number): void;
   /** f32x4 mul+add peak loop: `iterations` rounds of 96 flops; returns a checksum. */

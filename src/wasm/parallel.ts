@@ -1,6 +1,7 @@
-// Row-split wrappers of the kernels that dominate a GD step. Each thread gets a contiguous range
-// of output rows; a row's numbers do not depend on which range holds it, so the results are
-// bit-identical for any thread count (tested in test/reliability/determinism.test.ts).
+// Split wrappers of the kernels that dominate a GD step and H(k). Each thread gets a contiguous
+// range of output rows (of output words for the row masks); an entry's numbers do not depend on
+// which range holds it, so the results are bit-identical for any thread count (tested in
+// test/reliability/determinism.test.ts and threads.test.ts).
 import { kernels, threadPool } from './loader.js';
 
 /** Below this many output rows per thread the fork/join costs more than it saves. */
@@ -85,4 +86,63 @@ export function gemmNT(A: number, B: number, C: number, rows: number, cols: numb
   }
   const jobs = ranges(rows, pool.size, 4).map(([r0, r1]) => [A + 4 * r0 * inner, B, C + 4 * r0 * cols, r1 - r0, cols, inner]);
   pool.run((a) => k.gemmNT(a[0], a[1], a[2], a[3], a[4], a[5]), 'gemmNT', jobs);
+}
+
+/**
+ * Below this many and+popcount word pairs (or pre-activations read) per thread, the fork/join
+ * (tens of microseconds to wake a worker) costs more than it saves.
+ */
+const MIN_GRAM_WORD_PAIRS_PER_THREAD = 1 << 18;
+const MIN_MASK_VALUES_PER_THREAD = 1 << 18;
+
+/**
+ * Splits the row pairs of the upper triangle into at most `parts` ranges of about equal work: pair
+ * p (rows 2p, 2p+1) meets every pair from p on, so rows near the top cost more than rows near the
+ * bottom, and equal row counts would leave the last thread idle for most of the time.
+ * Returns row ranges [start, end) with even starts, as gramFromMaskRows requires.
+ */
+export function gramRowRanges(n: number, parts: number): [number, number][] {
+  const pairs = Math.ceil(n / 2);
+  const total = (pairs * (pairs + 1)) / 2;
+  const out: [number, number][] = [];
+  let start = 0, done = 0, p = 0;
+  for (let t = 1; t <= parts && start < n; t++) {
+    const target = (total * t) / parts;
+    while (p < pairs && done + (pairs - p) / 2 <= target) done += pairs - p++;
+    const end = t === parts ? n : Math.min(n, 2 * p);
+    if (end > start) out.push([start, end]);
+    start = end;
+  }
+  return out;
+}
+
+/** gramFromMasks (H(k) from row masks, assembly/ntk/gram.ts) over all threads, split by gramRowRanges. */
+export function gramFromMasks(rowBits: number, wordsPerRow: number, K: number, n: number, m: number, H: number): void {
+  const k = kernels(), pool = threadPool();
+  const wordPairs = (n * n * wordsPerRow) / 2;
+  const parts = pool ? Math.min(pool.size, Math.floor(wordPairs / MIN_GRAM_WORD_PAIRS_PER_THREAD)) : 1;
+  if (!pool || parts < 2) {
+    k.gramFromMasks(rowBits, wordsPerRow, K, n, m, H);
+    return;
+  }
+  const jobs = gramRowRanges(n, parts).map(([r0, r1]) => [rowBits, wordsPerRow, K, n, m, H, r0, r1]);
+  pool.run((a) => k.gramFromMaskRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]), 'gramFromMaskRows', jobs);
+}
+
+/** rowMasksFromPreactivations (assembly/ntk/patterns.ts) over all threads, split by 64-neuron words. */
+export function rowMasksFromPreactivations(ZT: number, m: number, n: number, rowBits: number, wordsPerRow: number): void {
+  const k = kernels(), pool = threadPool();
+  const usedWords = Math.ceil(m / 64);
+  const parts = pool ? Math.min(pool.size, usedWords, Math.floor((m * n) / MIN_MASK_VALUES_PER_THREAD)) : 1;
+  if (!pool || parts < 2) {
+    k.rowMasksFromPreactivations(ZT, m, n, rowBits, wordsPerRow);
+    return;
+  }
+  const jobs: number[][] = [];
+  for (let t = 0; t < parts; t++) {
+    const w0 = Math.round((usedWords * t) / parts);
+    const w1 = t === parts - 1 ? wordsPerRow : Math.round((usedWords * (t + 1)) / parts); // the last clears the padding
+    jobs.push([ZT, m, n, rowBits, wordsPerRow, w0, w1]);
+  }
+  pool.run((a) => k.rowMaskWordsFromPreactivations(a[0], a[1], a[2], a[3], a[4], a[5], a[6]), 'rowMaskWordsFromPreactivations', jobs);
 }

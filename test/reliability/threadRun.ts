@@ -2,6 +2,9 @@
 // prints the thread count and a SHA-256 of everything a run produces.
 import { createHash } from 'node:crypto';
 import { init, sphereData, TwoLayerNet, train, threadCount } from '../../src/index';
+import { kernels } from '../../src/wasm/loader';
+import { WasmBuffer, bufferFrom } from '../../src/wasm/memory';
+import * as parallel from '../../src/wasm/parallel';
 
 const threads = Number(process.argv[2]);
 await init({ threads });
@@ -14,6 +17,22 @@ for (const [method, n, d, m] of [['kernel', 70, 90, 301], ['primal', 90, 20, 257
   for (const part of [r.residualSq, r.patternChangeFraction, r.maxWeightDistance, W.data, a, net.predict(X)]) {
     hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
   }
+  net.dispose();
+}
+// H(k) straight from pre-activations, big enough that the row masks and the Gram matrix are split
+// over 2 and 3 threads (the runs above are below the split thresholds); n odd, m not a multiple of 64.
+{
+  const n = 301, d = 16, m = 2700, wordsPerRow = Math.ceil(m / 64), k = kernels();
+  const { X } = sphereData({ n, d, seed: 5 });
+  const net = TwoLayerNet.random({ d, m, seed: 6 });
+  const Xb = bufferFrom('f32', X.data), ZT = new WasmBuffer('f32', m * n);
+  const K = new WasmBuffer('f64', n * n), H = new WasmBuffer('f64', n * n), rowBits = new WasmBuffer('u64', n * wordsPerRow);
+  parallel.gemmNT(net._W.ptr, Xb.ptr, ZT.ptr, m, n, d);
+  k.linearKernel(Xb.ptr, n, d, K.ptr);
+  parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
+  parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
+  for (const part of [rowBits.words(), H.f64()]) hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+  for (const buffer of [Xb, ZT, K, H, rowBits]) buffer.free();
   net.dispose();
 }
 console.log(JSON.stringify({ threads: threadCount(), hash: hash.digest('hex') }));
