@@ -58,7 +58,7 @@ const OUT = flags.out ?? fileURLToPath(new URL(`./results/${flags.quick ? 'quick
 
 const log = (line: string): void => { process.stderr.write(`[bench] ${line}\n`); };
 
-// Every core, as the README's table: the library's own default is one thread (see src/index.ts).
+// Every core, as the library's default (OVERPARAM_THREADS overrides it, e.g. for one-thread rows).
 await init({ threads: Number(process.env.OVERPARAM_THREADS ?? os.availableParallelism()) });
 const machine = machineInfo();
 const wasm = wasmBuildInfo();

@@ -1,5 +1,6 @@
 // The public API. Everything else under src/ is internal.
 import { loadKernels, threadPool } from './wasm/loader.js';
+import { threadsAvailable } from './wasm/threads.js';
 
 export { setWasmPath } from './wasm/loader.js';
 export type { Matrix } from './matrix.js';
@@ -20,9 +21,8 @@ export interface InitOptions {
   /**
    * Kernel threads (the caller plus `threads − 1` workers on one shared WebAssembly.Memory), used
    * where shared memory and blocking are allowed (Node; a Web Worker on a cross-origin-isolated
-   * page), else 1. Default 1 (in Node, OVERPARAM_THREADS sets the default): one CI run on two
-   * threads once disagreed with the float64 reference and the cause is not found yet, so threads
-   * stay opt-in until it is. Results are meant to be bit-identical for any thread count.
+   * page), else 1. Default: every available core there (in Node, OVERPARAM_THREADS overrides the
+   * default). Results are bit-identical for any thread count.
    */
   threads?: number;
 }
@@ -33,7 +33,7 @@ export interface InitOptions {
  */
 export async function init(options: InitOptions = {}): Promise<void> {
   if (options.threads !== undefined) checkInteger(options.threads, 'init: threads', 1, 256);
-  await loadKernels(options.threads ?? defaultThreadsFromEnvironment() ?? 1);
+  await loadKernels(options.threads ?? defaultThreadsFromEnvironment() ?? await threadsAvailable());
 }
 
 /** OVERPARAM_THREADS in Node's environment, when set: lets a test suite or a user pin the default. */
