@@ -2,7 +2,8 @@
 // Every entry point copies its input once into wasm memory, symmetrises it (mean of a_ij and a_ji,
 // which the check below already requires to agree to 1e-12 relative) and scales it by an exact
 // power of two, so over- and underflow cannot happen in the kernels; the scale is undone on return.
-import { kernels } from './wasm/loader.js';
+import { kernels, threadPool } from './wasm/loader.js';
+import { choleskyPanelUpdate } from './wasm/parallel.js';
 import { WasmBuffer, freeAll } from './wasm/memory.js';
 import { checkMatrix, checkSymmetric, checkInteger, checkPositive, type Matrix } from './matrix.js';
 import { OverparamError, OverparamRangeError, OverparamTypeError } from './errors.js';
@@ -12,7 +13,11 @@ export type EigenMethod = 'lanczos' | 'power' | 'dense';
 
 /** Options of lambdaMin, lambdaMax, extremeEigenvalues and spectralNormOfDifference. */
 export interface EigenOptions {
-  /** 'lanczos' (default): full reorthogonalisation; falls back to 'dense' at its cap, or earlier once its convergence rate shows it would not make the cap. */
+  /**
+   * 'lanczos' (default): full reorthogonalisation; a slowly converging λ_min switches to Lanczos on
+   * (H − σI)⁻¹ (Cholesky, σ just below λ_min); falls back to 'dense' at its cap, or earlier once
+   * its convergence rate shows it would not make the cap.
+   */
   method?: EigenMethod;
   /** Relative residual target (default 1e-12): ‖Av − θv‖ ≤ tolerance·max|θ|. */
   tolerance?: number;
@@ -30,7 +35,7 @@ export interface Eigendecomposition {
 export interface ExtremeEigenvalues {
   min: number;
   max: number;
-  /** Matrix–vector products used (Lanczos steps, or power steps over all runs); 0 for 'dense'. */
+  /** Matrix–vector products used (Lanczos steps, shift-invert ones included, or power steps over all runs); 0 for 'dense'. */
   iterations: number;
   /** The method that produced min and max ('dense' after a Lanczos fallback). */
   method: EigenMethod;
@@ -118,14 +123,84 @@ function denseExtremes(A: WasmBuffer, n: number, fn: string, iterations: number)
   return { min: eig[0], max: eig[n - 1], iterations, method: 'dense', converged: true };
 }
 
-/** Lanczos on A (read only); falls back to the dense solver (destroying A) when it does not converge. */
+/**
+ * Lanczos steps a switch to shift-invert stands for: the Cholesky factorisation (n³/3 flops, at
+ * about the speed of n/8 matrix–vector products) plus the steps of the shift-invert run itself.
+ */
+function shiftInvertBudget(n: number): number {
+  return Math.ceil(n / 8) + 32;
+}
+
+/**
+ * L Lᵀ = A − σI into L; 0, or j + 1 when pivot j was not positive. With kernel threads the panel
+ * loop runs here so that each panel's update (nearly all the flops) is split by rows; the kernels
+ * are the ones choleskyShifted runs, in the same order, so the factor is bit-identical.
+ */
+function factorShifted(A: WasmBuffer, n: number, sigma: number, L: WasmBuffer): number {
+  const k = kernels();
+  if (!threadPool()) return k.choleskyShifted(A.ptr, n, sigma, L.ptr);
+  k.choleskyLoad(A.ptr, n, sigma, L.ptr);
+  const panel = k.choleskyPanelWidth();
+  for (let j0 = 0; j0 < n; j0 += panel) {
+    const j1 = Math.min(n, j0 + panel);
+    choleskyPanelUpdate(L.ptr, n, j0, n, j0, j1, 0, j0);
+    const status = k.choleskyPanelFactor(L.ptr, n, j0, j1);
+    if (status !== 0) return status;
+  }
+  return 0;
+}
+
+/** Shift-invert attempts before the dense fallback (each failure costs up to a factorisation). */
+const SHIFT_ATTEMPTS = 3;
+
+/**
+ * λ_min by shift-invert Lanczos from plain Lanczos's estimate θ (residual r, so some eigenvalue
+ * lies in [θ − r, θ + r]): σ = θ − r, widened tenfold whenever A − σI turns out not positive
+ * definite (σ was above λ_min). `min` is undefined when no attempt converged.
+ */
+function shiftInvertMin(A: WasmBuffer, n: number, s: Settings, maxK: number, theta: number, residual: number,
+  thetaMax: number, residualMax: number): { min?: number; steps: number } {
+  const k = kernels();
+  const scale = Math.max(Math.abs(theta), Math.abs(thetaMax));
+  let margin = Math.max(residual, 64 * Number.EPSILON * scale);
+  let steps = 0;
+  if (!Number.isFinite(margin + theta)) return { steps };
+  const L = new WasmBuffer('f64', n * n);
+  try {
+    for (let attempt = 0; attempt < SHIFT_ATTEMPTS; attempt++, margin *= 10) {
+      const sigma = theta - margin;
+      if (factorShifted(A, n, sigma, L) !== 0) continue;
+      const opNorm = Math.max(thetaMax + residualMax - sigma, margin);
+      const [min, used, converged] = withScratch(k.lanczosWorkLength(n, maxK), 4, (work, out) =>
+        k.shiftInvertLanczos(A.ptr, L.ptr, n, sigma, maxK, s.tolerance, scale, opNorm, work, out));
+      steps += used;
+      if (converged === 1) return { min, steps };
+    }
+    return { steps };
+  } finally {
+    L.free();
+  }
+}
+
+/**
+ * Lanczos on A (read only). A λ_min that plain Lanczos would reach only slowly comes from
+ * shift-invert Lanczos instead; whatever still did not converge falls back to the dense solver
+ * (destroying A).
+ */
 function lanczosExtremes(A: WasmBuffer, n: number, s: Settings, want: Want, fn: string): ExtremeEigenvalues {
   const maxK = Math.min(n, s.maxIterations ?? Math.max(64, Math.ceil(n / 2)));
   const k = kernels();
-  const [min, max, steps, converged] = withScratch(k.lanczosWorkLength(n, maxK), 4,
-    (work, out) => k.lanczosExtreme(A.ptr, n, maxK, s.tolerance, want, work, out));
-  if (converged === 1) return { min, max, iterations: steps, method: 'lanczos', converged: true };
-  return denseExtremes(A, n, fn, steps);
+  const minBudget = want & 1 ? shiftInvertBudget(n) : 0;
+  const [min, max, steps, done, residualMin, residualMax] = withScratch(k.lanczosWorkLength(n, maxK), 6,
+    (work, out) => k.lanczosExtreme(A.ptr, n, maxK, s.tolerance, want, minBudget, work, out));
+  if ((want & ~done) === 0) return { min, max, iterations: steps, method: 'lanczos', converged: true };
+  let iterations = steps;
+  if ((want & 2) === 0 || (done & 2) !== 0) {
+    const shifted = shiftInvertMin(A, n, s, maxK, min, residualMin, max, residualMax);
+    iterations += shifted.steps;
+    if (shifted.min !== undefined) return { min: shifted.min, max, iterations, method: 'lanczos', converged: true };
+  }
+  return denseExtremes(A, n, fn, iterations);
 }
 
 interface PowerRun { theta: number; steps: number; converged: boolean }

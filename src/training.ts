@@ -125,8 +125,9 @@ export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputL
   if (method === 'kernel') bytes += (f64 + f32) * n * n + f32 * m * n + f32 * (m * n + m) + parallel.ROW_COMBINE_SCRATCH_BYTES * m;
   else bytes += f32 * m * d + f32 * (m * d + m);
   if (gramEvery !== undefined) {
-    // H(k) and its row masks, K when the primal path has none, and the eigen solver's copy + Krylov basis.
-    bytes += f64 * (n * wordsPerRow + 2 * n * n) + (method === 'primal' ? f64 * n * n : 0) + f64 * n * Math.min(n, 400);
+    // H(k) and its row masks, K when the primal path has none, and the eigen solver's copy, Krylov
+    // basis and the Cholesky factor of its shift-invert phase.
+    bytes += f64 * (n * wordsPerRow + 3 * n * n) + (method === 'primal' ? f64 * n * n : 0) + f64 * n * Math.min(n, 400);
   }
   return bytes;
 }

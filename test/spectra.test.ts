@@ -339,15 +339,52 @@ describe('lambdaMin / lambdaMax / extremeEigenvalues (Lanczos)', () => {
     expect(Math.abs(r.max - ref[n - 1])).toBeLessThanOrEqual(1e-9 * maxAbs(ref));
   });
 
-  it('gives up early on a hard spectrum (λ_min at a hard edge) and falls back to dense', () => {
+  it('switches to shift-invert Lanczos on a hard spectrum (λ_min at a hard edge)', () => {
     const n = 200;
     const A = gramLike(n, n, mulberry32(1)); // square B: λ_min ≈ 1e-5 at the hard edge of a dense spectrum
     const ref = jacobiEigenvalues(A, n);
+    const tol = 1e-9 * ref[n - 1];
     const r = extremeEigenvalues(mat(A, n));
-    expect(r.method).toBe('dense');
-    expect(r.iterations).toBeLessThan(100); // the default cap here is n/2
-    expect(Math.abs(r.min - ref[0])).toBeLessThanOrEqual(1e-9 * ref[n - 1]);
-    expect(Math.abs(r.max - ref[n - 1])).toBeLessThanOrEqual(1e-9 * ref[n - 1]);
+    expect(r.method).toBe('lanczos');
+    expect(r.converged).toBe(true);
+    expect(r.iterations).toBeLessThan(n);
+    expect(Math.abs(r.min - ref[0])).toBeLessThanOrEqual(tol);
+    expect(Math.abs(r.max - ref[n - 1])).toBeLessThanOrEqual(tol);
+    expect(Math.abs(lambdaMin(mat(A, n)) - ref[0])).toBeLessThanOrEqual(tol);
+    // Bit-identical from run to run on this path too.
+    expect(Object.is(extremeEigenvalues(mat(A, n)).min, r.min)).toBe(true);
+  });
+
+  it('shift-invert handles indefinite, odd-sized, singular, repeated and extreme-scale hard spectra', () => {
+    const rand = mulberry32(2);
+    // Indefinite: the hard edge moved below zero; n not divisible by 2 or 4.
+    const n = 203;
+    const G = gramLike(n, n, rand);
+    const top = jacobiEigenvalues(G, n)[n - 1];
+    const shifted = G.map((x, k) => (k % (n + 1) === 0 ? x - 0.01 * top : x));
+    const refShifted = jacobiEigenvalues(shifted, n);
+    expect(refShifted[0]).toBeLessThan(0);
+    expect(Math.abs(lambdaMin(mat(shifted, n)) - refShifted[0])).toBeLessThanOrEqual(1e-9 * maxAbs(refShifted));
+    // Singular PSD: λ_min = 0 (simple) right under a hard edge.
+    const m = 150;
+    const S = gramLike(m, m - 1, rand);
+    const refS = jacobiEigenvalues(S, m);
+    expect(Math.abs(lambdaMin(mat(S, m)))).toBeLessThanOrEqual(1e-9 * refS[m - 1]);
+    // λ_min = 0.001 three times over, then a hard-edge bulk.
+    const values = Array.from({ length: m }, (_, i) => (i < 3 ? 0.001 : 0.001 + 4 * ((i - 2) / m) ** 2));
+    const R = withSpectrum(values, rand);
+    const gotR = extremeEigenvalues(mat(R, m));
+    expect(Math.abs(gotR.min - 0.001)).toBeLessThanOrEqual(1e-9 * 4);
+    expect(Math.abs(gotR.max - Math.max(...values))).toBeLessThanOrEqual(1e-9 * 4);
+    // Huge and tiny scales: the power-of-two scaling leaves the iteration unchanged.
+    const base = lambdaMin(mat(G, n));
+    for (const scale of [2 ** 900, 2 ** -900]) {
+      expect(lambdaMin(mat(G.map((x) => x * scale), n))).toBe(base * scale);
+    }
+    for (const scale of [1e300, 1e-300]) {
+      const got = lambdaMin(mat(G.map((x) => x * scale), n)) / scale;
+      expect(Math.abs(got - base)).toBeLessThanOrEqual(1e-9 * top);
+    }
   });
 
   it("method 'dense' matches eigvalsh's ends", () => {
@@ -357,6 +394,108 @@ describe('lambdaMin / lambdaMax / extremeEigenvalues (Lanczos)', () => {
     const r = extremeEigenvalues(mat(A, n), { method: 'dense' });
     expect([r.min, r.max, r.method, r.iterations]).toEqual([eig[0], eig[n - 1], 'dense', 0]);
     expect(lambdaMin(mat(A, n), { method: 'dense' })).toBe(eig[0]);
+  });
+});
+
+/** Runs f on wasm copies of `arrays` followed by zeroed buffers of the `extra` lengths, freeing them after. */
+function withBuffers<T>(arrays: Float64Array[], extra: number[], f: (buffers: WasmBuffer[]) => T): T {
+  const buffers = [
+    ...arrays.map((a) => { const b = new WasmBuffer('f64', a.length); b.set(a); return b; }),
+    ...extra.map((length) => { const b = new WasmBuffer('f64', length); b.set(new Float64Array(length)); return b; }),
+  ];
+  try {
+    return f(buffers);
+  } finally {
+    for (const b of buffers) b.free();
+  }
+}
+
+describe('Cholesky and shift-invert kernels', () => {
+  it('factor A − σI = L Lᵀ and solve with it, for every size and tail', () => {
+    for (const n of [1, 2, 3, 5, 33, 67, 130]) {
+      const A = gramLike(n, n + 3, mulberry32(500 + n));
+      const sigma = -0.5;
+      withBuffers([A], [n * n, n], ([Ab, Lb, xb]) => {
+        expect(kernels().choleskyShifted(Ab.ptr, n, sigma, Lb.ptr)).toBe(0);
+        const L = Lb.toFloat64();
+        let err = 0, scale = 0;
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j <= i; j++) {
+            let s = 0;
+            for (let k = 0; k <= j; k++) s += L[i * n + k] * L[j * n + k];
+            const want = A[i * n + j] - (i === j ? sigma : 0);
+            err = Math.max(err, Math.abs(s - want));
+            scale = Math.max(scale, Math.abs(want));
+          }
+        }
+        expect(err).toBeLessThanOrEqual(1e-14 * n * scale);
+        const b = randomMatrix(n, 1, mulberry32(n));
+        xb.set(b);
+        kernels().choleskySolve(Lb.ptr, n, xb.ptr);
+        const x = xb.toFloat64();
+        for (let i = 0; i < n; i++) {
+          let s = -sigma * x[i];
+          for (let j = 0; j < n; j++) s += A[i * n + j] * x[j];
+          expect(Math.abs(s - b[i])).toBeLessThanOrEqual(1e-12 * n * maxAbs(b) * scale);
+        }
+      });
+    }
+  });
+
+  it('give the same bits however the panel updates are split by rows (as threads split them)', () => {
+    const n = 130;
+    const A = gramLike(n, n, mulberry32(9));
+    withBuffers([A], [n * n, n * n], ([Ab, L1, L2]) => {
+      const k = kernels();
+      expect(k.choleskyShifted(Ab.ptr, n, -1e-3, L1.ptr)).toBe(0);
+      k.choleskyLoad(Ab.ptr, n, -1e-3, L2.ptr);
+      const panel = k.choleskyPanelWidth();
+      for (let j0 = 0; j0 < n; j0 += panel) {
+        const j1 = Math.min(n, j0 + panel);
+        const cut = Math.min(n, j0 + 7 + ((j0 * 13) % 29)); // off the kernel's 4-row blocks
+        k.choleskyPanelUpdate(L2.ptr, n, j0, cut, j0, j1, 0, j0);
+        k.choleskyPanelUpdate(L2.ptr, n, cut, n, j0, j1, 0, j0);
+        expect(k.choleskyPanelFactor(L2.ptr, n, j0, j1)).toBe(0);
+      }
+      const a = L1.toFloat64(), b = L2.toFloat64();
+      let same = true;
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) same &&= Object.is(a[i * n + j], b[i * n + j]);
+      expect(same).toBe(true);
+    });
+  });
+
+  it('report the failing column when A − σI is not positive definite', () => {
+    for (const n of [1, 2, 5, 67]) {
+      const A = gramLike(n, Math.max(1, n >> 1), mulberry32(600 + n));
+      const ref = jacobiEigenvalues(A, n);
+      withBuffers([A], [n * n], ([Ab, Lb]) => {
+        const status = kernels().choleskyShifted(Ab.ptr, n, ref[0] + 0.1 * (ref[n - 1] - ref[0]) + 1e-3, Lb.ptr);
+        expect(status).toBeGreaterThanOrEqual(1);
+        expect(status).toBeLessThanOrEqual(n);
+      });
+    }
+    withBuffers([new Float64Array(9)], [9], ([Ab, Lb]) => {
+      expect(kernels().choleskyShifted(Ab.ptr, 3, 0, Lb.ptr)).toBe(1); // zero pivot
+    });
+  });
+
+  it('shiftInvertLanczos finds λ_min from a σ below it, for every size', () => {
+    for (const n of [1, 2, 3, 5, 17, 64, 65]) {
+      const A = randomSymmetric(n, mulberry32(700 + n));
+      const ref = jacobiEigenvalues(A, n);
+      const spread = ref[n - 1] - ref[0] || 1;
+      const scale = maxAbs(ref);
+      const sigma = ref[0] - 0.05 * spread;
+      withBuffers([A], [n * n, kernels().lanczosWorkLength(n, n), 4], ([Ab, Lb, work, out]) => {
+        expect(kernels().choleskyShifted(Ab.ptr, n, sigma, Lb.ptr)).toBe(0);
+        kernels().shiftInvertLanczos(Ab.ptr, Lb.ptr, n, sigma, n, 1e-12, scale, ref[n - 1] - sigma, work.ptr, out.ptr);
+        const [lambda, steps, converged, residual] = out.toFloat64();
+        expect(converged).toBe(1);
+        expect(steps).toBeLessThanOrEqual(n);
+        expect(residual).toBeLessThanOrEqual(1e-12 * scale);
+        expect(Math.abs(lambda - ref[0])).toBeLessThanOrEqual(1e-9 * scale);
+      });
+    }
   });
 });
 
@@ -479,6 +618,7 @@ describe('argument checks', () => {
       eigh(H);
       extremeEigenvalues(H);
       extremeEigenvalues(H, { maxIterations: 5 }); // Lanczos, then the dense fallback
+      lambdaMin(mat(gramLike(150, 150, mulberry32(72)), 150)); // Lanczos, then shift-invert
       extremeEigenvalues(H, { method: 'power', maxIterations: 50 });
       spectralNormOfDifference(H, H);
       expect(() => lambdaMin(H, { method: 'power', maxIterations: 2 })).toThrow();

@@ -1,6 +1,8 @@
 // Symmetric eigenvalue kernels (float64): dense (Householder + implicit QL), Lanczos with full
-// reorthogonalisation, power iteration, and the matrix–vector product they share.
+// reorthogonalisation (on A, or shift-invert through a Cholesky factor), power iteration, and the
+// matrix–vector product they share.
 export { symmetricMatVec, prepareSymmetric, maxAbsRowSum } from "./symmetric";
 export { symmetricEigenvalues, symmetricEigenvectors } from "./householder";
-export { lanczosWorkLength, lanczosExtreme } from "./lanczos";
+export { lanczosWorkLength, lanczosExtreme, shiftInvertLanczos } from "./lanczos";
 export { powerIteration } from "./power";
+export { choleskyShifted, choleskySolve, choleskyLoad, choleskyPanelUpdate, choleskyPanelFactor, choleskyPanelWidth } from "./cholesky";

@@ -1,6 +1,7 @@
 // Eigenvalues of an n×n Gram matrix (H∞ of unit-sphere data, the paper's λ0 matrix): our
-// lambdaMin (Lanczos) and eigvalsh (dense) against ml-matrix's EigenvalueDecomposition, with the
-// agreement checked before timing. The matrix is also written to a file for numpy's eigvalsh.
+// lambdaMin (Lanczos, which switches to shift-invert Lanczos at this spectrum's hard edge) and
+// eigvalsh (dense) against ml-matrix's EigenvalueDecomposition, with the agreement checked before
+// timing. The matrix is also written to a file for numpy's eigvalsh.
 import { writeFileSync } from 'node:fs';
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { eigvalsh, gramInfinity, lambdaMin, sphereData, type Matrix } from '../../src/index.js';
@@ -48,7 +49,7 @@ export async function benchEigen(H: Matrix, options: { rounds: number; mlMatrixR
   }
 
   const names = {
-    lambdaMin: 'overparam wasm: lambdaMin (Lanczos)',
+    lambdaMin: 'overparam wasm: lambdaMin (Lanczos + shift-invert)',
     eigvalsh: 'overparam wasm: eigvalsh (Householder + QL)',
     mlMin: 'ml-matrix EigenvalueDecomposition (symmetric), smallest',
     mlAll: 'ml-matrix EigenvalueDecomposition (symmetric)',

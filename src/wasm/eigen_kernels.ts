@@ -11,10 +11,32 @@ export interface EigenKernels {
   symmetricEigenvalues(A: number, n: number, d: number, work: number): number;
   /** All eigenpairs: d (n) ascending, A (overwritten) = V with column j the eigenvector of d[j]; W n×n f64 scratch; work 7n f64. 0 or −1. */
   symmetricEigenvectors(A: number, n: number, d: number, W: number, work: number): number;
-  /** f64 elements of lanczosExtreme's workspace for a basis of maxK vectors. */
+  /** f64 elements of lanczosExtreme's and shiftInvertLanczos's workspace for a basis of maxK vectors. */
   lanczosWorkLength(n: number, maxK: number): number;
-  /** Lanczos (full reorthogonalisation) until the wanted ends (1 min, 2 max, 3 both) converge; out (4 f64) = [θmin, θmax, k, converged]. */
-  lanczosExtreme(A: number, n: number, maxK: number, tol: number, want: number, work: number, out: number): void;
+  /**
+   * Lanczos (full reorthogonalisation) until the wanted ends (1 min, 2 max, 3 both) converge; with
+   * minBudget > 0, λ_min is dropped once it would need more than minBudget further steps.
+   * out (6 f64) = [θmin, θmax, k, converged ends (bits 1 min, 2 max), residual of θmin, residual of θmax].
+   */
+  lanczosExtreme(A: number, n: number, maxK: number, tol: number, want: number, minBudget: number, work: number, out: number): void;
+  /** L Lᵀ = A − σI into L (n×n f64; A read only). 0, or j + 1 when pivot j was not positive. */
+  choleskyShifted(A: number, n: number, sigma: number, L: number): number;
+  /** L = A − σI (whole rows), the start of choleskyShifted. */
+  choleskyLoad(A: number, n: number, sigma: number, L: number): void;
+  /** Columns per panel of choleskyShifted. */
+  choleskyPanelWidth(): number;
+  /** L[i][j] −= Σ_{kStart≤k<kEnd} L[i][k] L[j][k], rows i in [r0, r1), columns j in [j0, j1). */
+  choleskyPanelUpdate(L: number, n: number, r0: number, r1: number, j0: number, j1: number, kStart: number, kEnd: number): void;
+  /** Finishes columns [j0, j1) once every column before j0 is removed. 0, or j + 1 when pivot j was not positive. */
+  choleskyPanelFactor(L: number, n: number, j0: number, j1: number): number;
+  /** x ← (L Lᵀ)⁻¹ x in place. */
+  choleskySolve(L: number, n: number, x: number): void;
+  /**
+   * λ_min by Lanczos on (A − σI)⁻¹ = (L Lᵀ)⁻¹ (σ < λ_min, L from choleskyShifted), checked by the
+   * Ritz vector's residual in A (≤ tol·scale); opNorm ≥ ‖A − σI‖. out (4 f64) = [λ_min, k, converged, residual].
+   */
+  shiftInvertLanczos(A: number, L: number, n: number, sigma: number, maxK: number, tol: number,
+    scale: number, opNorm: number, work: number, out: number): void;
   /** Power iteration on shift·I + sign·A; work 2n f64; out (3 f64) = [θ, steps, converged]. */
   powerIteration(A: number, n: number, sign: number, shift: number, scale: number,
     maxIter: number, tol: number, work: number, out: number): void;

@@ -146,3 +146,18 @@ export function rowMasksFromPreactivations(ZT: number, m: number, n: number, row
   }
   pool.run((a) => k.rowMaskWordsFromPreactivations(a[0], a[1], a[2], a[3], a[4], a[5], a[6]), 'rowMaskWordsFromPreactivations', jobs);
 }
+
+/** Below this many multiply–adds a Cholesky panel update runs on the calling thread alone. */
+const MIN_PANEL_UPDATE_WORK = 1 << 18;
+
+/** choleskyPanelUpdate (assembly/linalg/cholesky.ts) over all threads, split by rows of L. */
+export function choleskyPanelUpdate(L: number, n: number, r0: number, r1: number, j0: number, j1: number,
+  kStart: number, kEnd: number): void {
+  const k = kernels(), pool = threadPool();
+  if (!pool || (r1 - r0) * (j1 - j0) * (kEnd - kStart) < MIN_PANEL_UPDATE_WORK) {
+    k.choleskyPanelUpdate(L, n, r0, r1, j0, j1, kStart, kEnd);
+    return;
+  }
+  const jobs = ranges(r1 - r0, pool.size, 4).map(([a, b]) => [L, n, r0 + a, r0 + b, j0, j1, kStart, kEnd]);
+  pool.run((a) => k.choleskyPanelUpdate(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]), 'choleskyPanelUpdate', jobs);
+}

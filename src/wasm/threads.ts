@@ -9,7 +9,9 @@
 // Worker, as the demo does, to get threads on a cross-origin-isolated page).
 
 /** Kernels a worker can run; the index is what travels through shared memory. */
-export const THREAD_KERNELS = ['rowCombine', 'gemmNT', 'maskedRowSum', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations'] as const;
+export const THREAD_KERNELS = [
+  'rowCombine', 'gemmNT', 'maskedRowSum', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations', 'choleskyPanelUpdate',
+] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
 const ARGS_PER_JOB = 16;
 
