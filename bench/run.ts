@@ -135,7 +135,7 @@ if (numpy.available && numpy.eig.eigvalsh_ms !== undefined) {
 
 log('kernel efficiency…');
 const efficiency: EfficiencyRow[] = [
-  ...await benchKernelEfficiency({ ...SIZES.kernels, rounds: ROUNDS, peakGflops: peak.gflops }),
+  ...await benchKernelEfficiency({ ...SIZES.kernels, rounds: ROUNDS, peakIterations: SIZES.peakIterations }),
   linearKernelEfficiency(gram.rows, SIZES.gram.n, SIZES.gram.d, peak.gflops),
   ...gram.efficiency,
 ];
@@ -201,7 +201,7 @@ ratioTarget(`λ_min ${SIZES.eigenN}²: numpy eigvalsh time / ours`, ratio(median
 ratioTarget(`λ_min ${SIZES.eigenN}²: |ours − numpy| / λ_max`, numpyEigenAgreement, '≤ 1e-9', (v) => v <= 1e-9, '');
 ratioTarget(`all eigenvalues ${SIZES.eigenN}²: ours / numpy time`, ratio(headline(eAll), median(eAll, 'numpy')), '≤ 2', (v) => v <= 2);
 ratioTarget(`λ_min ${SIZES.eigenN}²: ml-matrix time / ours`, ratio(median(eMin, 'ml-matrix'), headline(eMin)), '≥ 5', (v) => v >= 5);
-for (const e of efficiency.filter((r) => r.ceiling === 'f32x4 mul+add peak')) {
+for (const e of efficiency.filter((r) => r.ceiling?.startsWith('f32x4 mul+add peak'))) {
   ratioTarget(`${e.kernel}: fraction of the f32x4 mul+add peak`, e.fractionOfPeak! * 100, '≥ 70%', (v) => v >= 70, '%');
 }
 const paper = memory.find((r) => r.configuration.startsWith(`n = ${SIZES.n}, d = ${SIZES.d}, m = ${SIZES.stepM[SIZES.stepM.length - 1]}`));
