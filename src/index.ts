@@ -1,8 +1,8 @@
 // The public API. Everything else under src/ is internal.
-import { loadKernels, threadPool } from './wasm/loader.js';
+import { loadKernels } from './wasm/loader.js';
 import { threadsAvailable } from './wasm/threads.js';
 
-export { setWasmPath } from './wasm/loader.js';
+export { setWasmPath, threadCount } from './wasm/loader.js';
 export type { Matrix } from './matrix.js';
 import { checkInteger } from './matrix.js';
 export { OverparamError, OverparamTypeError, OverparamRangeError, type ErrorCode } from './errors.js';
@@ -43,11 +43,6 @@ function defaultThreadsFromEnvironment(): number | undefined {
   const threads = Number(value);
   checkInteger(threads, 'init: OVERPARAM_THREADS', 1, 256);
   return threads;
-}
-
-/** The number of threads the kernels run on (1 until init() started more). */
-export function threadCount(): number {
-  return threadPool()?.size ?? 1;
 }
 
 export * from './experiments/index.js';

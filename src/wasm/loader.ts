@@ -80,6 +80,11 @@ export function threadPool(): ThreadPool | undefined {
   return pool;
 }
 
+/** The number of threads the kernels run on (1 until init() started more). */
+export function threadCount(): number {
+  return pool?.size ?? 1;
+}
+
 /** The instantiated kernels; throws a clear error when init() has not finished. */
 export function kernels(): KernelExports {
   if (!instance) throw new OverparamError('NOT_INITIALISED', 'overparam: call `await init()` before using the library');

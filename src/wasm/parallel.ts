@@ -51,14 +51,9 @@ export function maskedRowSumScratchBytes(cols: number): number {
   return 16 * (4 * (Math.ceil(cols / 4) * 4) + 4 * 128 + 4);
 }
 
-/** Threads the row-split kernels will use: 1 until init() has started a pool. */
-export function threadsInUse(): number {
-  return threadPool()?.size ?? 1;
-}
-
 /**
  * maskedRowSum (see assembly/relu_net/masked_sum.ts) over all threads, split by rows; `scratch`
- * holds threadsInUse() slices of maskedRowSumScratchBytes(cols) bytes.
+ * holds threadCount() slices of maskedRowSumScratchBytes(cols) bytes.
  */
 export function maskedRowSum(
   out: number, rows: number, cols: number, P: number, rowScale: number, globalScale: number,
