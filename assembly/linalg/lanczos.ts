@@ -19,11 +19,19 @@ const EPS: f64 = 2.220446049250313e-16;
 }
 
 /**
- * f64 elements of the workspace lanczosExtreme and shiftInvertLanczos need: (maxK + 1)·n (basis
- * and the next vector), 2n (a Ritz vector and its image), 6·maxK + 3.
+ * f64 elements of the workspace lanczosExtreme and shiftInvertLanczos need, in this order: the
+ * basis Q ((maxK + 1)·n, the last row the next vector), α, β and the Gram–Schmidt coefficients
+ * (maxK each), tridiagonal scratch (3·maxK), the extreme pair (3), then a Ritz vector and its
+ * image (n each; shift-invert only).
  */
 export function lanczosWorkLength(n: i32, maxK: i32): i32 {
   return (maxK + 3) * n + 6 * maxK + 3;
+}
+
+/** Where α starts in the workspace (after Q); β, the coefficients, the scratch and the pair follow. */
+// @ts-ignore: decorator
+@inline function alphaOf(work: usize, n: i32, maxK: i32): usize {
+  return work + <usize>(maxK + 1) * (<usize>n << 3);
 }
 
 /**
@@ -75,11 +83,8 @@ function lanczosStep(A: usize, L: usize, n: i32, j: i32, Q: usize, alpha: usize,
  * min, 2 max), residual of θ_min, residual of θ_max].
  */
 export function lanczosExtreme(A: usize, n: i32, maxK: i32, tol: f64, want: i32, minBudget: i32, work: usize, out: usize): void {
-  // Workspace: the basis Q (maxK + 1 rows of n), a Ritz vector and its image (n each), then α, β,
-  // Gram–Schmidt coefficients (maxK each), tridiagonal scratch (3·maxK), the extreme pair (3).
   const Q = work;
-  const ritz = Q + <usize>(maxK + 1) * (<usize>n << 3), image = ritz + (<usize>n << 3);
-  const alpha = image + (<usize>n << 3), beta = alpha + (<usize>maxK << 3), hbuf = beta + (<usize>maxK << 3);
+  const alpha = alphaOf(work, n, maxK), beta = alpha + (<usize>maxK << 3), hbuf = beta + (<usize>maxK << 3);
   const scratch = hbuf + (<usize>maxK << 3), pair = scratch + (<usize>(3 * maxK) << 3);
   startVector(Q, n);
   let anorm: f64 = 0;
@@ -179,9 +184,9 @@ export function lanczosExtreme(A: usize, n: i32, maxK: i32, tol: f64, want: i32,
 export function shiftInvertLanczos(A: usize, L: usize, n: i32, sigma: f64, maxK: i32, tol: f64,
   scale: f64, opNorm: f64, work: usize, out: usize): void {
   const Q = work;
-  const ritz = Q + <usize>(maxK + 1) * (<usize>n << 3), image = ritz + (<usize>n << 3);
-  const alpha = image + (<usize>n << 3), beta = alpha + (<usize>maxK << 3), hbuf = beta + (<usize>maxK << 3);
+  const alpha = alphaOf(work, n, maxK), beta = alpha + (<usize>maxK << 3), hbuf = beta + (<usize>maxK << 3);
   const scratch = hbuf + (<usize>maxK << 3), pair = scratch + (<usize>(3 * maxK) << 3);
+  const ritz = pair + 24, image = ritz + (<usize>n << 3);
   const rowBytes = <usize>n << 3;
   startVector(Q, n);
   let anorm: f64 = 0;
@@ -194,27 +199,25 @@ export function shiftInvertLanczos(A: usize, L: usize, n: i32, sigma: f64, maxK:
     anorm = max<f64>(anorm, abs<f64>(a) + b + prev);
     k = j + 1;
     const exhausted = k == n || b <= 4.0 * EPS * Math.sqrt(<f64>n) * anorm;
-    {
-      // Checked every step: the k×k tridiagonal problem costs little next to a solve with L.
-      tridiagonalExtremePair(alpha, beta, k, true, scratch, pair);
-      const mu = load<f64>(pair);
-      const estimate = opNorm * ritzResidual(pair, b) / mu;
-      if (mu > 0 && (exhausted || k == maxK || estimate <= tol * scale)) {
-        // v = Q_k y (y: the eigenvector tridiagonalExtremePair left in its scratch), then Av.
-        const y = scratch + (<usize>(2 * k) << 3);
-        memory.fill(ritz, 0, rowBytes);
-        for (let i = 0; i < k; i++) axpy64(load<f64>(y + (<usize>i << 3)), Q + <usize>i * rowBytes, ritz, n);
-        scale64(1.0 / Math.sqrt(dot64(ritz, ritz, n)), ritz, n);
-        symmetricMatVec(A, n, ritz, image);
-        lambda = dot64(ritz, image, n);
-        axpy64(-lambda, ritz, image, n);
-        residual = Math.sqrt(dot64(image, image, n));
-        if (residual <= tol * max<f64>(scale, abs<f64>(lambda))) {
-          converged = 1;
-          break;
-        }
-        if (exhausted) break;
+    // Checked every step: the k×k tridiagonal problem costs little next to a solve with L.
+    tridiagonalExtremePair(alpha, beta, k, true, scratch, pair);
+    const mu = load<f64>(pair);
+    const estimate = opNorm * ritzResidual(pair, b) / mu;
+    if (mu > 0 && (exhausted || k == maxK || estimate <= tol * scale)) {
+      // v = Q_k y (y: the eigenvector tridiagonalExtremePair left in its scratch), then Av.
+      const y = scratch + (<usize>(2 * k) << 3);
+      memory.fill(ritz, 0, rowBytes);
+      for (let i = 0; i < k; i++) axpy64(load<f64>(y + (<usize>i << 3)), Q + <usize>i * rowBytes, ritz, n);
+      scale64(1.0 / Math.sqrt(dot64(ritz, ritz, n)), ritz, n);
+      symmetricMatVec(A, n, ritz, image);
+      lambda = dot64(ritz, image, n);
+      axpy64(-lambda, ritz, image, n);
+      residual = Math.sqrt(dot64(image, image, n));
+      if (residual <= tol * max<f64>(scale, abs<f64>(lambda))) {
+        converged = 1;
+        break;
       }
+      if (exhausted) break;
     }
     scale64(1.0 / b, Q + <usize>k * rowBytes, n);
   }
