@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { loadKernels, kernels } from '../src/wasm/loader.js';
-import { WasmBuffer } from '../src/wasm/memory.js';
+import { WasmBuffer, bufferFrom, freeAll } from '../src/wasm/memory.js';
 import {
   eigh, eigvalsh, lambdaMin, lambdaMax, extremeEigenvalues, spectralNormOfDifference,
 } from '../src/spectra.js';
@@ -399,14 +399,12 @@ describe('lambdaMin / lambdaMax / extremeEigenvalues (Lanczos)', () => {
 
 /** Runs f on wasm copies of `arrays` followed by zeroed buffers of the `extra` lengths, freeing them after. */
 function withBuffers<T>(arrays: Float64Array[], extra: number[], f: (buffers: WasmBuffer[]) => T): T {
-  const buffers = [
-    ...arrays.map((a) => { const b = new WasmBuffer('f64', a.length); b.set(a); return b; }),
-    ...extra.map((length) => { const b = new WasmBuffer('f64', length); b.set(new Float64Array(length)); return b; }),
-  ];
+  // alloc() zero-fills, so the extra buffers start at zero.
+  const buffers = [...arrays.map((a) => bufferFrom('f64', a)), ...extra.map((length) => new WasmBuffer('f64', length))];
   try {
     return f(buffers);
   } finally {
-    for (const b of buffers) b.free();
+    freeAll(...buffers);
   }
 }
 
