@@ -5,6 +5,7 @@ export { gemmNT } from "./linalg/gemm";
 export { forward, outputLayerGradient } from "./relu_net/forward";
 export { rowCombine } from "./relu_net/combine";
 export { scaleRows, maskedRowSum, maskedRowSumScratchBytes } from "./relu_net/masked_sum";
+export { maskedRowSumByTables, maskedRowSumByTablesScratchBytes } from "./relu_net/subset_sums";
 export { maxRowDistance, maxDistanceFromCoefficients, accumulateCoefficients } from "./relu_net/distance";
 export { countChangedBits, rowMasksFromPreactivations, rowMaskWordsFromPreactivations } from "./ntk/patterns";
 export { linearKernel, rowMasksExact, gramFromMasks, gramFromMaskRows, gramInfinity, demoteToF32 } from "./ntk/gram";

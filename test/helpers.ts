@@ -33,8 +33,10 @@ export function relativeError(got: ArrayLike<number>, want: ArrayLike<number>, f
   return worst / scale;
 }
 
-/** Shapes that exercise every tail: 1s, sizes not divisible by 4, 32 or 64, and a full block. */
+/** Shapes that exercise every tail: 1s, sizes not divisible by 4, 32 or 64, a full block, and both masked-sum kernels. */
 export type Shape = [n: number, d: number, m: number];
 export const SHAPES: Shape[] = [
   [1, 1, 1], [1, 3, 5], [3, 1, 2], [5, 7, 3], [13, 6, 67], [37, 33, 130], [64, 65, 64], [70, 20, 129],
+  // From 256 neurons on the step reads subset-sum tables (src/wasm/parallel.ts) instead of lists.
+  [29, 40, 300],
 ];

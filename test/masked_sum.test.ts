@@ -1,6 +1,8 @@
-// The GD step's hot loop (assembly/relu_net/masked_sum.ts) against a plain float32 emulation of the
-// same sums (Math.fround after every operation, j ascending): the kernel's promise is bit-equality
-// with that order, whatever its tiling, grouping and column blocking.
+// The GD step's hot loop in its two forms against plain float32 emulations of their sums
+// (Math.fround after every operation): the list replay (assembly/relu_net/masked_sum.ts) adds the
+// active rows j ascending; the subset-sum tables (assembly/relu_net/subset_sums.ts) add, per tile
+// of 256 inputs, one entry per mask byte, each entry the sum of its rows j ascending. Each kernel's
+// promise is bit-equality with its order, whatever its tiling, grouping and column blocking.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { loadKernels, kernels } from '../src/wasm/loader.js';
 import { WasmBuffer, bufferFrom, freeAll } from '../src/wasm/memory.js';
@@ -15,7 +17,12 @@ const f = Math.fround;
 
 interface Case {
   rows: number; cols: number; bitCount: number; shared: boolean; withRowScale: boolean; density: number;
+  /** Run maskedRowSumByTables instead of the list replay. */
+  tables?: boolean;
 }
+
+/** Inputs per tile of maskedRowSumByTables: 4 mask words. */
+const TABLE_TILE_INPUTS = 256;
 
 /** out_r += s_r Σ_{j ∈ bits_r} f32(coef_j B_j), in f32, j ascending; s_r = f32(f32(global) · rowScale_r). */
 function emulate(out: Float32Array, c: Case, B: Float32Array, coef: Float32Array, rowScale: Float32Array | undefined,
@@ -28,6 +35,33 @@ function emulate(out: Float32Array, c: Case, B: Float32Array, coef: Float32Array
       let sum = 0;
       for (let j = 0; j < c.bitCount; j++) if (mask[j]) sum = f(sum + f(coef[j] * B[j * c.cols + k]));
       result[r * c.cols + k] = f(result[r * c.cols + k] + f(scale * sum));
+    }
+  }
+  return result;
+}
+
+/**
+ * The tables' order: per tile of 256 inputs, sum = Σ over the tile's mask bytes (ascending, the
+ * tile padded to whole words) of entry(byte) = Σ_{j in the byte, active} f32(coef_j B_j) (j
+ * ascending, from 0); out_r += s_r · sum once per tile.
+ */
+function emulateTables(out: Float32Array, c: Case, B: Float32Array, coef: Float32Array, rowScale: Float32Array | undefined,
+  globalScale: number, masks: boolean[][]): Float32Array {
+  const result = Float32Array.from(out);
+  const paddedInputs = Math.ceil(c.bitCount / 64) * 64;
+  for (let r = 0; r < c.rows; r++) {
+    const mask = masks[c.shared ? 0 : r];
+    const scale = f(f(globalScale) * (rowScale ? rowScale[r] : 1));
+    for (let k = 0; k < c.cols; k++) {
+      for (let tile = 0; tile < paddedInputs; tile += TABLE_TILE_INPUTS) {
+        let sum = 0;
+        for (let byte = tile; byte < Math.min(tile + TABLE_TILE_INPUTS, paddedInputs); byte += 8) {
+          let entry = 0;
+          for (let j = byte; j < byte + 8 && j < c.bitCount; j++) if (mask[j]) entry = f(entry + f(coef[j] * B[j * c.cols + k]));
+          sum = f(sum + entry);
+        }
+        result[r * c.cols + k] = f(result[r * c.cols + k] + f(scale * sum));
+      }
     }
   }
   return result;
@@ -51,18 +85,23 @@ function run(c: Case, seed: number): void {
   const out0 = Float32Array.from({ length: c.rows * c.cols }, () => rand() - 0.5);
   const masks = Array.from({ length: c.shared ? 1 : c.rows }, () => Array.from({ length: c.bitCount }, () => rand() < c.density));
   const globalScale = -0.37;
-  const want = emulate(out0, c, B, coef, rowScale, globalScale, masks);
+  const want = (c.tables ? emulateTables : emulate)(out0, c, B, coef, rowScale, globalScale, masks);
 
   const Bb = bufferFrom('f32', B), coefB = bufferFrom('f32', coef), out = bufferFrom('f32', out0);
   const P = new WasmBuffer('f32', Math.max(1, B.length));
   const bits = new WasmBuffer('u64', Math.max(1, masks.length * wordsPerRow));
   const scale = rowScale ? bufferFrom('f32', rowScale) : undefined;
-  const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(c.cols) / 4);
+  const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(c.cols, c.bitCount) / 4);
   try {
     bits.words().set(packMasks(masks, wordsPerRow));
     k.scaleRows(P.ptr, Bb.ptr, coefB.ptr, c.bitCount, c.cols);
-    k.maskedRowSum(out.ptr, c.rows, c.cols, P.ptr, scale?.ptr ?? 0, globalScale, bits.ptr, wordsPerRow,
-      c.shared ? 0 : wordsPerRow, scratch.ptr);
+    if (c.tables) {
+      k.maskedRowSumByTables(out.ptr, c.rows, c.cols, P.ptr, c.bitCount, scale?.ptr ?? 0, globalScale, bits.ptr, wordsPerRow,
+        c.shared ? 0 : wordsPerRow, scratch.ptr);
+    } else {
+      k.maskedRowSum(out.ptr, c.rows, c.cols, P.ptr, scale?.ptr ?? 0, globalScale, bits.ptr, wordsPerRow,
+        c.shared ? 0 : wordsPerRow, scratch.ptr);
+    }
     const got = out.f32();
     for (let i = 0; i < want.length; i++) {
       if (!Object.is(got[i], want[i])) {
@@ -112,7 +151,7 @@ describe('scaleRows + maskedRowSum', () => {
     const bits = new WasmBuffer('u64', rows * wordsPerRow);
     const fused = new WasmBuffer('f32', rows * cols), split = new WasmBuffer('f32', rows * cols);
     const carry = new WasmBuffer('f32', 32 * rows), P = new WasmBuffer('f32', bitCount * cols);
-    const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(cols) / 4);
+    const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(cols, bitCount) / 4);
     try {
       bits.words().set(packMasks(masks, wordsPerRow));
       k.rowCombine(fused.ptr, rows, cols, B.ptr, coef.ptr, 0, scale.ptr, 0.5, bits.ptr, wordsPerRow, wordsPerRow, carry.ptr);
@@ -124,9 +163,64 @@ describe('scaleRows + maskedRowSum', () => {
     }
   });
 
-  it('sizes its scratch as the TypeScript mirror says', () => {
+  it('sizes its scratch as the TypeScript mirror says, for either kernel', () => {
+    const k = kernels();
     for (const cols of [1, 3, 4, 5, 16, 999, 1000]) {
-      expect(maskedRowSumScratchBytes(cols)).toBe(kernels().maskedRowSumScratchBytes(cols));
+      for (const inputs of [0, 1, 64, 65, 256, 257, 1000, 5000]) {
+        expect(maskedRowSumScratchBytes(cols, inputs))
+          .toBe(Math.max(k.maskedRowSumScratchBytes(cols), k.maskedRowSumByTablesScratchBytes(inputs)));
+      }
+    }
+  });
+});
+
+describe('scaleRows + maskedRowSumByTables (subset sums)', () => {
+  // Mask lengths around a table (8 inputs), a word (64) and a tile (256); columns around the
+  // 16-column block, whose last partial block is stored column by column.
+  const colsList = [1, 4, 15, 16, 17, 33];
+  const bitCounts = [1, 7, 8, 9, 63, 64, 65, 255, 256, 257, 600];
+
+  for (const rows of [1, 3, 20]) {
+    it(`equals the float32 emulation of its order bit for bit, ${rows} row(s), every column count and mask length`, () => {
+      let seed = 50_000 + rows * 1000;
+      for (const cols of colsList) {
+        for (const bitCount of bitCounts) {
+          run({ rows, cols, bitCount, shared: false, withRowScale: true, density: 0.5, tables: true }, seed++);
+        }
+      }
+    });
+  }
+
+  it('handles a shared mask, no row scales, empty and full masks', () => {
+    let seed = 60_000;
+    for (const density of [0, 1, 0.03, 0.97]) {
+      for (const shared of [true, false]) {
+        run({ rows: 19, cols: 21, bitCount: 300, shared, withRowScale: false, density, tables: true }, seed++);
+      }
+    }
+  });
+
+  it('agrees with the list replay to float32 round-off', () => {
+    const k = kernels();
+    const rows = 40, cols = 50, inputs = 700, wordsPerRow = Math.ceil(inputs / 64);
+    const rand = mulberry32(91);
+    const P = bufferFrom('f32', Float32Array.from({ length: inputs * cols }, () => rand() - 0.5));
+    const masks = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => rand() < 0.5));
+    const bits = new WasmBuffer('u64', rows * wordsPerRow);
+    bits.words().set(packMasks(masks, wordsPerRow));
+    const lists = new WasmBuffer('f32', rows * cols), tables = new WasmBuffer('f32', rows * cols);
+    const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(cols, inputs) / 4);
+    try {
+      k.maskedRowSum(lists.ptr, rows, cols, P.ptr, 0, 1, bits.ptr, wordsPerRow, wordsPerRow, scratch.ptr);
+      k.maskedRowSumByTables(tables.ptr, rows, cols, P.ptr, inputs, 0, 1, bits.ptr, wordsPerRow, wordsPerRow, scratch.ptr);
+      const a = lists.f32(), b = tables.f32();
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+      // ~350 terms of size ≤ 0.5: sums of order 10, round-off of order 350 · 2⁻²⁴ · 10.
+      expect(worst).toBeGreaterThan(0);
+      expect(worst).toBeLessThan(1e-3);
+    } finally {
+      freeAll(P, bits, lists, tables, scratch);
     }
   });
 });

@@ -35,9 +35,11 @@ function popcountWords(words: BigUint64Array): number {
 /**
  * gemmNT (the primal forward Z = X Wᵀ), and the masked row sum in both uses (primal gradient over
  * X, kernel-space update over K), at n, d, m, timed with the scaleRows that folds e into the rows.
- * It touches only the active (neuron, input) pairs; its work is counted as the fused multiply-add
- * it replaces, 2 · (active pairs) · (row length), though the multiplies are done once per input
- * row in scaleRows, so its rate can pass the mul+add ceiling.
+ * The list replay touches only the active (neuron, input) pairs; its work is counted as the fused
+ * multiply-add it replaces, 2 · (active pairs) · (row length), though the multiplies are done once
+ * per input row in scaleRows, so its rate can pass the mul+add ceiling. The subset-sum tables
+ * (what the step runs from 256 neurons on) add 4× fewer rows than that; their rate is reported as
+ * the same effective count, and not held against the peak.
  */
 /**
  * The kernels below are timed in the same interleaved rounds as peakMulAdd (`peakIterations`
@@ -55,7 +57,7 @@ export async function benchKernelEfficiency(options: { n: number; d: number; m: 
   const K64 = new WasmBuffer('f64', n * n), K32 = new WasmBuffer('f32', n * n);
   const a = new WasmBuffer('f32', m), u = new WasmBuffer('f32', n), e = new WasmBuffer('f32', n);
   const rowScale = new WasmBuffer('f32', m), bits = new WasmBuffer('u64', m * wordsPerNeuron);
-  const scratch = new WasmBuffer('f32', Math.max(maskedRowSumScratchBytes(n), maskedRowSumScratchBytes(d)) / 4);
+  const scratch = new WasmBuffer('f32', Math.max(maskedRowSumScratchBytes(n, n), maskedRowSumScratchBytes(d, n)) / 4);
   const P = new WasmBuffer('f32', n * Math.max(n, d));
   try {
     k.gemmNT(W.ptr, Xb.ptr, ZT.ptr, m, n, d);
@@ -67,24 +69,33 @@ export async function benchKernelEfficiency(options: { n: number; d: number; m: 
     k.forward(ZT.ptr, m, n, a.ptr, 1 / Math.sqrt(m), u.ptr, bits.ptr, wordsPerNeuron);
     const active = popcountWords(bits.words());
     // Tiny step scales keep repeated updates of W and ZT from drifting far from the start.
-    const names = { peak: 'peakMulAdd', gemm: 'gemmNT', primal: 'maskedRowSum primal', kernel: 'maskedRowSum kernel' };
+    const names = {
+      peak: 'peakMulAdd', gemm: 'gemmNT', primal: 'maskedRowSum primal', kernel: 'maskedRowSum kernel',
+      tables: 'maskedRowSumByTables kernel',
+    };
     const maskedSum = (out: number, B: number, cols: number): void => {
       k.scaleRows(P.ptr, B, e.ptr, n, cols);
       k.maskedRowSum(out, m, cols, P.ptr, rowScale.ptr, -1e-9, bits.ptr, wordsPerNeuron, wordsPerNeuron, scratch.ptr);
+    };
+    const tableSum = (out: number, B: number, cols: number): void => {
+      k.scaleRows(P.ptr, B, e.ptr, n, cols);
+      k.maskedRowSumByTables(out, m, cols, P.ptr, n, rowScale.ptr, -1e-9, bits.ptr, wordsPerNeuron, wordsPerNeuron, scratch.ptr);
     };
     const timings = await interleaved([
       { name: names.peak, fn: () => k.peakMulAdd(peakIterations) },
       { name: names.gemm, fn: () => k.gemmNT(W.ptr, Xb.ptr, ZT.ptr, m, n, d) },
       { name: names.primal, fn: () => maskedSum(W.ptr, Xb.ptr, d) },
       { name: names.kernel, fn: () => maskedSum(ZT.ptr, K32.ptr, n) },
+      { name: names.tables, fn: () => tableSum(ZT.ptr, K32.ptr, n) },
     ], rounds);
     const peakGflops = gigaPerSecond(PEAK_FLOPS_PER_ITERATION * peakIterations, timings.get(names.peak)!.median);
-    const row = (kernel: string, name: string, flops: number, work: string): EfficiencyRow => {
+    const row = (kernel: string, name: string, flops: number, work: string, effective = false): EfficiencyRow => {
       const t = timings.get(name)!.median;
       const rate = gigaPerSecond(flops, t);
+      const ceiling = `f32x4 mul+add peak, ${peakGflops.toFixed(1)} GFLOP/s in the same rounds`;
       return {
         kernel, size: `n=${n} d=${d} m=${m}`, medianMs: t, work, rate, unit: 'GFLOP/s',
-        fractionOfPeak: rate / peakGflops, ceiling: `f32x4 mul+add peak, ${peakGflops.toFixed(1)} GFLOP/s in the same rounds`,
+        fractionOfPeak: rate / peakGflops, ceiling: effective ? `effective rate against the ${ceiling}` : ceiling,
       };
     };
     const activeShare = `${(100 * active / (n * m)).toFixed(0)}% active`;
@@ -92,6 +103,8 @@ export async function benchKernelEfficiency(options: { n: number; d: number; m: 
       row('gemmNT (forward Z = X Wᵀ, 4×2 blocks)', names.gemm, 2 * n * m * d, `2nmd = ${(2 * n * m * d / 1e9).toPrecision(3)} GFLOP`),
       row('scaleRows + maskedRowSum, primal gradient over X', names.primal, 2 * active * d, `2·active·d (${activeShare})`),
       row('scaleRows + maskedRowSum, kernel-space update over K', names.kernel, 2 * active * n, `2·active·n (${activeShare})`),
+      row('scaleRows + maskedRowSumByTables (subset sums), kernel-space update over K', names.tables, 2 * active * n,
+        `2·active·n (${activeShare}), counted as the list replay's`, true),
     ];
   } finally {
     freeAll(Xb, ZT, W, K64, K32, a, u, e, rowScale, bits, scratch, P);

@@ -22,6 +22,10 @@ export interface CoreKernels {
   maskedRowSum(out: number, rows: number, cols: number, P: number, rowScale: number, globalScale: number,
     bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number): void;
   maskedRowSumScratchBytes(cols: number): number;
+  /** maskedRowSum's sum read from subset-sum tables (assembly/relu_net/subset_sums.ts); P has `inputs` rows. */
+  maskedRowSumByTables(out: number, rows: number, cols: number, P: number, inputs: number, rowScale: number,
+    globalScale: number, bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number): void;
+  maskedRowSumByTablesScratchBytes(inputs: number): number;
   maxRowDistance(W: number, W0: number, m: number, d: number): number;
   maxDistanceFromCoefficients(S: number, ZT0: number, ZT: number, m: number, n: number): number;
   accumulateCoefficients(S: number, ZT: number, m: number, n: number, e: number, rowScale: number, scale: number): void;

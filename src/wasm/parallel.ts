@@ -43,33 +43,55 @@ export function rowCombine(
 }
 
 /**
- * Bytes of scratch maskedRowSum needs per thread for rows of `cols` columns: 16 rows of running
- * sums, 16 offset lists of 128 entries and 16 counts. Mirrors maskedRowSumScratchBytes in
- * assembly/relu_net/masked_sum.ts (a test holds the two equal) so it is known before init().
+ * From this many neurons (output rows) on, the masked sum reads subset-sum tables
+ * (assembly/relu_net/subset_sums.ts) instead of replaying active-row lists: building a column
+ * block's tables costs about as much as ~100 neurons' replay saves. The choice depends on the total
+ * row count only, so a thread's share never changes which arithmetic a row gets.
  */
-export function maskedRowSumScratchBytes(cols: number): number {
-  return 16 * (4 * (Math.ceil(cols / 4) * 4) + 4 * 128 + 4);
+export const SUBSET_TABLE_MIN_ROWS = 256;
+
+/**
+ * Bytes of scratch the masked sum needs per thread for `inputs` mask bits and rows of `cols`
+ * columns: enough for either kernel. Mirrors maskedRowSumScratchBytes (16 rows of running sums,
+ * 16 offset lists of 128 entries, 16 counts) and maskedRowSumByTablesScratchBytes (up to 32 tables
+ * of 257 64-byte entries, plus a 64-byte stage) in assembly/relu_net; a test holds them equal, so
+ * the size is known before init().
+ */
+export function maskedRowSumScratchBytes(cols: number, inputs: number): number {
+  const lists = 16 * (4 * (Math.ceil(cols / 4) * 4) + 4 * 128 + 4);
+  const tables = Math.min(4, Math.ceil(inputs / 64)) * 8 * 257 * 64 + 64;
+  return Math.max(lists, tables);
 }
 
 /**
- * maskedRowSum (see assembly/relu_net/masked_sum.ts) over all threads, split by rows; `scratch`
- * holds threadCount() slices of maskedRowSumScratchBytes(cols) bytes.
+ * out[r, :] += globalScale · rowScale[r] · Σ_{j ∈ bits_r} P[j, :] (the GD step's masked sum, see
+ * assembly/relu_net/masked_sum.ts) over all threads, split by rows; P has `inputs` rows. `scratch`
+ * holds threadCount() slices of maskedRowSumScratchBytes(cols, inputs) bytes.
  */
 export function maskedRowSum(
-  out: number, rows: number, cols: number, P: number, rowScale: number, globalScale: number,
+  out: number, rows: number, cols: number, P: number, inputs: number, rowScale: number, globalScale: number,
   bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number,
 ): void {
   const k = kernels(), pool = threadPool();
-  if (!pool) {
-    k.maskedRowSum(out, rows, cols, P, rowScale, globalScale, bits, wordsPerRow, bitsRowStride, scratch);
+  const slice = maskedRowSumScratchBytes(cols, inputs);
+  const shares = pool ? ranges(rows, pool.size, 1) : [[0, rows]];
+  if (rows >= SUBSET_TABLE_MIN_ROWS) {
+    const jobs = shares.map(([r0, r1], t) => [
+      out + 4 * r0 * cols, r1 - r0, cols, P, inputs, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
+      bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice,
+    ]);
+    const call = (a: number[]): void => k.maskedRowSumByTables(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+    if (pool) pool.run(call, 'maskedRowSumByTables', jobs);
+    else call(jobs[0]);
     return;
   }
-  const slice = maskedRowSumScratchBytes(cols);
-  const jobs = ranges(rows, pool.size, 1).map(([r0, r1], t) => [
+  const jobs = shares.map(([r0, r1], t) => [
     out + 4 * r0 * cols, r1 - r0, cols, P, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
     bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice,
   ]);
-  pool.run((a) => k.maskedRowSum(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]), 'maskedRowSum', jobs);
+  const call = (a: number[]): void => k.maskedRowSum(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+  if (pool) pool.run(call, 'maskedRowSum', jobs);
+  else call(jobs[0]);
 }
 
 /** gemmNT (C = A Bᵀ, see assembly/linalg/gemm.ts) over all threads, split by rows of A. */

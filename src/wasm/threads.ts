@@ -10,7 +10,7 @@
 
 /** Kernels a worker can run; the index is what travels through shared memory. */
 export const THREAD_KERNELS = [
-  'rowCombine', 'gemmNT', 'maskedRowSum', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations', 'choleskyPanelUpdate',
+  'rowCombine', 'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations', 'choleskyPanelUpdate',
 ] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
 const ARGS_PER_JOB = 16;
