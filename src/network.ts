@@ -75,7 +75,7 @@ export class TwoLayerNet {
   predict(X: Matrix): Float32Array {
     this.checkAlive('predict');
     checkMatrix(X, 'predict: X', { cols: this.d });
-    const n = X.rows, m = this.m, k = kernels();
+    const n = X.rows, m = this.m;
     const words = Math.ceil(n / 64);
     const Xb = bufferFrom('f32', X.data);
     const ZT = new WasmBuffer('f32', m * n);
@@ -83,7 +83,7 @@ export class TwoLayerNet {
     const bits = new WasmBuffer('u64', m * words);
     try {
       parallel.gemmNT(this._W.ptr, Xb.ptr, ZT.ptr, m, n, this.d);
-      k.forward(ZT.ptr, m, n, this._a.ptr, 1 / Math.sqrt(m), u.ptr, bits.ptr, words);
+      parallel.forward(ZT.ptr, m, n, this._a.ptr, 1 / Math.sqrt(m), u.ptr, bits.ptr, words);
       return u.toFloat32();
     } finally {
       Xb.free(); ZT.free(); u.free(); bits.free();

@@ -235,8 +235,8 @@ export class TrainingRun {
       }
       patternChangeFraction[step] = k.countChangedBits(this.bits.ptr, this.bits0.ptr, m * this.wordsPerNeuron) / (n * m);
       maxWeightDistance[step] = this.method === 'kernel'
-        ? k.maxDistanceFromCoefficients(this.S!.ptr, this.ZT0.ptr, this.ZT.ptr, m, n)
-        : k.maxRowDistance(this.net._W.ptr, this.W0!.ptr, m, this.d);
+        ? parallel.maxDistanceFromCoefficients(this.S!.ptr, this.ZT0.ptr, this.ZT.ptr, m, n)
+        : parallel.maxRowDistance(this.net._W.ptr, this.W0!.ptr, m, this.d);
       const info: StepInfo = {
         step, residualSq: residualSq[step],
         patternChangeFraction: patternChangeFraction[step], maxWeightDistance: maxWeightDistance[step],
@@ -285,7 +285,7 @@ export class TrainingRun {
 
   /** Forward pass at the current state: u, activation bits, e = u − y; returns ‖y − u‖² in float64. */
   observe(): number {
-    this.k.forward(this.ZT.ptr, this.m, this.n, this.net._a.ptr, this.invSqrtM, this.u.ptr, this.bits.ptr, this.wordsPerNeuron);
+    parallel.forward(this.ZT.ptr, this.m, this.n, this.net._a.ptr, this.invSqrtM, this.u.ptr, this.bits.ptr, this.wordsPerNeuron);
     const u = this.u.f32(), e = this.e.f32(), y = this.y;
     let sum = 0;
     for (let i = 0; i < this.n; i++) {
@@ -305,9 +305,9 @@ export class TrainingRun {
   /** One GD step from the state whose residual e and activation bits are current (eq. 3). */
   step(): void {
     const { k, n, m, d, eta, wordsPerNeuron } = this;
-    if (this.trainOutputLayer) k.outputLayerGradient(this.ZT.ptr, m, n, this.e.ptr, this.invSqrtM, this.gradientA!.ptr);
+    if (this.trainOutputLayer) parallel.outputLayerGradient(this.ZT.ptr, m, n, this.e.ptr, this.invSqrtM, this.gradientA!.ptr);
     if (this.method === 'kernel') {
-      k.accumulateCoefficients(this.S!.ptr, this.ZT.ptr, m, n, this.e.ptr, this.rowScale.ptr, eta);
+      parallel.accumulateCoefficients(this.S!.ptr, this.ZT.ptr, m, n, this.e.ptr, this.rowScale.ptr, eta);
       k.scaleRows(this.scaledRows.ptr, this.K32!.ptr, this.e.ptr, n, n);
       parallel.maskedRowSum(this.ZT.ptr, m, n, this.scaledRows.ptr, n, this.rowScale.ptr, -eta, this.bits.ptr, wordsPerNeuron, wordsPerNeuron, this.sumScratch.ptr);
     } else {

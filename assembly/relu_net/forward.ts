@@ -6,16 +6,26 @@ import { lanesSum } from "../linalg/dot";
 
 /** u_i = (1/√m) Σ_r a_r relu(z_ir) (eq. 1); bits of neuron r: bit i set iff z_ir ≥ 0. */
 export function forward(ZT: usize, m: i32, n: i32, a: usize, invSqrtM: f32, u: usize, bits: usize, wordsPerNeuron: i32): void {
-  memory.fill(u, 0, <usize>n << 2);
+  forwardColumns(ZT, m, n, a, invSqrtM, u, bits, wordsPerNeuron, 0, n);
+}
+
+/**
+ * forward for the inputs i in [colStart, colEnd) only (colStart a multiple of 64, colEnd one or n):
+ * u_i and the bit words of those inputs. Each u_i sums its neurons in the same order whatever the
+ * range, which is how threads share the pass bit-identically (src/wasm/parallel.ts).
+ */
+export function forwardColumns(ZT: usize, m: i32, n: i32, a: usize, invSqrtM: f32, u: usize, bits: usize,
+                               wordsPerNeuron: i32, colStart: i32, colEnd: i32): void {
+  memory.fill(u + (<usize>colStart << 2), 0, <usize>(colEnd - colStart) << 2);
   const zero = f32x4.splat(0);
-  const vecEnd = n & ~3;
+  const vecEnd = colStart + ((colEnd - colStart) & ~3);
   for (let r = 0; r < m; r++) {
     const z = ZT + (<usize>r * <usize>n << 2);
     const word0 = bits + (<usize>r * <usize>wordsPerNeuron << 3);
     const coefficient = load<f32>(a + (<usize>r << 2)) * invSqrtM;
     const c = f32x4.splat(coefficient);
     let word: u64 = 0;
-    let i = 0;
+    let i = colStart;
     for (; i < vecEnd; i += 4) {
       const off = <usize>i << 2;
       const zi = v128.load(z + off);
@@ -26,13 +36,13 @@ export function forward(ZT: usize, m: i32, n: i32, a: usize, invSqrtM: f32, u: u
         word = 0;
       }
     }
-    for (; i < n; i++) {
+    for (; i < colEnd; i++) {
       const off = <usize>i << 2;
       const zi = load<f32>(z + off);
       store<f32>(u + off, load<f32>(u + off) + coefficient * max<f32>(zi, 0));
       if (zi >= 0) word |= (<u64>1) << (<u64>(i & 63));
     }
-    if ((n & 63) != 0) store<u64>(word0 + (<usize>(n >> 6) << 3), word);
+    if ((colEnd & 63) != 0) store<u64>(word0 + (<usize>(colEnd >> 6) << 3), word);
   }
 }
 

@@ -14,6 +14,9 @@ export interface CoreKernels {
   normalizeRows(ptr: number, rows: number, cols: number): void;
   gemmNT(A: number, B: number, C: number, rows: number, cols: number, inner: number): void;
   forward(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number, wordsPerNeuron: number): void;
+  /** forward for inputs [colStart, colEnd) only (colStart a multiple of 64; colEnd one or n). */
+  forwardColumns(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number, wordsPerNeuron: number,
+    colStart: number, colEnd: number): void;
   outputLayerGradient(ZT: number, m: number, n: number, e: number, invSqrtM: number, gradient: number): void;
   rowCombine(out: number, rows: number, cols: number, B: number, coef: number, coefRowStride: number,
     rowScale: number, globalScale: number, bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number): void;

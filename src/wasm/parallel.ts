@@ -3,6 +3,7 @@
 // which range holds it, so the results are bit-identical for any thread count (tested in
 // test/reliability/determinism.test.ts and threads.test.ts).
 import { kernels, threadPool } from './loader.js';
+import type { ThreadKernel } from './threads.js';
 
 /** Below this many output rows per thread the fork/join costs more than it saves. */
 const MIN_ROWS_PER_THREAD = 16;
@@ -177,4 +178,60 @@ export function choleskyPanelUpdate(L: number, n: number, r0: number, r1: number
   }
   const jobs = ranges(r1 - r0, pool.size, 4).map(([a, b]) => [L, n, r0 + a, r0 + b, j0, j1, kStart, kEnd]);
   pool.run((a) => k.choleskyPanelUpdate(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]), 'choleskyPanelUpdate', jobs);
+}
+
+/**
+ * Below this many values streamed per thread (the step's O(nm) passes: forward, distances,
+ * coefficient updates), waking a worker costs more than the pass saves.
+ */
+const MIN_STREAMED_VALUES_PER_THREAD = 1 << 18;
+
+/** Ranges of [0, count) for the threads, or one range when the pass is too small to split. */
+function streamShares(count: number, valuesPerItem: number, align: number): [number, number][] {
+  const pool = threadPool();
+  const parts = pool ? Math.min(pool.size, Math.floor((count * valuesPerItem) / MIN_STREAMED_VALUES_PER_THREAD)) : 1;
+  return parts < 2 ? [[0, count]] : ranges(count, parts, align);
+}
+
+/** Runs one job a share, on the calling thread alone when there is one share; returns each job's result. */
+function runShares(kernel: ThreadKernel, call: (args: number[]) => number | void, jobs: number[][]): number[] {
+  const pool = threadPool();
+  if (!pool || jobs.length < 2) return jobs.map((job) => call(job) ?? 0);
+  return pool.run(call, kernel, jobs);
+}
+
+/** forward (u and the activation bits, assembly/relu_net/forward.ts) over all threads, split by 64-input words. */
+export function forward(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number,
+  wordsPerNeuron: number): void {
+  const k = kernels();
+  const jobs = streamShares(n, m, 64).map(([c0, c1]) => [ZT, m, n, a, invSqrtM, u, bits, wordsPerNeuron, c0, c1]);
+  runShares('forwardColumns', (a) => k.forwardColumns(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]), jobs);
+}
+
+/** accumulateCoefficients (S += η D(k), assembly/relu_net/distance.ts) over all threads, split by neurons. */
+export function accumulateCoefficients(S: number, ZT: number, m: number, n: number, e: number, rowScale: number, scale: number): void {
+  const k = kernels();
+  const jobs = streamShares(m, n, 1).map(([r0, r1]) => [S + 4 * r0 * n, ZT + 4 * r0 * n, r1 - r0, n, e, rowScale + 4 * r0, scale]);
+  runShares('accumulateCoefficients', (a) => k.accumulateCoefficients(a[0], a[1], a[2], a[3], a[4], a[5], a[6]), jobs);
+}
+
+/** maxDistanceFromCoefficients (assembly/relu_net/distance.ts) over all threads: the largest of each share's. */
+export function maxDistanceFromCoefficients(S: number, ZT0: number, ZT: number, m: number, n: number): number {
+  const k = kernels();
+  const jobs = streamShares(m, n, 1).map(([r0, r1]) => [S + 4 * r0 * n, ZT0 + 4 * r0 * n, ZT + 4 * r0 * n, r1 - r0, n]);
+  return Math.max(...runShares('maxDistanceFromCoefficients', (a) => k.maxDistanceFromCoefficients(a[0], a[1], a[2], a[3], a[4]), jobs));
+}
+
+/** maxRowDistance (assembly/relu_net/distance.ts) over all threads: the largest of each share's. */
+export function maxRowDistance(W: number, W0: number, m: number, d: number): number {
+  const k = kernels();
+  const jobs = streamShares(m, d, 1).map(([r0, r1]) => [W + 4 * r0 * d, W0 + 4 * r0 * d, r1 - r0, d]);
+  return Math.max(...runShares('maxRowDistance', (a) => k.maxRowDistance(a[0], a[1], a[2], a[3]), jobs));
+}
+
+/** outputLayerGradient (assembly/relu_net/forward.ts) over all threads, split by neurons. */
+export function outputLayerGradient(ZT: number, m: number, n: number, e: number, invSqrtM: number, gradient: number): void {
+  const k = kernels();
+  const jobs = streamShares(m, n, 1).map(([r0, r1]) => [ZT + 4 * r0 * n, r1 - r0, n, e, invSqrtM, gradient + 4 * r0]);
+  runShares('outputLayerGradient', (a) => k.outputLayerGradient(a[0], a[1], a[2], a[3], a[4], a[5]), jobs);
 }

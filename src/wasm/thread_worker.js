@@ -6,7 +6,7 @@
 const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
 
 async function start(init, reply) {
-  const { module, memory, control, args, index, kernelNames, argsPerJob } = init;
+  const { module, memory, control, args, results, index, kernelNames, argsPerJob } = init;
   const { exports } = await WebAssembly.instantiate(module, {
     env: {
       memory,
@@ -25,7 +25,7 @@ async function start(init, reply) {
     try {
       const kernel = kernels[args[base]];
       const count = args[base + 1];
-      kernel(...Array.from(args.subarray(base + 2, base + 2 + count)));
+      results[index] = kernel(...Array.from(args.subarray(base + 2, base + 2 + count))) ?? 0;
       Atomics.store(control, errorSlot, 0);
     } catch (error) {
       Atomics.store(control, errorSlot, 1);

@@ -10,7 +10,9 @@
 
 /** Kernels a worker can run; the index is what travels through shared memory. */
 export const THREAD_KERNELS = [
-  'rowCombine', 'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations', 'choleskyPanelUpdate',
+  'rowCombine', 'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
+  'choleskyPanelUpdate', 'forwardColumns', 'accumulateCoefficients', 'maxDistanceFromCoefficients', 'maxRowDistance',
+  'outputLayerGradient',
 ] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
 const ARGS_PER_JOB = 16;
@@ -25,13 +27,16 @@ export class ThreadPool {
   readonly size: number;
   private readonly control: Int32Array;
   private readonly args: Float64Array;
+  /** What each thread's kernel returned (0 for none), slot t for job t. */
+  private readonly results: Float64Array;
   private readonly workers: AnyWorker[];
   private sequence = 0;
 
-  private constructor(size: number, control: Int32Array, args: Float64Array, workers: AnyWorker[]) {
+  private constructor(size: number, control: Int32Array, args: Float64Array, results: Float64Array, workers: AnyWorker[]) {
     this.size = size;
     this.control = control;
     this.args = args;
+    this.results = results;
     this.workers = workers;
   }
 
@@ -39,10 +44,11 @@ export class ThreadPool {
   static async start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<ThreadPool> {
     const control = new Int32Array(new SharedArrayBuffer(4 * 4 * size));
     const args = new Float64Array(new SharedArrayBuffer(8 * ARGS_PER_JOB * size));
+    const results = new Float64Array(new SharedArrayBuffer(8 * size));
     const url = new URL('./thread_worker.js', import.meta.url);
     const workers = await Promise.all(Array.from({ length: size - 1 }, async (_, t) => {
       const init = {
-        module, memory, control, args, index: t + 1, kernelNames: [...THREAD_KERNELS], argsPerJob: ARGS_PER_JOB,
+        module, memory, control, args, results, index: t + 1, kernelNames: [...THREAD_KERNELS], argsPerJob: ARGS_PER_JOB,
       };
       if (isNode) {
         const { Worker } = await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_WORKERS) as typeof import('node:worker_threads');
@@ -63,14 +69,15 @@ export class ThreadPool {
       });
       return worker;
     }));
-    return new ThreadPool(size, control, args, workers);
+    return new ThreadPool(size, control, args, results, workers);
   }
 
   /**
    * Runs `kernel` once per job, job 0 on the calling thread and job t on worker t, and returns
-   * when all are done. `jobs.length` may be smaller than the pool (small problems).
+   * what each returned (0 for a void kernel) when all are done. `jobs.length` may be smaller than
+   * the pool (small problems).
    */
-  run(call: (args: number[]) => void, kernel: ThreadKernel, jobs: number[][]): void {
+  run(call: (args: number[]) => number | void, kernel: ThreadKernel, jobs: number[][]): number[] {
     const { control, args } = this;
     const sequence = ++this.sequence;
     const kernelIndex = THREAD_KERNELS.indexOf(kernel);
@@ -83,8 +90,9 @@ export class ThreadPool {
       Atomics.notify(control, t * 4);
     }
     let mainError: unknown;
+    let mainResult = 0;
     try {
-      if (jobs.length) call(jobs[0]);
+      if (jobs.length) mainResult = call(jobs[0]) ?? 0;
     } catch (error) {
       mainError = error;
     }
@@ -95,6 +103,7 @@ export class ThreadPool {
     }
     if (mainError) throw mainError;
     if (workerFailed) throw new Error(`overparam: ${kernel} failed on a worker thread`);
+    return jobs.map((_, t) => (t === 0 ? mainResult : this.results[t]));
   }
 
   /** Stops the workers. */

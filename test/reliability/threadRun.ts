@@ -9,7 +9,10 @@ import * as parallel from '../../src/wasm/parallel';
 const threads = Number(process.argv[2]);
 await init({ threads });
 const hash = createHash('sha256');
-for (const [method, n, d, m] of [['kernel', 70, 90, 301], ['primal', 90, 20, 257]] as const) {
+// The first two runs are too small to split the step's streaming passes (forward, distances,
+// coefficient updates: 2^18 values a thread); the last two split them over 2 and 3 threads.
+const runs = [['kernel', 70, 90, 301], ['primal', 90, 20, 257], ['kernel', 200, 120, 2700], ['primal', 300, 300, 1800]] as const;
+for (const [method, n, d, m] of runs) {
   const { X, y } = sphereData({ n, d, seed: 3 });
   const net = TwoLayerNet.random({ d, m, seed: 4 });
   const r = train(net, X, y, { eta: 0.2, steps: 15, method, trainOutputLayer: method === 'primal', gramEvery: 5 });
