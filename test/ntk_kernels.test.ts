@@ -193,7 +193,7 @@ function rowSplits(n: number): [number, number][][] {
 }
 
 describe('gramFromMaskRows (one thread\'s share of gramFromMasks)', () => {
-  const SPLIT_NS = [1, 2, 3, 5, 64, 65, 130];
+  const SPLIT_NS = [1, 2, 3, 5, 17, 64, 65, 130]; // 17: one 16-row block of pairs and an odd row
   const SPLIT_GRID = SPLIT_NS.flatMap((n) => MS.map((m) => [n, m] as const));
 
   it.each(SPLIT_GRID)('row ranges together give gramFromMasks bit for bit, and eq. (5) to 1e-13 (n=%i m=%i)', (n, m) => {

@@ -160,19 +160,27 @@ export function gramFromMasks(rowBits: usize, wordsPerRow: i32, K: usize, n: i32
 }
 
 /**
+ * Row pairs a block: their masks (16 rows, 20 KiB at m = 10 000) stay in L1 while every later
+ * pair streams past once, instead of each pair streaming the whole 1.25 MiB of masks (L3) again.
+ */
+// @ts-ignore: decorator
+@inline const BLOCK_PAIRS = 8;
+
+/**
  * The entries H_ij and H_ji with j ≥ i for the rows i in [rowStart, rowEnd) (rowStart even, so
  * ranges never split a pair; rowEnd even or n): disjoint ranges write disjoint entries, which is
  * how the threads share the matrix (src/wasm/parallel.ts). Every entry is computed by the same
  * instructions whatever the range, so H does not depend on how the rows were split.
  *
  * 2×2 tiles: the two rows of a pair (one pointer, offsets 0 and 8) against the two rows of
- * another pair share four loaded words per step; the loop is bound by x86's integer issue rate
- * (and + popcnt + add per row pair and word), not by memory. An odd last row is handled with
- * 2×1 tiles. Measured against this loop at n = 1000, m = 10 000 (26 ms, ~1.2 cycles a word pair):
- * 2 or 4 words a step, no faster; 2×4 and 1×4 tiles, one offset for both pointers, i8x16.popcnt
- * with byte counters, and a Harley–Seal carry-save tree over v128 words, 20–60% slower (V8 spills
- * the extra live values or recomputes addresses, and lowers i8x16.popcnt to a pshufb sequence).
- * The remaining lever is the thread split (src/wasm/parallel.ts).
+ * another pair share four loaded words per step; with the pairs blocked (BLOCK_PAIRS) the loop is
+ * bound by x86's integer issue rate (and + popcnt + add per row pair and word). An odd last row
+ * is handled with 2×1 tiles. Measured against this loop at n = 1000, m = 10 000 (26 ms, ~1 cycle a
+ * word pair, one thread): 2 or 4 words a step, 2×4 and 1×4 tiles, one offset for both pointers,
+ * i8x16.popcnt with byte counters, and a Harley–Seal carry-save tree over v128 words, 10–60%
+ * slower (V8 spills the extra live values or recomputes addresses, and lowers i8x16.popcnt to a
+ * pshufb sequence). Unblocked, two threads took 22 ms: both streamed the masks from L3; blocked,
+ * 14–18 ms.
  */
 export function gramFromMaskRows(rowBits: usize, wordsPerRow: i32, K: usize, n: i32, m: i32, H: usize,
                                  rowStart: i32, rowEnd: i32): void {
@@ -181,34 +189,43 @@ export function gramFromMaskRows(rowBits: usize, wordsPerRow: i32, K: usize, n: 
   const lastPaired = n & ~1;
   const lonely = rowBits + <usize>lastPaired * <usize>wordsPerRow * 8; // the unpaired row, if n is odd
   const pairedEnd = min(rowEnd, lastPaired);
-  for (let i = rowStart; i < pairedEnd; i += 2) {
-    const a = rowBits + <usize>i * <usize>wordsPerRow * 8;
-    const aEnd = a + pairBytes;
-    for (let j = i; j < lastPaired; j += 2) {
-      let pa = a, pb = rowBits + <usize>j * <usize>wordsPerRow * 8;
-      let c00: u64 = 0, c01: u64 = 0, c10: u64 = 0, c11: u64 = 0;
-      while (pa < aEnd) {
-        const x0 = load<u64>(pa), x1 = load<u64>(pa, 8);
-        const y0 = load<u64>(pb), y1 = load<u64>(pb, 8);
-        c00 += popcnt<u64>(x0 & y0); c01 += popcnt<u64>(x0 & y1);
-        c10 += popcnt<u64>(x1 & y0); c11 += popcnt<u64>(x1 & y1);
-        pa += 16; pb += 16;
+  for (let blockStart = rowStart; blockStart < pairedEnd; blockStart += 2 * BLOCK_PAIRS) {
+    const blockEnd = min(blockStart + 2 * BLOCK_PAIRS, pairedEnd);
+    for (let j = blockStart; j < lastPaired; j += 2) {
+      const b = rowBits + <usize>j * <usize>wordsPerRow * 8;
+      const iEnd = min(blockEnd, j + 2); // upper triangle: pairs i ≤ j
+      for (let i = blockStart; i < iEnd; i += 2) {
+        const a = rowBits + <usize>i * <usize>wordsPerRow * 8;
+        const aEnd = a + pairBytes;
+        let pa = a, pb = b;
+        let c00: u64 = 0, c01: u64 = 0, c10: u64 = 0, c11: u64 = 0;
+        while (pa < aEnd) {
+          const x0 = load<u64>(pa), x1 = load<u64>(pa, 8);
+          const y0 = load<u64>(pb), y1 = load<u64>(pb, 8);
+          c00 += popcnt<u64>(x0 & y0); c01 += popcnt<u64>(x0 & y1);
+          c10 += popcnt<u64>(x1 & y0); c11 += popcnt<u64>(x1 & y1);
+          pa += 16; pb += 16;
+        }
+        storeGram(K, H, n, invM, i, j, c00);
+        storeGram(K, H, n, invM, i, j + 1, c01);
+        if (j != i) storeGram(K, H, n, invM, i + 1, j, c10); // on the diagonal tile c10 = c01
+        storeGram(K, H, n, invM, i + 1, j + 1, c11);
       }
-      storeGram(K, H, n, invM, i, j, c00);
-      storeGram(K, H, n, invM, i, j + 1, c01);
-      if (j != i) storeGram(K, H, n, invM, i + 1, j, c10); // on the diagonal tile c10 = c01
-      storeGram(K, H, n, invM, i + 1, j + 1, c11);
     }
     if (lastPaired < n) {
-      let pa = a, pb = lonely;
-      let c0: u64 = 0, c1: u64 = 0;
-      while (pa < aEnd) {
-        const y = load<u64>(pb);
-        c0 += popcnt<u64>(load<u64>(pa) & y); c1 += popcnt<u64>(load<u64>(pa, 8) & y);
-        pa += 16; pb += 8;
+      for (let i = blockStart; i < blockEnd; i += 2) {
+        const a = rowBits + <usize>i * <usize>wordsPerRow * 8;
+        const aEnd = a + pairBytes;
+        let pa = a, pb = lonely;
+        let c0: u64 = 0, c1: u64 = 0;
+        while (pa < aEnd) {
+          const y = load<u64>(pb);
+          c0 += popcnt<u64>(load<u64>(pa) & y); c1 += popcnt<u64>(load<u64>(pa, 8) & y);
+          pa += 16; pb += 8;
+        }
+        storeGram(K, H, n, invM, i, lastPaired, c0);
+        storeGram(K, H, n, invM, i + 1, lastPaired, c1);
       }
-      storeGram(K, H, n, invM, i, lastPaired, c0);
-      storeGram(K, H, n, invM, i + 1, lastPaired, c1);
     }
   }
   // n odd: only the unpaired row's diagonal entry is left, owned by the range that ends at n.
