@@ -119,7 +119,7 @@ export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputL
   const wordsPerNeuron = Math.ceil(n / 64), wordsPerRow = Math.ceil(m / 64);
   const stepCols = method === 'kernel' ? n : d;
   let bytes = f32 * (n * d + 2 * m * n + 2 * n + m) + f64 * 2 * m * wordsPerNeuron;
-  bytes += f32 * n * stepCols + threadCount() * parallel.maskedRowSumScratchBytes(stepCols, n);
+  bytes += f32 * n * stepCols + parallel.maskedRowSumScratchBytes(stepCols, n, m, threadCount());
   if (trainOutputLayer) bytes += f32 * m;
   // Kernel space: K in f64 and f32, S, the snapshot of Z and a, and the carry of the final rebuild of W.
   if (method === 'kernel') bytes += (f64 + f32) * n * n + f32 * m * n + f32 * (m * n + m) + parallel.ROW_COMBINE_SCRATCH_BYTES * m;
@@ -185,7 +185,7 @@ export class TrainingRun {
     this.rowScale = new WasmBuffer('f32', m);
     const stepCols = method === 'kernel' ? n : d;
     this.scaledRows = new WasmBuffer('f32', n * stepCols);
-    this.sumScratch = new WasmBuffer('f32', threadCount() * parallel.maskedRowSumScratchBytes(stepCols, n) / 4);
+    this.sumScratch = new WasmBuffer('f32', parallel.maskedRowSumScratchBytes(stepCols, n, m, threadCount()) / 4);
     if (method === 'primal') this.W0 = bufferFrom('f32', net._W.f32());
     if (trainOutputLayer) this.gradientA = new WasmBuffer('f32', m);
     if (method === 'kernel') {

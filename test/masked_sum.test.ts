@@ -1,8 +1,9 @@
 // The GD step's hot loop in its two forms against plain float32 emulations of their sums
 // (Math.fround after every operation): the list replay (assembly/relu_net/masked_sum.ts) adds the
-// active rows j ascending; the subset-sum tables (assembly/relu_net/subset_sums.ts) add, per tile
-// of 256 inputs, one entry per mask byte, each entry the sum of its rows j ascending. Each kernel's
-// promise is bit-equality with its order, whatever its tiling, grouping and column blocking.
+// active rows j ascending; the subset-sum tables (assembly/relu_net/subset_sums.ts) add one entry
+// per mask byte, each entry the sum of its rows j ascending. Each kernel's promise is bit-equality
+// with its order, whatever its tiling (the tables' 256-input tiles included), grouping and column
+// blocking.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { loadKernels, kernels } from '../src/wasm/loader.js';
 import { WasmBuffer, bufferFrom, freeAll } from '../src/wasm/memory.js';
@@ -21,8 +22,6 @@ interface Case {
   tables?: boolean;
 }
 
-/** Inputs per tile of maskedRowSumByTables: 4 mask words. */
-const TABLE_TILE_INPUTS = 256;
 
 /** out_r += s_r Σ_{j ∈ bits_r} f32(coef_j B_j), in f32, j ascending; s_r = f32(f32(global) · rowScale_r). */
 function emulate(out: Float32Array, c: Case, B: Float32Array, coef: Float32Array, rowScale: Float32Array | undefined,
@@ -41,9 +40,9 @@ function emulate(out: Float32Array, c: Case, B: Float32Array, coef: Float32Array
 }
 
 /**
- * The tables' order: per tile of 256 inputs, sum = Σ over the tile's mask bytes (ascending, the
- * tile padded to whole words) of entry(byte) = Σ_{j in the byte, active} f32(coef_j B_j) (j
- * ascending, from 0); out_r += s_r · sum once per tile.
+ * The tables' order: sum = Σ over the mask bytes (ascending, the mask padded to whole words) of
+ * entry(byte) = Σ_{j in the byte, active} f32(coef_j B_j) (j ascending, from 0), one running sum
+ * across the 256-input tiles; out_r += s_r · sum once.
  */
 function emulateTables(out: Float32Array, c: Case, B: Float32Array, coef: Float32Array, rowScale: Float32Array | undefined,
   globalScale: number, masks: boolean[][]): Float32Array {
@@ -53,15 +52,13 @@ function emulateTables(out: Float32Array, c: Case, B: Float32Array, coef: Float3
     const mask = masks[c.shared ? 0 : r];
     const scale = f(f(globalScale) * (rowScale ? rowScale[r] : 1));
     for (let k = 0; k < c.cols; k++) {
-      for (let tile = 0; tile < paddedInputs; tile += TABLE_TILE_INPUTS) {
-        let sum = 0;
-        for (let byte = tile; byte < Math.min(tile + TABLE_TILE_INPUTS, paddedInputs); byte += 8) {
-          let entry = 0;
-          for (let j = byte; j < byte + 8 && j < c.bitCount; j++) if (mask[j]) entry = f(entry + f(coef[j] * B[j * c.cols + k]));
-          sum = f(sum + entry);
-        }
-        result[r * c.cols + k] = f(result[r * c.cols + k] + f(scale * sum));
+      let sum = 0;
+      for (let byte = 0; byte < paddedInputs; byte += 8) {
+        let entry = 0;
+        for (let j = byte; j < byte + 8 && j < c.bitCount; j++) if (mask[j]) entry = f(entry + f(coef[j] * B[j * c.cols + k]));
+        sum = f(sum + entry);
       }
+      result[r * c.cols + k] = f(result[r * c.cols + k] + f(scale * sum));
     }
   }
   return result;
@@ -91,13 +88,13 @@ function run(c: Case, seed: number): void {
   const P = new WasmBuffer('f32', Math.max(1, B.length));
   const bits = new WasmBuffer('u64', Math.max(1, masks.length * wordsPerRow));
   const scale = rowScale ? bufferFrom('f32', rowScale) : undefined;
-  const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(c.cols, c.bitCount) / 4);
+  const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(c.cols, c.bitCount, c.rows, 1) / 4);
   try {
     bits.words().set(packMasks(masks, wordsPerRow));
     k.scaleRows(P.ptr, Bb.ptr, coefB.ptr, c.bitCount, c.cols);
     if (c.tables) {
       k.maskedRowSumByTables(out.ptr, c.rows, c.cols, P.ptr, c.bitCount, scale?.ptr ?? 0, globalScale, bits.ptr, wordsPerRow,
-        c.shared ? 0 : wordsPerRow, scratch.ptr);
+        c.shared ? 0 : wordsPerRow, scratch.ptr, scratch.ptr + k.maskedRowSumByTablesScratchBytes(c.bitCount));
     } else {
       k.maskedRowSum(out.ptr, c.rows, c.cols, P.ptr, scale?.ptr ?? 0, globalScale, bits.ptr, wordsPerRow,
         c.shared ? 0 : wordsPerRow, scratch.ptr);
@@ -151,7 +148,7 @@ describe('scaleRows + maskedRowSum', () => {
     const bits = new WasmBuffer('u64', rows * wordsPerRow);
     const fused = new WasmBuffer('f32', rows * cols), split = new WasmBuffer('f32', rows * cols);
     const carry = new WasmBuffer('f32', 32 * rows), P = new WasmBuffer('f32', bitCount * cols);
-    const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(cols, bitCount) / 4);
+    const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(cols, bitCount, rows, 1) / 4);
     try {
       bits.words().set(packMasks(masks, wordsPerRow));
       k.rowCombine(fused.ptr, rows, cols, B.ptr, coef.ptr, 0, scale.ptr, 0.5, bits.ptr, wordsPerRow, wordsPerRow, carry.ptr);
@@ -167,8 +164,9 @@ describe('scaleRows + maskedRowSum', () => {
     const k = kernels();
     for (const cols of [1, 3, 4, 5, 16, 999, 1000]) {
       for (const inputs of [0, 1, 64, 65, 256, 257, 1000, 5000]) {
-        expect(maskedRowSumScratchBytes(cols, inputs))
-          .toBe(Math.max(k.maskedRowSumScratchBytes(cols), k.maskedRowSumByTablesScratchBytes(inputs)));
+        const perThread = Math.max(k.maskedRowSumScratchBytes(cols), k.maskedRowSumByTablesScratchBytes(inputs));
+        expect(maskedRowSumScratchBytes(cols, inputs, 0, 1)).toBe(perThread);
+        expect(maskedRowSumScratchBytes(cols, inputs, 300, 3)).toBe(3 * perThread + 64 * 300);
       }
     }
   });
@@ -209,10 +207,11 @@ describe('scaleRows + maskedRowSumByTables (subset sums)', () => {
     const bits = new WasmBuffer('u64', rows * wordsPerRow);
     bits.words().set(packMasks(masks, wordsPerRow));
     const lists = new WasmBuffer('f32', rows * cols), tables = new WasmBuffer('f32', rows * cols);
-    const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(cols, inputs) / 4);
+    const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(cols, inputs, rows, 1) / 4);
     try {
       k.maskedRowSum(lists.ptr, rows, cols, P.ptr, 0, 1, bits.ptr, wordsPerRow, wordsPerRow, scratch.ptr);
-      k.maskedRowSumByTables(tables.ptr, rows, cols, P.ptr, inputs, 0, 1, bits.ptr, wordsPerRow, wordsPerRow, scratch.ptr);
+      k.maskedRowSumByTables(tables.ptr, rows, cols, P.ptr, inputs, 0, 1, bits.ptr, wordsPerRow, wordsPerRow, scratch.ptr,
+        scratch.ptr + k.maskedRowSumByTablesScratchBytes(inputs));
       const a = lists.f32(), b = tables.f32();
       let worst = 0;
       for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));

@@ -8,9 +8,9 @@
 // Measured at n = 1000 inputs, 1000 columns, 4000 neurons, one thread: 53 ms against the list
 // replay's 140 ms.
 //
-// Order of the arithmetic (what test/subset_sums.test.ts emulates): a table entry sums its rows in
-// increasing j, starting from 0; a neuron sums its entries in increasing byte order over one input
-// tile (TILE_WORDS mask words) and adds s_r·sum into out once per tile, tiles in increasing order.
+// Order of the arithmetic (what test/masked_sum.test.ts emulates): a table entry sums its rows in
+// increasing j, starting from 0; a neuron sums its entries in increasing byte order, over all its
+// input tiles (TILE_WORDS mask words each) in one running f32 sum, and adds s_r·sum into out once.
 // Every number depends only on the inputs, never on which rows share a call, so splitting rows
 // between threads changes no bit.
 
@@ -36,7 +36,10 @@
 // @ts-ignore: decorator
 @inline const TABLES_PER_WORD = 64 / TABLE_INPUTS;
 
-/** Bytes of scratch one maskedRowSumByTables call needs for masks of `inputs` bits. */
+/**
+ * Bytes of scratch one maskedRowSumByTables call needs for masks of `inputs` bits (its tables and
+ * a stage); the running sums of its rows (64 bytes a row) go in a separate buffer.
+ */
 export function maskedRowSumByTablesScratchBytes(inputs: i32): i32 {
   const words = min(TILE_WORDS, (inputs + 63) >> 6);
   return words * TABLES_PER_WORD * TABLE_BYTES + ENTRY_BYTES;
@@ -46,24 +49,33 @@ export function maskedRowSumByTablesScratchBytes(inputs: i32): i32 {
  * out[r, :] += globalScale · rowScale[r] · Σ_{j ∈ bits_r} P[j, :] for the rows × cols f32 out and
  * the inputs × cols f32 P; mask r is wordsPerRow u64 words at bits + 8·r·bitsRowStride, with
  * ⌈inputs/64⌉ ≤ wordsPerRow and no bit set at j ≥ inputs; rowScale may be 0 (all 1).
- * scratch: maskedRowSumByTablesScratchBytes(inputs) bytes.
+ * scratch: maskedRowSumByTablesScratchBytes(inputs) bytes; sums: 64·rows bytes, where a row's
+ * running sums wait between input tiles, so that out takes one rounded addition per entry however
+ * many tiles the inputs span (adding each tile's share into out separately rounded at out's
+ * magnitude each time, 4× the error of the primal step's ΔW at n = 1000).
  */
 export function maskedRowSumByTables(
   out: usize, rows: i32, cols: i32, P: usize, inputs: i32, rowScale: usize, globalScale: f32,
-  bits: usize, wordsPerRow: i32, bitsRowStride: i32, scratch: usize,
+  bits: usize, wordsPerRow: i32, bitsRowStride: i32, scratch: usize, sums: usize,
 ): void {
   const rowBytes = <usize>cols << 2;
   const usedWords = (inputs + 63) >> 6;
   const tables = scratch;
   const stage = scratch + <usize>min(TILE_WORDS, usedWords) * TABLES_PER_WORD * TABLE_BYTES;
-  for (let w0 = 0; w0 < usedWords; w0 += TILE_WORDS) {
-    const tileWords = min(TILE_WORDS, usedWords - w0);
-    for (let cb = 0; cb < cols; cb += BLOCK_COLS) {
-      const width = min(BLOCK_COLS, cols - cb);
+  const zero = f32x4.splat(0);
+  for (let cb = 0; cb < cols; cb += BLOCK_COLS) {
+    const width = min(BLOCK_COLS, cols - cb);
+    for (let w0 = 0; w0 < usedWords; w0 += TILE_WORDS) {
+      const tileWords = min(TILE_WORDS, usedWords - w0);
+      const first = w0 == 0, last = w0 + TILE_WORDS >= usedWords;
       buildTables(tables, P, rowBytes, cb, width, w0 << 6, inputs, tileWords * TABLES_PER_WORD, stage);
       for (let r = 0; r < rows; r++) {
         const mask = bits + ((<usize>r * <usize>bitsRowStride + <usize>w0) << 3);
-        let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+        const sum = sums + (<usize>r << 6);
+        let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+        if (!first) {
+          a0 = v128.load(sum); a1 = v128.load(sum, 16); a2 = v128.load(sum, 32); a3 = v128.load(sum, 48);
+        }
         // Two mask bytes (two tables) an iteration, read straight from memory: a word shifted
         // from one iteration to the next is spilled by V8, and the store-to-load round trip then
         // bounds the loop.
@@ -77,6 +89,10 @@ export function maskedRowSumByTables(
           a0 = f32x4.add(a0, v128.load(q, TABLE_BYTES)); a1 = f32x4.add(a1, v128.load(q, TABLE_BYTES + 16));
           a2 = f32x4.add(a2, v128.load(q, TABLE_BYTES + 32)); a3 = f32x4.add(a3, v128.load(q, TABLE_BYTES + 48));
           t += 2 * TABLE_BYTES;
+        }
+        if (!last) {
+          v128.store(sum, a0); v128.store(sum, a1, 16); v128.store(sum, a2, 32); v128.store(sum, a3, 48);
+          continue;
         }
         const scale = f32x4.splat(globalScale * (rowScale != 0 ? load<f32>(rowScale + (<usize>r << 2)) : <f32>1));
         const o = out + <usize>r * rowBytes + (<usize>cb << 2);

@@ -57,7 +57,7 @@ export async function benchKernelEfficiency(options: { n: number; d: number; m: 
   const K64 = new WasmBuffer('f64', n * n), K32 = new WasmBuffer('f32', n * n);
   const a = new WasmBuffer('f32', m), u = new WasmBuffer('f32', n), e = new WasmBuffer('f32', n);
   const rowScale = new WasmBuffer('f32', m), bits = new WasmBuffer('u64', m * wordsPerNeuron);
-  const scratch = new WasmBuffer('f32', Math.max(maskedRowSumScratchBytes(n, n), maskedRowSumScratchBytes(d, n)) / 4);
+  const scratch = new WasmBuffer('f32', Math.max(maskedRowSumScratchBytes(n, n, m, 1), maskedRowSumScratchBytes(d, n, m, 1)) / 4);
   const P = new WasmBuffer('f32', n * Math.max(n, d));
   try {
     k.gemmNT(W.ptr, Xb.ptr, ZT.ptr, m, n, d);
@@ -79,7 +79,8 @@ export async function benchKernelEfficiency(options: { n: number; d: number; m: 
     };
     const tableSum = (out: number, B: number, cols: number): void => {
       k.scaleRows(P.ptr, B, e.ptr, n, cols);
-      k.maskedRowSumByTables(out, m, cols, P.ptr, n, rowScale.ptr, -1e-9, bits.ptr, wordsPerNeuron, wordsPerNeuron, scratch.ptr);
+      k.maskedRowSumByTables(out, m, cols, P.ptr, n, rowScale.ptr, -1e-9, bits.ptr, wordsPerNeuron, wordsPerNeuron, scratch.ptr,
+        scratch.ptr + k.maskedRowSumByTablesScratchBytes(n));
     };
     const timings = await interleaved([
       { name: names.peak, fn: () => k.peakMulAdd(peakIterations) },

@@ -27,7 +27,7 @@ export interface CoreKernels {
   maskedRowSumScratchBytes(cols: number): number;
   /** maskedRowSum's sum read from subset-sum tables (assembly/relu_net/subset_sums.ts); P has `inputs` rows. */
   maskedRowSumByTables(out: number, rows: number, cols: number, P: number, inputs: number, rowScale: number,
-    globalScale: number, bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number): void;
+    globalScale: number, bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number, sums: number): void;
   maskedRowSumByTablesScratchBytes(inputs: number): number;
   maxRowDistance(W: number, W0: number, m: number, d: number): number;
   maxDistanceFromCoefficients(S: number, ZT0: number, ZT: number, m: number, n: number): number;

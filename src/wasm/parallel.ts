@@ -51,37 +51,44 @@ export function rowCombine(
  */
 export const SUBSET_TABLE_MIN_ROWS = 256;
 
-/**
- * Bytes of scratch the masked sum needs per thread for `inputs` mask bits and rows of `cols`
- * columns: enough for either kernel. Mirrors maskedRowSumScratchBytes (16 rows of running sums,
- * 16 offset lists of 128 entries, 16 counts) and maskedRowSumByTablesScratchBytes (up to 32 tables
- * of 257 64-byte entries, plus a 64-byte stage) in assembly/relu_net; a test holds them equal, so
- * the size is known before init().
- */
-export function maskedRowSumScratchBytes(cols: number, inputs: number): number {
+/** Bytes of scratch either masked-sum kernel needs on one thread (the tables' row sums aside). */
+function maskedRowSumThreadBytes(cols: number, inputs: number): number {
   const lists = 16 * (4 * (Math.ceil(cols / 4) * 4) + 4 * 128 + 4);
   const tables = Math.min(4, Math.ceil(inputs / 64)) * 8 * 257 * 64 + 64;
   return Math.max(lists, tables);
 }
 
 /**
+ * Bytes of scratch the masked sum of `rows` output rows needs on `threads` threads: per thread,
+ * enough for either kernel (mirroring maskedRowSumScratchBytes, 16 rows of running sums, 16 offset
+ * lists of 128 entries and 16 counts; and maskedRowSumByTablesScratchBytes, up to 32 tables of 257
+ * 64-byte entries and a 64-byte stage, in assembly/relu_net; a test holds them equal), plus the
+ * tables' running sums, 64 bytes a row. Known before init(), so memory can be estimated.
+ */
+export function maskedRowSumScratchBytes(cols: number, inputs: number, rows: number, threads: number): number {
+  return threads * maskedRowSumThreadBytes(cols, inputs) + 64 * rows;
+}
+
+/**
  * out[r, :] += globalScale · rowScale[r] · Σ_{j ∈ bits_r} P[j, :] (the GD step's masked sum, see
  * assembly/relu_net/masked_sum.ts) over all threads, split by rows; P has `inputs` rows. `scratch`
- * holds threadCount() slices of maskedRowSumScratchBytes(cols, inputs) bytes.
+ * holds maskedRowSumScratchBytes(cols, inputs, rows, threadCount()) bytes.
  */
 export function maskedRowSum(
   out: number, rows: number, cols: number, P: number, inputs: number, rowScale: number, globalScale: number,
   bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number,
 ): void {
   const k = kernels(), pool = threadPool();
-  const slice = maskedRowSumScratchBytes(cols, inputs);
+  const slice = maskedRowSumThreadBytes(cols, inputs);
+  const rowSums = scratch + (pool?.size ?? 1) * slice;
   const shares = pool ? ranges(rows, pool.size, 1) : [[0, rows]];
   if (rows >= SUBSET_TABLE_MIN_ROWS) {
     const jobs = shares.map(([r0, r1], t) => [
       out + 4 * r0 * cols, r1 - r0, cols, P, inputs, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
-      bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice,
+      bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice, rowSums + 64 * r0,
     ]);
-    const call = (a: number[]): void => k.maskedRowSumByTables(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+    const call = (a: number[]): void =>
+      k.maskedRowSumByTables(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
     if (pool) pool.run(call, 'maskedRowSumByTables', jobs);
     else call(jobs[0]);
     return;
