@@ -1,10 +1,14 @@
 // Gram matrices: the finite-width H(k) (eq. 5) and the infinite-width limit H∞ (Theorem 3.1).
 import { kernels } from './wasm/loader.js';
 import * as parallel from './wasm/parallel.js';
-import { WasmBuffer, bufferFrom } from './wasm/memory.js';
+import { WasmBuffer, bufferFrom, freeAll } from './wasm/memory.js';
 import { checkMatrix, type Matrix } from './matrix.js';
 
-/** @internal H for the rows of X at first-layer weights W (m×d in wasm), signs of w_rᵀx_i in f64. */
+/**
+ * @internal H for the rows of X at first-layer weights W (m×d in wasm), with the signs of w_rᵀx_i
+ * as an f64 evaluation gives them: the masks come from the float32 Z = W Xᵀ, and the few signs
+ * float32 could have got wrong are recomputed in f64 (certifyRowMasks).
+ */
 export function computeGram(X: Matrix, W: WasmBuffer, m: number): Matrix {
   const n = X.rows, d = X.cols, k = kernels();
   const wordsPerRow = Math.ceil(m / 64);
@@ -12,13 +16,17 @@ export function computeGram(X: Matrix, W: WasmBuffer, m: number): Matrix {
   const K = new WasmBuffer('f64', n * n);
   const H = new WasmBuffer('f64', n * n);
   const rowBits = new WasmBuffer('u64', n * wordsPerRow);
+  const ZT = new WasmBuffer('f32', m * n);
+  const norms = new WasmBuffer('f64', m + n);
   try {
     k.linearKernel(Xb.ptr, n, d, K.ptr);
-    k.rowMasksExact(W.ptr, Xb.ptr, m, n, d, rowBits.ptr, wordsPerRow);
+    parallel.gemmNT(W.ptr, Xb.ptr, ZT.ptr, m, n, d);
+    parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
+    k.certifyRowMasks(ZT.ptr, W.ptr, Xb.ptr, m, n, d, rowBits.ptr, wordsPerRow, norms.ptr);
     parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
     return { rows: n, cols: n, data: H.toFloat64() };
   } finally {
-    Xb.free(); K.free(); H.free(); rowBits.free();
+    freeAll(Xb, K, H, rowBits, ZT, norms);
   }
 }
 

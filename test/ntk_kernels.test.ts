@@ -47,12 +47,28 @@ function popcount64(x: bigint): number {
   return count;
 }
 
+/**
+ * Row masks with f64 signs, as net.gram makes them: float32 Z = W Xᵀ, its signs, then
+ * certifyRowMasks recomputes in f64 the signs float32 could have got wrong.
+ */
+function certifiedRowMasks(W: WasmBuffer, X: WasmBuffer, m: number, n: number, d: number, bits: WasmBuffer, wordsPerRow: number): void {
+  const k = kernels();
+  const ZT = new WasmBuffer('f32', Math.max(1, m * n)), norms = new WasmBuffer('f64', m + n);
+  try {
+    k.gemmNT(W.ptr, X.ptr, ZT.ptr, m, n, d);
+    k.rowMasksFromPreactivations(ZT.ptr, m, n, bits.ptr, wordsPerRow);
+    k.certifyRowMasks(ZT.ptr, W.ptr, X.ptr, m, n, d, bits.ptr, wordsPerRow, norms.ptr);
+  } finally {
+    ZT.free(); norms.free();
+  }
+}
+
 /** Fills a buffer with set bits, so a kernel that skips a word is caught. */
 function dirty(buffer: WasmBuffer): void {
   buffer.words().fill(0xffffffffffffffffn);
 }
 
-describe('rowMasksExact and rowMasksFromPreactivations', () => {
+describe('certified row masks (f64 signs) and rowMasksFromPreactivations', () => {
   it.each(GRID)('set bit r of row i iff z_ir ≥ 0, padding cleared (n=%i m=%i)', (n, m) => {
     const d = 7;
     const c = randomCase(n, d, m, 100 + n * 7 + m, { rawInputs: true });
@@ -64,7 +80,7 @@ describe('rowMasksExact and rowMasksFromPreactivations', () => {
     const exact = new WasmBuffer('u64', n * wordsPerRow), fromZ = new WasmBuffer('u64', n * wordsPerRow);
     try {
       dirty(exact); dirty(fromZ);
-      k.rowMasksExact(Wb.ptr, Xb.ptr, m, n, d, exact.ptr, wordsPerRow);
+      certifiedRowMasks(Wb, Xb, m, n, d, exact, wordsPerRow);
       k.rowMasksFromPreactivations(ZT.ptr, m, n, fromZ.ptr, wordsPerRow);
       const z32 = ZT.f32();
       for (let i = 0; i < n; i++) {
@@ -81,6 +97,44 @@ describe('rowMasksExact and rowMasksFromPreactivations', () => {
       }
     } finally {
       Xb.free(); Wb.free(); ZT.free(); exact.free(); fromZ.free();
+    }
+  });
+
+  it('gets the f64 sign of pre-activations within float32 round-off of zero', () => {
+    // Each w_r is a random vector with its component along one x_i removed in f64 and a tiny
+    // one (±1e-9 relative) put back: float32 Z gets many of those signs wrong, f64 does not.
+    const n = 37, d = 300, m = 130, wordsPerRow = Math.ceil(m / 64);
+    const rand = mulberry32(4242);
+    const X = Float32Array.from({ length: n * d }, () => rand() * 2 - 1);
+    const W = new Float32Array(m * d);
+    for (let r = 0; r < m; r++) {
+      const i = r % n, x = X.subarray(i * d, (i + 1) * d);
+      const v = Float64Array.from({ length: d }, () => rand() * 2 - 1);
+      let vx = 0, xx = 0;
+      for (let k = 0; k < d; k++) { vx += v[k] * x[k]; xx += x[k] * x[k]; }
+      const tiny = (rand() < 0.5 ? -1 : 1) * 1e-9 * Math.sqrt(xx);
+      for (let k = 0; k < d; k++) W[r * d + k] = v[k] - (vx / xx) * x[k] + (tiny / xx) * x[k];
+    }
+    const X64 = Float64Array.from(X), W64 = Float64Array.from(W);
+    const Z = preactivations(X64, n, d, W64, m); // input-major, f64
+    const k = kernels();
+    const Xb = bufferFrom('f32', X), Wb = bufferFrom('f32', W), ZT = new WasmBuffer('f32', m * n);
+    const certified = new WasmBuffer('u64', n * wordsPerRow), fromZ = new WasmBuffer('u64', n * wordsPerRow);
+    try {
+      certifiedRowMasks(Wb, Xb, m, n, d, certified, wordsPerRow);
+      k.gemmNT(Wb.ptr, Xb.ptr, ZT.ptr, m, n, d);
+      k.rowMasksFromPreactivations(ZT.ptr, m, n, fromZ.ptr, wordsPerRow);
+      let float32Wrong = 0;
+      for (let i = 0; i < n; i++) {
+        const want = Array.from({ length: m }, (_, r) => (Z[i * m + r] >= 0 ? 1 : 0));
+        expect(Array.from(maskRow(certified.words(), i, n, m, wordsPerRow))).toEqual(want);
+        const plain = maskRow(fromZ.words(), i, n, m, wordsPerRow);
+        for (let r = 0; r < m; r++) if (plain[r] !== want[r]) float32Wrong++;
+      }
+      // The case must reach the f64 recomputation: float32 alone gets some of these signs wrong.
+      expect(float32Wrong).toBeGreaterThan(5);
+    } finally {
+      Xb.free(); Wb.free(); ZT.free(); certified.free(); fromZ.free();
     }
   });
 
@@ -134,7 +188,7 @@ describe('gramFromMasks', () => {
     const bits = new WasmBuffer('u64', n * wordsPerRow);
     try {
       k.linearKernel(Xb.ptr, n, d, K.ptr);
-      k.rowMasksExact(Wb.ptr, Xb.ptr, m, n, d, bits.ptr, wordsPerRow);
+      certifiedRowMasks(Wb, Xb, m, n, d, bits, wordsPerRow);
       // Twice: a second pass over a used H must give the same matrix.
       k.gramFromMasks(bits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
       H.f64().fill(NaN);
@@ -206,7 +260,7 @@ describe('gramFromMaskRows (one thread\'s share of gramFromMasks)', () => {
     const bits = new WasmBuffer('u64', n * wordsPerRow);
     try {
       k.linearKernel(Xb.ptr, n, d, K.ptr);
-      k.rowMasksExact(Wb.ptr, Xb.ptr, m, n, d, bits.ptr, wordsPerRow);
+      certifiedRowMasks(Wb, Xb, m, n, d, bits, wordsPerRow);
       k.gramFromMasks(bits.ptr, wordsPerRow, K.ptr, n, m, whole.ptr);
       const want = whole.toFloat64();
       expect(relativeError(want, gram(c.X64, n, d, c.W64, m))).toBeLessThan(1e-13);

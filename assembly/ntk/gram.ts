@@ -1,4 +1,4 @@
-import { clearMaskWordsFrom, maskWordOffset } from "./patterns";
+import { maskWordOffset } from "./patterns";
 import { lanes } from "../linalg/symmetric";
 
 // Gram matrices in float64: the data kernel K = X Xᵀ, the finite-width H(k) (eq. 5) and the
@@ -18,13 +18,11 @@ import { lanes } from "../linalg/symmetric";
 
 /**
  * The eight dots a_sᵀ b_t (s < 2, t < 4) of f32 rows a_s = a0 + s·aStride, b_t = b0 + t·bStride,
- * length d, in f64. With `signsOnly` (a compile-time constant after inlining) it returns the signs
- * as bits (bit 4s + t set iff a_sᵀ b_t ≥ 0) and stores nothing; otherwise it writes
- * out[s·outRowStride + t·outColStride] (strides in bytes) and returns 0.
+ * length d, in f64, written to out[s·outRowStride + t·outColStride] (strides in bytes).
  */
 // @ts-ignore: decorator
 @inline function dots2x4(a0: usize, aStride: usize, b0: usize, bStride: usize, d: i32,
-                         out: usize, outRowStride: usize, outColStride: usize, signsOnly: bool): i32 {
+                         out: usize, outRowStride: usize, outColStride: usize): void {
   const a1 = a0 + aStride, b1 = b0 + bStride, b2 = b1 + bStride, b3 = b2 + bStride;
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
@@ -50,16 +48,11 @@ import { lanes } from "../linalg/symmetric";
     y = <f64>load<f32>(b2 + off); s02 += x0 * y; s12 += x1 * y;
     y = <f64>load<f32>(b3 + off); s03 += x0 * y; s13 += x1 * y;
   }
-  if (signsOnly) {
-    return <i32>(s00 >= 0) | (<i32>(s01 >= 0) << 1) | (<i32>(s02 >= 0) << 2) | (<i32>(s03 >= 0) << 3) |
-      (<i32>(s10 >= 0) << 4) | (<i32>(s11 >= 0) << 5) | (<i32>(s12 >= 0) << 6) | (<i32>(s13 >= 0) << 7);
-  }
   store<f64>(out, s00); store<f64>(out + outColStride, s01);
   store<f64>(out + 2 * outColStride, s02); store<f64>(out + 3 * outColStride, s03);
   const o1 = out + outRowStride;
   store<f64>(o1, s10); store<f64>(o1 + outColStride, s11);
   store<f64>(o1 + 2 * outColStride, s12); store<f64>(o1 + 3 * outColStride, s13);
-  return 0;
 }
 
 /** Single f64 dot with the same accumulation order as one lane pair of dots2x4. */
@@ -89,7 +82,7 @@ export function linearKernel(X: usize, n: i32, d: i32, K: usize): void {
     let j = i;
     for (; j + 4 <= n; j += 4) {
       const block = upper + (<usize>j << 3);
-      dots2x4(a, rowBytes, X + <usize>j * rowBytes, rowBytes, d, block, kRow, 8, false);
+      dots2x4(a, rowBytes, X + <usize>j * rowBytes, rowBytes, d, block, kRow, 8);
       // Mirror the block while it is in L1: K[j+t][i+s] = K[i+s][j+t].
       const lower = K + <usize>j * kRow + (<usize>i << 3);
       for (let t = 0; t < 4; t++) {
@@ -114,41 +107,40 @@ export function linearKernel(X: usize, n: i32, d: i32, K: usize): void {
 }
 
 /**
- * Row masks (pair-interleaved, ./patterns.ts) with z_ir = w_rᵀx_i accumulated in f64, so the sign
- * agrees with a float64 evaluation except within f64 round-off of zero.
+ * Makes row masks computed from float32 pre-activations (rowMasksFromPreactivations on ZT = W Xᵀ)
+ * exact: the bit of every z_ir whose float32 value could have the wrong sign is recomputed from
+ * w_rᵀx_i accumulated in f64 (dotPairwiseF64), so each bit agrees with that f64 evaluation.
  *
- * One 64-neuron word at a time (its 64 rows of W, 64·d·4 bytes, stay in L2 while X streams past),
- * two inputs × four neurons per register block.
+ * Why this is safe: however a float32 dot product of length d is summed, its error is at most
+ * γ_d Σ_k |w_rk x_ik| ≤ γ_d ‖w_r‖‖x_i‖ (γ_d ≈ d·2⁻²⁴), plus d·2⁻¹⁴⁹ from products that underflow.
+ * Outside twice that bound the float32 sign is the true sign, and so the f64 one; inside it (about
+ * 0.2% of the entries for sphere data at d = 1000) the f64 dot decides. The f64 product of all
+ * n·m dots took 1.4 s at n = d = 1000, m = 10 000; the float32 GEMM and this pass take a few ms.
+ * norms: scratch for m + n f64.
  */
-export function rowMasksExact(W: usize, X: usize, m: i32, n: i32, d: i32, rowBits: usize, wordsPerRow: i32): void {
+export function certifyRowMasks(ZT: usize, W: usize, X: usize, m: i32, n: i32, d: i32, rowBits: usize,
+                                wordsPerRow: i32, norms: usize): void {
   const rowBytes = <usize>d << 2;
-  const usedWords = (m + 63) >> 6;
-  for (let w = 0; w < usedWords; w++) {
-    const r0 = w << 6, rEnd = min(r0 + 64, m);
-    for (let i = 0; i < n; i += 2) {
-      const x0 = X + <usize>i * rowBytes;
-      const paired = i + 1 < n;
-      // An unpaired last row is blocked against itself; its second half is simply dropped.
-      const rowStride = paired ? rowBytes : 0;
-      let word0: u64 = 0, word1: u64 = 0;
-      let r = r0;
-      for (; r + 4 <= rEnd; r += 4) {
-        const signs = dots2x4(x0, rowStride, W + <usize>r * rowBytes, rowBytes, d, 0, 0, 0, true);
-        const shift = <u64>(r - r0);
-        word0 |= <u64>(signs & 15) << shift;
-        word1 |= <u64>(signs >> 4) << shift;
-      }
-      for (; r < rEnd; r++) {
-        const wr = W + <usize>r * rowBytes;
-        const bit = (<u64>1) << <u64>(r - r0);
-        if (dotPairwiseF64(x0, wr, d) >= 0) word0 |= bit;
-        if (paired && dotPairwiseF64(x0 + rowBytes, wr, d) >= 0) word1 |= bit;
-      }
-      store<u64>(rowBits + maskWordOffset(i, w, n, wordsPerRow), word0);
-      if (paired) store<u64>(rowBits + maskWordOffset(i + 1, w, n, wordsPerRow), word1);
+  const wNorms = norms, xNorms = norms + (<usize>m << 3);
+  for (let r = 0; r < m; r++) store<f64>(wNorms + (<usize>r << 3), Math.sqrt(dotPairwiseF64(W + <usize>r * rowBytes, W + <usize>r * rowBytes, d)));
+  for (let i = 0; i < n; i++) store<f64>(xNorms + (<usize>i << 3), Math.sqrt(dotPairwiseF64(X + <usize>i * rowBytes, X + <usize>i * rowBytes, d)));
+  const relative = <f64>(d + 4) * 1.1920928955078125e-7; // (d + 4)·2⁻²³: twice γ_d, with room for the norms' own rounding
+  const absolute = <f64>(d + 4) * 1.401298464324817e-45; // (d + 4)·2⁻¹⁴⁹
+  for (let r = 0; r < m; r++) {
+    const z = ZT + (<usize>r * <usize>n << 2);
+    const wr = W + <usize>r * rowBytes;
+    const scale = relative * load<f64>(wNorms + (<usize>r << 3));
+    const word = r >> 6;
+    const bit = (<u64>1) << <u64>(r & 63);
+    for (let i = 0; i < n; i++) {
+      const zi = <f64>load<f32>(z + (<usize>i << 2));
+      // Written so that a NaN or infinite z also counts as unsure.
+      if (abs<f64>(zi) > scale * load<f64>(xNorms + (<usize>i << 3)) + absolute) continue;
+      const at = rowBits + maskWordOffset(i, word, n, wordsPerRow);
+      const active = dotPairwiseF64(X + <usize>i * rowBytes, wr, d) >= 0;
+      store<u64>(at, active ? load<u64>(at) | bit : load<u64>(at) & ~bit);
     }
   }
-  clearMaskWordsFrom(rowBits, usedWords, n, wordsPerRow);
 }
 
 /**

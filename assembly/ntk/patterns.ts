@@ -18,11 +18,6 @@
     : (pairStart + <usize>w) << 3;
 }
 
-/** Zeroes the words w ≥ fromWord of every row: padding words a caller allocated beyond ⌈m/64⌉. */
-export function clearMaskWordsFrom(rowBits: usize, fromWord: i32, n: i32, wordsPerRow: i32): void {
-  clearMaskWords(rowBits, fromWord, wordsPerRow, n, wordsPerRow);
-}
-
 /** Zeroes the words fromWord ≤ w < toWord of every row. */
 export function clearMaskWords(rowBits: usize, fromWord: i32, toWord: i32, n: i32, wordsPerRow: i32): void {
   for (let i = 0; i < n; i++) {

@@ -38,7 +38,9 @@ export interface CoreKernels {
   rowMaskWordsFromPreactivations(ZT: number, m: number, n: number, rowBits: number, wordsPerRow: number,
     wordStart: number, wordEnd: number): void;
   linearKernel(X: number, n: number, d: number, K: number): void;
-  rowMasksExact(W: number, X: number, m: number, n: number, d: number, rowBits: number, wordsPerRow: number): void;
+  /** Recomputes in f64 the row-mask bits whose float32 z (ZT = W Xᵀ) could have the wrong sign; norms: m + n f64. */
+  certifyRowMasks(ZT: number, W: number, X: number, m: number, n: number, d: number, rowBits: number,
+    wordsPerRow: number, norms: number): void;
   gramFromMasks(rowBits: number, wordsPerRow: number, K: number, n: number, m: number, H: number): void;
   /** H_ij and H_ji for j ≥ i, rows i in [rowStart, rowEnd) (rowStart even; rowEnd even or n). */
   gramFromMaskRows(rowBits: number, wordsPerRow: number, K: number, n: number, m: number, H: number,
