@@ -1,5 +1,6 @@
 // The public API. Everything else under src/ is internal.
 import { loadKernels } from './wasm/loader.js';
+import { warmUp } from './warm_up.js';
 import { threadsAvailable } from './wasm/threads.js';
 
 export { setWasmPath, threadCount } from './wasm/loader.js';
@@ -28,13 +29,22 @@ export interface InitOptions {
 }
 
 /**
- * Loads the WebAssembly kernels (and starts the kernel threads). Idempotent: await it once before
- * anything else; later calls, whatever their options, return the same setup.
+ * Loads the WebAssembly kernels (and starts the kernel threads), then runs them once on small
+ * problems so that the first big call already gets V8's optimised code (see src/warm_up.ts).
+ * Idempotent: await it once before anything else; later calls, whatever their options, return the
+ * same setup.
  */
 export async function init(options: InitOptions = {}): Promise<void> {
   if (options.threads !== undefined) checkInteger(options.threads, 'init: threads', 1, 256);
   await loadKernels(options.threads ?? defaultThreadsFromEnvironment() ?? await threadsAvailable());
+  if (!warmedUp) {
+    warmedUp = true;
+    warmUp();
+  }
 }
+
+/** Whether init() has run the kernels once on small problems (src/warm_up.ts). */
+let warmedUp = false;
 
 /** OVERPARAM_THREADS in Node's environment, when set: lets a test suite or a user pin the default. */
 function defaultThreadsFromEnvironment(): number | undefined {

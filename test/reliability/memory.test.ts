@@ -4,6 +4,7 @@ import {
   init, sphereData, TwoLayerNet, train, memoryInUse, setMemoryLimit, estimateTrainingBytes, OverparamError,
 } from '../../src/index';
 import { WasmBuffer } from '../../src/wasm/memory';
+import { warmUp } from '../../src/warm_up';
 
 await init();
 
@@ -23,6 +24,12 @@ describe('memory', () => {
     expect(memoryInUse().bytesInUse).toBe(baseline);
     // TLSF reuses the freed blocks: the wasm memory did not grow over the 1 000 cycles.
     expect(memoryInUse().wasmMemoryBytes).toBe(pagesAfterWarmup);
+  });
+
+  it("init()'s warm-up frees everything it allocates", () => {
+    const baseline = memoryInUse().bytesInUse;
+    warmUp();
+    expect(memoryInUse().bytesInUse).toBe(baseline);
   });
 
   it('keeps results right when memory grows between calls (views are never reused)', () => {
