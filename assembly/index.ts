@@ -8,6 +8,6 @@ export { scaleRows, maskedRowSum, maskedRowSumScratchBytes } from "./relu_net/ma
 export { maskedRowSumByTables, maskedRowSumByTablesScratchBytes } from "./relu_net/subset_sums";
 export { maxRowDistance, maxDistanceFromCoefficients, accumulateCoefficients } from "./relu_net/distance";
 export { countChangedBits, rowMasksFromPreactivations, rowMaskWordsFromPreactivations } from "./ntk/patterns";
-export { linearKernel, certifyRowMasks, gramFromMasks, gramFromMaskRows, gramInfinity, demoteToF32 } from "./ntk/gram";
+export { linearKernel, linearKernelRows, certifyRowMasks, gramFromMasks, gramFromMaskRows, gramInfinity, demoteToF32 } from "./ntk/gram";
 export * from "./linalg/eigen";
 export { peakMulAdd, streamRead } from "./linalg/peak";

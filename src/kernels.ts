@@ -19,7 +19,7 @@ export function computeGram(X: Matrix, W: WasmBuffer, m: number): Matrix {
   const ZT = new WasmBuffer('f32', m * n);
   const norms = new WasmBuffer('f64', m + n);
   try {
-    k.linearKernel(Xb.ptr, n, d, K.ptr);
+    parallel.linearKernel(Xb.ptr, n, d, K.ptr);
     parallel.gemmNT(W.ptr, Xb.ptr, ZT.ptr, m, n, d);
     parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
     k.certifyRowMasks(ZT.ptr, W.ptr, Xb.ptr, m, n, d, rowBits.ptr, wordsPerRow, norms.ptr);
@@ -41,7 +41,7 @@ export function gramInfinity(X: Matrix): Matrix {
   const K = new WasmBuffer('f64', n * n);
   const H = new WasmBuffer('f64', n * n);
   try {
-    k.linearKernel(Xb.ptr, n, X.cols, K.ptr);
+    parallel.linearKernel(Xb.ptr, n, X.cols, K.ptr);
     k.gramInfinity(K.ptr, n, H.ptr);
     return { rows: n, cols: n, data: H.toFloat64() };
   } finally {
@@ -73,7 +73,7 @@ export function inputDiagnostics(X: Matrix, { tolerance = 1e-6 }: { tolerance?: 
   const Xb = bufferFrom('f32', X.data);
   const K = new WasmBuffer('f64', n * n);
   try {
-    k.linearKernel(Xb.ptr, n, X.cols, K.ptr);
+    parallel.linearKernel(Xb.ptr, n, X.cols, K.ptr);
     const gram = K.f64();
     const zeroRows: number[] = [];
     for (let i = 0; i < n; i++) if (gram[i * n + i] === 0) zeroRows.push(i);

@@ -192,7 +192,7 @@ export class TrainingRun {
       this.K64 = new WasmBuffer('f64', n * n);
       this.K32 = new WasmBuffer('f32', n * n);
       this.S = new WasmBuffer('f32', m * n);
-      this.k.linearKernel(this.X.ptr, n, d, this.K64.ptr);
+      parallel.linearKernel(this.X.ptr, n, d, this.K64.ptr);
       this.k.demoteToF32(this.K64.ptr, this.K32.ptr, n * n);
     }
     parallel.gemmNT(net._W.ptr, this.X.ptr, this.ZT.ptr, m, n, d);
@@ -341,7 +341,7 @@ export class TrainingRun {
     let K = this.K64;
     if (!K) {
       K = this.K64 = new WasmBuffer('f64', n * n);
-      k.linearKernel(this.X.ptr, n, this.d, K.ptr);
+      parallel.linearKernel(this.X.ptr, n, this.d, K.ptr);
     }
     try {
       parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, TwoLayerNet } from '../src/index';
 import { kernels } from '../src/wasm/loader';
 import { WasmBuffer, bufferFrom } from '../src/wasm/memory';
-import { gramRowRanges } from '../src/wasm/parallel';
+import { upperTriangleRowRanges } from '../src/wasm/parallel';
 import { gram, gramInfinity as gramInfinityReference } from './reference/kernels';
 import { preactivations } from './reference/network';
 import { mulberry32 } from './reference/random';
@@ -174,6 +174,25 @@ describe('linearKernel', () => {
       }
     }
   });
+
+  it.each([1, 2, 3, 5, 17, 64, 65, 130])('linearKernelRows over any split of the rows gives linearKernel bit for bit (n=%i)', (n) => {
+    const d = 7;
+    const c = randomCase(n, d, 1, 31 * n + 5, { rawInputs: true });
+    const k = kernels();
+    const Xb = bufferFrom('f32', c.X.data), whole = new WasmBuffer('f64', n * n), K = new WasmBuffer('f64', n * n);
+    try {
+      k.linearKernel(Xb.ptr, n, d, whole.ptr);
+      const want = whole.f64();
+      for (const split of rowSplits(n)) {
+        K.f64().fill(NaN);
+        for (const [r0, r1] of split) k.linearKernelRows(Xb.ptr, n, d, K.ptr, r0, r1);
+        const got = K.f64();
+        for (let e = 0; e < n * n; e++) expect(Object.is(got[e], want[e])).toBe(true);
+      }
+    } finally {
+      Xb.free(); whole.free(); K.free();
+    }
+  });
 });
 
 describe('gramFromMasks', () => {
@@ -243,7 +262,7 @@ describe('gramFromMasks', () => {
 /** Splits of [0, n) the threads may use: balanced ones for 1–4 threads and one range per pair. */
 function rowSplits(n: number): [number, number][][] {
   const everyPair = Array.from({ length: Math.ceil(n / 2) }, (_, p) => [2 * p, Math.min(n, 2 * p + 2)] as [number, number]);
-  return [1, 2, 3, 4].map((parts) => gramRowRanges(n, parts)).concat([everyPair]);
+  return [1, 2, 3, 4].map((parts) => upperTriangleRowRanges(n, parts)).concat([everyPair]);
 }
 
 describe('gramFromMaskRows (one thread\'s share of gramFromMasks)', () => {
@@ -320,10 +339,10 @@ describe('gramFromMaskRows (one thread\'s share of gramFromMasks)', () => {
       }
     });
 
-  it('gramRowRanges covers [0, n) in order with even starts and about equal work', () => {
+  it('upperTriangleRowRanges covers [0, n) in order with even starts and about equal work', () => {
     for (let n = 0; n <= 70; n++) {
       for (let parts = 1; parts <= 4; parts++) {
-        const ranges = gramRowRanges(n, parts);
+        const ranges = upperTriangleRowRanges(n, parts);
         expect(ranges.length).toBeLessThanOrEqual(parts);
         let next = 0;
         for (const [r0, r1] of ranges) {
@@ -344,7 +363,7 @@ describe('gramFromMaskRows (one thread\'s share of gramFromMasks)', () => {
     };
     for (const parts of [2, 3, 4]) {
       const mean = (pairs * (pairs + 1)) / 2 / parts;
-      for (const range of gramRowRanges(n, parts)) expect(Math.abs(tiles(range) - mean)).toBeLessThanOrEqual(pairs);
+      for (const range of upperTriangleRowRanges(n, parts)) expect(Math.abs(tiles(range) - mean)).toBeLessThanOrEqual(pairs);
     }
   });
 });

@@ -73,10 +73,19 @@ import { lanes } from "../linalg/symmetric";
  * same order.)
  */
 export function linearKernel(X: usize, n: i32, d: i32, K: usize): void {
+  linearKernelRows(X, n, d, K, 0, n);
+}
+
+/**
+ * The entries K_ij and K_ji with j ≥ i for the rows i in [rowStart, rowEnd) (rowStart even; rowEnd
+ * even or n): disjoint ranges write disjoint entries, each computed by the same instructions
+ * whatever the range, which is how threads share K bit-identically (src/wasm/parallel.ts).
+ */
+export function linearKernelRows(X: usize, n: i32, d: i32, K: usize, rowStart: i32, rowEnd: i32): void {
   const rowBytes = <usize>d << 2;
   const kRow = <usize>n << 3;
-  let i = 0;
-  for (; i + 2 <= n; i += 2) {
+  const pairedEnd = min(rowEnd, n & ~1);
+  for (let i = rowStart; i < pairedEnd; i += 2) {
     const a = X + <usize>i * rowBytes;
     const upper = K + <usize>i * kRow;
     let j = i;
@@ -100,9 +109,11 @@ export function linearKernel(X: usize, n: i32, d: i32, K: usize): void {
       store<f64>(K + <usize>j * kRow + (<usize>i << 3), v1, 8);
     }
   }
-  if (i < n) {
-    const a = X + <usize>i * rowBytes;
-    store<f64>(K + <usize>i * kRow + (<usize>i << 3), dotPairwiseF64(a, a, d));
+  // n odd: the unpaired row's diagonal entry, owned by the range that ends at n.
+  const last = n & ~1;
+  if (last < n && rowStart <= last && rowEnd == n) {
+    const a = X + <usize>last * rowBytes;
+    store<f64>(K + <usize>last * kRow + (<usize>last << 3), dotPairwiseF64(a, a, d));
   }
 }
 

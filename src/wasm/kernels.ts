@@ -38,6 +38,8 @@ export interface CoreKernels {
   rowMaskWordsFromPreactivations(ZT: number, m: number, n: number, rowBits: number, wordsPerRow: number,
     wordStart: number, wordEnd: number): void;
   linearKernel(X: number, n: number, d: number, K: number): void;
+  /** K_ij and K_ji, j ≥ i, for rows i in [rowStart, rowEnd) (rowStart even; rowEnd even or n). */
+  linearKernelRows(X: number, n: number, d: number, K: number, rowStart: number, rowEnd: number): void;
   /** Recomputes in f64 the row-mask bits whose float32 z (ZT = W Xᵀ) could have the wrong sign; norms: m + n f64. */
   certifyRowMasks(ZT: number, W: number, X: number, m: number, n: number, d: number, rowBits: number,
     wordsPerRow: number, norms: number): void;

@@ -124,9 +124,9 @@ const MIN_MASK_VALUES_PER_THREAD = 1 << 18;
  * Splits the row pairs of the upper triangle into at most `parts` ranges of about equal work: pair
  * p (rows 2p, 2p+1) meets every pair from p on, so rows near the top cost more than rows near the
  * bottom, and equal row counts would leave the last thread idle for most of the time.
- * Returns row ranges [start, end) with even starts, as gramFromMaskRows requires.
+ * Returns row ranges [start, end) with even starts, as gramFromMaskRows and linearKernelRows require.
  */
-export function gramRowRanges(n: number, parts: number): [number, number][] {
+export function upperTriangleRowRanges(n: number, parts: number): [number, number][] {
   const pairs = Math.ceil(n / 2);
   const total = (pairs * (pairs + 1)) / 2;
   const out: [number, number][] = [];
@@ -141,7 +141,7 @@ export function gramRowRanges(n: number, parts: number): [number, number][] {
   return out;
 }
 
-/** gramFromMasks (H(k) from row masks, assembly/ntk/gram.ts) over all threads, split by gramRowRanges. */
+/** gramFromMasks (H(k) from row masks, assembly/ntk/gram.ts) over all threads, split by upperTriangleRowRanges. */
 export function gramFromMasks(rowBits: number, wordsPerRow: number, K: number, n: number, m: number, H: number): void {
   const k = kernels(), pool = threadPool();
   const wordPairs = (n * n * wordsPerRow) / 2;
@@ -150,8 +150,23 @@ export function gramFromMasks(rowBits: number, wordsPerRow: number, K: number, n
     k.gramFromMasks(rowBits, wordsPerRow, K, n, m, H);
     return;
   }
-  const jobs = gramRowRanges(n, parts).map(([r0, r1]) => [rowBits, wordsPerRow, K, n, m, H, r0, r1]);
+  const jobs = upperTriangleRowRanges(n, parts).map(([r0, r1]) => [rowBits, wordsPerRow, K, n, m, H, r0, r1]);
   pool.run((a) => k.gramFromMaskRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]), 'gramFromMaskRows', jobs);
+}
+
+/** Below this many f64 multiply–adds per thread, K = X Xᵀ runs on the calling thread alone. */
+const MIN_KERNEL_PRODUCTS_PER_THREAD = 1 << 20;
+
+/** linearKernel (K = X Xᵀ in f64, assembly/ntk/gram.ts) over all threads, split by upperTriangleRowRanges. */
+export function linearKernel(X: number, n: number, d: number, K: number): void {
+  const k = kernels(), pool = threadPool();
+  const parts = pool ? Math.min(pool.size, Math.floor((n * n * d) / 2 / MIN_KERNEL_PRODUCTS_PER_THREAD)) : 1;
+  if (!pool || parts < 2) {
+    k.linearKernel(X, n, d, K);
+    return;
+  }
+  const jobs = upperTriangleRowRanges(n, parts).map(([r0, r1]) => [X, n, d, K, r0, r1]);
+  pool.run((a) => k.linearKernelRows(a[0], a[1], a[2], a[3], a[4], a[5]), 'linearKernelRows', jobs);
 }
 
 /** rowMasksFromPreactivations (assembly/ntk/patterns.ts) over all threads, split by 64-neuron words. */
