@@ -26,11 +26,14 @@ export function checkPositive(value: unknown, name: string): asserts value is nu
 /** Throws unless every entry is finite, naming the first offender. */
 export function checkFinite(data: ArrayLike<number>, name: string, cols?: number): void {
   for (let k = 0; k < data.length; k++) {
-    if (!Number.isFinite(data[k])) {
-      const where = cols ? `(${Math.floor(k / cols)}, ${k % cols})` : `[${k}]`;
-      throw new OverparamRangeError('NOT_FINITE', `${name}${where} is ${data[k]}; every entry must be finite`);
-    }
+    if (!Number.isFinite(data[k])) throw notFinite(data, name, k, cols);
   }
+}
+
+/** The NOT_FINITE error for entry k of data (named by row and column when `cols` is given). */
+export function notFinite(data: ArrayLike<number>, name: string, k: number, cols?: number): OverparamRangeError {
+  const where = cols ? `(${Math.floor(k / cols)}, ${k % cols})` : `[${k}]`;
+  return new OverparamRangeError('NOT_FINITE', `${name}${where} is ${data[k]}; every entry must be finite`);
 }
 
 /** Throws unless `data` is a Float32Array or Float64Array of the expected length. */
@@ -46,6 +49,12 @@ export function checkVector(data: unknown, name: string, length?: number): asser
 
 /** Throws unless M is a well-formed Matrix with finite entries (and `cols` columns if given). */
 export function checkMatrix(M: unknown, name: string, expect: { rows?: number; cols?: number } = {}): asserts M is Matrix {
+  checkMatrixShape(M, name, expect);
+  checkFinite(M.data, name, M.cols);
+}
+
+/** checkMatrix without the scan of the entries (for callers that scan them faster themselves). */
+export function checkMatrixShape(M: unknown, name: string, expect: { rows?: number; cols?: number } = {}): asserts M is Matrix {
   if (typeof M !== 'object' || M === null) {
     throw new OverparamTypeError('BAD_SHAPE', `${name} must be a Matrix { rows, cols, data }, got ${M === null ? 'null' : typeof M}`);
   }
@@ -65,14 +74,11 @@ export function checkMatrix(M: unknown, name: string, expect: { rows?: number; c
   if (expect.cols !== undefined && cols !== expect.cols) {
     throw new OverparamTypeError('BAD_SHAPE', `${name} must have ${expect.cols} columns, got ${cols}`);
   }
-  checkFinite(data, name, cols);
 }
 
 /** Throws unless H is square and symmetric to within `relTol`·max|entry|. */
-export function checkSymmetric(H: Matrix, name: string, relTol = 1e-12): void {
-  if (H.rows !== H.cols) {
-    throw new OverparamRangeError('BAD_SHAPE', `${name} must be square, got ${H.rows}×${H.cols}`);
-  }
+export function checkSymmetric(H: Matrix, name: string, relTol = SYMMETRY_TOLERANCE): void {
+  checkSquare(H, name);
   const n = H.rows, a = H.data;
   let scale = 0;
   for (let k = 0; k < a.length; k++) scale = Math.max(scale, Math.abs(a[k]));
@@ -83,7 +89,22 @@ export function checkSymmetric(H: Matrix, name: string, relTol = 1e-12): void {
       if (gap > worst) { worst = gap; wi = i; wj = j; }
     }
   }
-  if (worst > relTol * scale) {
+  throwIfAsymmetric(name, worst, wi, wj, relTol * scale);
+}
+
+/** How far apart a_ij and a_ji may be, relative to max |a|. */
+export const SYMMETRY_TOLERANCE = 1e-12;
+
+/** Throws unless H is square. */
+export function checkSquare(H: Matrix, name: string): void {
+  if (H.rows !== H.cols) {
+    throw new OverparamRangeError('BAD_SHAPE', `${name} must be square, got ${H.rows}×${H.cols}`);
+  }
+}
+
+/** The NOT_SYMMETRIC error when the largest gap |a_ij − a_ji| (at i, j) exceeds `allowed`. */
+export function throwIfAsymmetric(name: string, worst: number, wi: number, wj: number, allowed: number): void {
+  if (worst > allowed) {
     throw new OverparamRangeError('NOT_SYMMETRIC',
       `${name} must be symmetric: entries (${wi}, ${wj}) and (${wj}, ${wi}) differ by ${worst.toExponential(3)}`);
   }

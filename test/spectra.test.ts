@@ -4,7 +4,7 @@ import { WasmBuffer, bufferFrom, freeAll } from '../src/wasm/memory.js';
 import {
   eigh, eigvalsh, lambdaMin, lambdaMax, extremeEigenvalues, spectralNormOfDifference,
 } from '../src/spectra.js';
-import type { Matrix } from '../src/matrix.js';
+import { checkMatrix, checkSymmetric, type Matrix } from '../src/matrix.js';
 import { jacobiEigenvalues, symmetricSpectralNorm } from './reference/eigen.js';
 import { mulberry32, randomMatrix } from './reference/random.js';
 
@@ -593,6 +593,50 @@ describe('argument checks', () => {
     const A = Float64Array.from([2, 1, 1 + 1e-13, 3]);
     const eig = eigvalsh(mat(A, 2));
     expect(Math.abs(eig[0] + eig[1] - 5)).toBeLessThan(1e-14);
+  });
+
+  it('checks entries in wasm with the errors of the JavaScript checks (first non-finite, worst gap, ties)', () => {
+    // The JavaScript checks (checkMatrix + checkSymmetric) are the reference; eigvalsh, eigh,
+    // lambdaMin, lambdaMax and extremeEigenvalues check a wasm copy by tiles of 32.
+    const jsError = (H: Matrix, name: string): string => {
+      try { checkMatrix(H, name); checkSymmetric(H, name); return 'none'; } catch (e) { return (e as Error).message; }
+    };
+    const rand = mulberry32(2026);
+    const entryPoints: [string, (H: Matrix) => unknown][] = [
+      ['eigvalsh', eigvalsh], ['eigh', eigh], ['lambdaMin', lambdaMin], ['lambdaMax', lambdaMax], ['extremeEigenvalues', extremeEigenvalues],
+    ];
+    let cases = 0;
+    for (const n of [1, 2, 3, 31, 32, 33, 65]) {
+      const base = randomSymmetric(n, rand);
+      const variants: Float64Array[] = [];
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const A = Float64Array.from(base);
+        A[Math.floor(rand() * n * n)] = bad;
+        A[n * n - 1] = rand() < 0.5 ? bad : A[n * n - 1]; // also the odd last entry of an odd n²
+        variants.push(A);
+      }
+      if (n > 1) {
+        const A = Float64Array.from(base);
+        for (let t = 0; t < 3; t++) { // equal gaps in three places: the first in row-major order is named
+          const i = Math.floor(rand() * (n - 1)), j = i + 1 + Math.floor(rand() * (n - 1 - i));
+          A[i * n + j] = 0.25; A[j * n + i] = -0.25; // gap exactly 0.5 each time
+        }
+        variants.push(A);
+        const B = Float64Array.from(base);
+        B[(n - 1) * n + (n - 2)] += 1e-13; // within tolerance: accepted
+        variants.push(B);
+      }
+      for (const A of variants) {
+        for (const [name, f] of entryPoints) {
+          const want = jsError(mat(A, n), `${name}: H`);
+          let got = 'none';
+          try { f(mat(A, n)); } catch (e) { got = (e as Error).message; }
+          expect(got).toBe(want);
+          cases++;
+        }
+      }
+    }
+    expect(cases).toBeGreaterThan(100);
   });
 
   it('rejects bad options', () => {

@@ -1,7 +1,7 @@
 // Symmetric eigenvalue kernels (float64): dense (Householder + implicit QL), Lanczos with full
 // reorthogonalisation (on A, or shift-invert through a Cholesky factor), power iteration, and the
 // matrix–vector product they share.
-export { symmetricMatVec, prepareSymmetric, maxAbsRowSum } from "./symmetric";
+export { symmetricMatVec, prepareSymmetric, inspectSymmetric, maxAbsRowSum } from "./symmetric";
 export { symmetricEigenvalues, symmetricEigenvectors } from "./householder";
 export { lanczosWorkLength, lanczosExtreme, shiftInvertLanczos } from "./lanczos";
 export { powerIteration } from "./power";

@@ -5,6 +5,11 @@ export interface EigenKernels {
   symmetricMatVec(A: number, n: number, x: number, y: number): void;
   /** Symmetrises A in place (mean of a_ij, a_ji where they differ), scales it exactly by 2^−e so max|a_ij| ∈ [0.5, 1]; returns e. */
   prepareSymmetric(A: number, n: number): number;
+  /**
+   * out (5 f64) = [first non-finite index (row-major) or −1, max |a|, max_{i<j} |a_ij − a_ji|,
+   * and the first (i, j) where it occurs].
+   */
+  inspectSymmetric(A: number, n: number, out: number): void;
   /** max_i Σ_j |a_ij| (≥ the spectral radius). */
   maxAbsRowSum(A: number, n: number): number;
   /** All eigenvalues of A (destroyed) ascending into d (n); work 5n f64. Householder + QL. 0 or −1. */
