@@ -93,7 +93,7 @@ function checkedSource(H: Matrix, name: string): Source {
   return {
     fill: copyOf(H),
     check: (A) => {
-      const [first, biggest, worst, wi, wj] = withScratch(0, 5, (_, out) => kernels().inspectSymmetric(A.ptr, n, out));
+      const [first, biggest, worst, wi, wj] = withScratch(0, 5, (_, out) => kernels().inspectSymmetric(A.ptr, n, SYMMETRY_TOLERANCE, out));
       if (first >= 0) throw notFinite(H.data, name, first, n);
       throwIfAsymmetric(name, worst, wi, wj, SYMMETRY_TOLERANCE * biggest);
     },

@@ -90,10 +90,11 @@ export function symmetricMatVec(A: usize, n: i32, x: usize, y: usize): void {
  * What the spectra's argument checks need from A (n×n, f64, a copy of the caller's matrix), in
  * one pass over it and one over its upper triangle in tiles (a JavaScript loop reading a_ji by
  * columns took 7 ms at n = 1000): out[0] = the first index k (row-major) with a non-finite a_k,
- * or −1; out[1] = max |a_k|; out[2] = max_{i<j} |a_ij − a_ji|, at (out[3], out[4]) = the first
- * such (i, j) in row-major order. With a non-finite entry, only out[0] is meaningful.
+ * or −1; out[1] = max |a_k|; out[2] = max_{i<j} |a_ij − a_ji|. Only when that gap exceeds
+ * relTol·max|a_k| (the caller then throws) does a third pass look for the first such (i, j) in
+ * row-major order, into (out[3], out[4]). With a non-finite entry, only out[0] is meaningful.
  */
-export function inspectSymmetric(A: usize, n: i32, out: usize): void {
+export function inspectSymmetric(A: usize, n: i32, relTol: f64, out: usize): void {
   const count = <usize>n * <usize>n;
   let bad = f64x2.splat(0), big = f64x2.splat(0);
   const pairs = count & ~1;
@@ -101,7 +102,8 @@ export function inspectSymmetric(A: usize, n: i32, out: usize): void {
     const x = v128.load(A + (k << 3));
     const dx = f64x2.sub(x, x); // 0 for a finite x, NaN otherwise
     bad = v128.or(bad, f64x2.ne(dx, dx));
-    big = f64x2.max(big, f64x2.abs(x));
+    const ax = f64x2.abs(x);
+    big = v128.bitselect(ax, big, f64x2.gt(ax, big)); // not f64x2.max, which V8 spells out at length
   }
   let first: f64 = -1;
   let biggest = max<f64>(f64x2.extract_lane(big, 0), f64x2.extract_lane(big, 1));
@@ -117,29 +119,35 @@ export function inspectSymmetric(A: usize, n: i32, out: usize): void {
   }
   store<f64>(out, first);
   store<f64>(out, biggest, 8);
+  if (first >= 0) return;
   const rowBytes = <usize>n << 3;
   let worst: f64 = 0;
-  let wi = 0, wj = 0;
   for (let i0 = 0; i0 < n; i0 += INSPECT_TILE) {
     const i1 = min(n, i0 + INSPECT_TILE);
     for (let j0 = i0; j0 < n; j0 += INSPECT_TILE) {
       const j1 = min(n, j0 + INSPECT_TILE);
       for (let i = i0; i < i1; i++) {
-        const row = A + <usize>i * rowBytes;
-        const column = A + (<usize>i << 3);
+        const row = A + <usize>i * rowBytes, column = A + (<usize>i << 3);
         for (let j = max(j0, i + 1); j < j1; j++) {
+          // A compare, not f64.max: V8 spells out max's NaN and −0 rules with branches.
           const gap = abs<f64>(load<f64>(row + (<usize>j << 3)) - load<f64>(column + <usize>j * rowBytes));
-          // Tiles visit pairs out of row-major order: on a tie, keep the earlier pair.
-          if (gap > worst || (gap == worst && worst > 0 && (i < wi || (i == wi && j < wj)))) {
-            worst = gap; wi = i; wj = j;
-          }
+          if (gap > worst) worst = gap;
         }
       }
     }
   }
   store<f64>(out, worst, 16);
-  store<f64>(out, <f64>wi, 24);
-  store<f64>(out, <f64>wj, 32);
+  if (!(worst > relTol * biggest)) return;
+  for (let i = 0; i < n; i++) {
+    const row = A + <usize>i * rowBytes, column = A + (<usize>i << 3);
+    for (let j = i + 1; j < n; j++) {
+      if (abs<f64>(load<f64>(row + (<usize>j << 3)) - load<f64>(column + <usize>j * rowBytes)) == worst) {
+        store<f64>(out, <f64>i, 24);
+        store<f64>(out, <f64>j, 32);
+        return;
+      }
+    }
+  }
 }
 
 /**

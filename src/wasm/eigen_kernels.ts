@@ -7,9 +7,9 @@ export interface EigenKernels {
   prepareSymmetric(A: number, n: number): number;
   /**
    * out (5 f64) = [first non-finite index (row-major) or −1, max |a|, max_{i<j} |a_ij − a_ji|,
-   * and the first (i, j) where it occurs].
+   * and, when that exceeds relTol·max |a|, the first (i, j) where it occurs].
    */
-  inspectSymmetric(A: number, n: number, out: number): void;
+  inspectSymmetric(A: number, n: number, relTol: number, out: number): void;
   /** max_i Σ_j |a_ij| (≥ the spectral radius). */
   maxAbsRowSum(A: number, n: number): number;
   /** All eigenvalues of A (destroyed) ascending into d (n); work 5n f64. Householder + QL. 0 or −1. */
