@@ -83,23 +83,18 @@ export function maskedRowSum(
   const rowSums = scratch + (pool?.size ?? 1) * slice;
   const shares = pool ? ranges(rows, pool.size, 1) : [[0, rows]];
   if (rows >= SUBSET_TABLE_MIN_ROWS) {
-    const jobs = shares.map(([r0, r1], t) => [
-      out + 4 * r0 * cols, r1 - r0, cols, P, inputs, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
-      bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice, rowSums + 64 * r0,
-    ]);
-    const call = (a: number[]): void =>
-      k.maskedRowSumByTables(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
-    if (pool) pool.run(call, 'maskedRowSumByTables', jobs);
-    else call(jobs[0]);
-    return;
+    runShares('maskedRowSumByTables', (a) => k.maskedRowSumByTables(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]),
+      shares.map(([r0, r1], t) => [
+        out + 4 * r0 * cols, r1 - r0, cols, P, inputs, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
+        bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice, rowSums + 64 * r0,
+      ]));
+  } else {
+    runShares('maskedRowSum', (a) => k.maskedRowSum(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]),
+      shares.map(([r0, r1], t) => [
+        out + 4 * r0 * cols, r1 - r0, cols, P, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
+        bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice,
+      ]));
   }
-  const jobs = shares.map(([r0, r1], t) => [
-    out + 4 * r0 * cols, r1 - r0, cols, P, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
-    bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice,
-  ]);
-  const call = (a: number[]): void => k.maskedRowSum(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
-  if (pool) pool.run(call, 'maskedRowSum', jobs);
-  else call(jobs[0]);
 }
 
 /** gemmNT (C = A Bᵀ, see assembly/linalg/gemm.ts) over all threads, split by rows of A. */
