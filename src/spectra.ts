@@ -107,13 +107,12 @@ function unscale(x: number, e: number): number {
   return x * 2 ** h * 2 ** (e - h);
 }
 
-/** Runs `body` on a prepared (symmetrised, power-of-two scaled) n×n float64 copy filled by `fill`. */
-function withPrepared<T>(n: number, fill: (view: Float64Array) => void, body: (A: WasmBuffer, e: number) => T,
-  check?: (A: WasmBuffer) => void): T {
+/** Runs `body` on a prepared (symmetrised, power-of-two scaled) n×n float64 copy of `source`, once checked. */
+function withPrepared<T>(n: number, source: Source, body: (A: WasmBuffer, e: number) => T): T {
   const A = new WasmBuffer('f64', n * n);
   try {
-    fill(A.f64());
-    check?.(A);
+    source.fill(A.f64());
+    source.check?.(A);
     const e = kernels().prepareSymmetric(A.ptr, n);
     return body(A, e);
   } finally {
@@ -274,12 +273,12 @@ function powerExtremes(A: WasmBuffer, n: number, s: Settings, want: Want): Extre
 function extremes(fn: string, n: number, source: Source, options: EigenOptions | undefined,
   want: Want, strict: boolean): ExtremeEigenvalues {
   const s = readOptions(options, fn);
-  const r = withPrepared(n, source.fill, (A, e) => {
+  const r = withPrepared(n, source, (A, e) => {
     const scaled = s.method === 'power' ? powerExtremes(A, n, s, want)
       : s.method === 'dense' ? denseExtremes(A, n, fn, 0)
       : lanczosExtremes(A, n, s, want, fn);
     return { ...scaled, min: unscale(scaled.min, e), max: unscale(scaled.max, e) };
-  }, source.check);
+  });
   if (strict && !r.converged) {
     throw new OverparamError('BAD_VALUE',
       `${fn}: power iteration did not converge to tolerance ${s.tolerance} within ${s.maxIterations ?? DEFAULT_POWER_STEPS} ` +
@@ -302,17 +301,16 @@ export function extremeOfWasmMatrix(fn: string, H: WasmBuffer, n: number, want: 
 /** All eigenvalues of symmetric H, ascending (dense: Householder tridiagonalisation + implicit QL). */
 export function eigvalsh(H: Matrix): Float64Array {
   const fn = 'eigvalsh';
-  const { fill, check } = checkedSource(H, `${fn}: H`);
   const n = H.rows;
-  return withPrepared(n, fill, (A, e) => denseEigenvalues(A, n, fn).map((x) => unscale(x, e)), check);
+  return withPrepared(n, checkedSource(H, `${fn}: H`), (A, e) => denseEigenvalues(A, n, fn).map((x) => unscale(x, e)));
 }
 
 /** All eigenpairs of symmetric H, values ascending (dense: Householder tridiagonalisation + QL with rotations accumulated). */
 export function eigh(H: Matrix): Eigendecomposition {
   const fn = 'eigh';
-  const { fill, check } = checkedSource(H, `${fn}: H`);
+  const source = checkedSource(H, `${fn}: H`);
   const n = H.rows;
-  return withPrepared(n, fill, (A, e) => {
+  return withPrepared(n, source, (A, e) => {
     const W = new WasmBuffer('f64', n * n);
     try {
       const values = withScratch(7 * n, n, (work, d) => {
@@ -322,7 +320,7 @@ export function eigh(H: Matrix): Eigendecomposition {
     } finally {
       W.free();
     }
-  }, check);
+  });
 }
 
 /** λ_min and λ_max of symmetric H from one run (default Lanczos with full reorthogonalisation; or power, dense). */
