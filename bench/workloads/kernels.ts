@@ -23,6 +23,22 @@ export function measurePeak(iterations: number, samples: number): { gflops: numb
   return { gflops: median(all), all };
 }
 
+/**
+ * The subset-sum kernel's own work: the additions it performs (a 16-column entry per mask byte per
+ * neuron, and 255 entries a table to build, every 16-column block over 8-input tables), held
+ * against the f32x4 add ceiling, half the mul+add peak since the kernel multiplies nothing.
+ */
+function tableAdditions(medianMs: number, n: number, m: number, peakGflops: number): EfficiencyRow {
+  const blocks = Math.ceil(n / 16), tables = Math.ceil(n / 64) * 8;
+  const additions = 16 * blocks * (m * tables + tables * 255);
+  const rate = gigaPerSecond(additions, medianMs);
+  return {
+    kernel: 'maskedRowSumByTables, the additions it performs', size: `n=${n} m=${m}`, medianMs,
+    work: `${(additions / 1e9).toPrecision(3)} G additions (lookups and table builds)`, rate, unit: 'GFLOP/s',
+    fractionOfPeak: rate / (peakGflops / 2), ceiling: `f32x4 add ceiling (½ the mul+add peak, ${(peakGflops / 2).toFixed(1)} GFLOP/s)`,
+  };
+}
+
 function popcountWords(words: BigUint64Array): number {
   let count = 0;
   for (let w = 0; w < words.length; w++) {
@@ -106,6 +122,7 @@ export async function benchKernelEfficiency(options: { n: number; d: number; m: 
       row('scaleRows + maskedRowSum, kernel-space update over K', names.kernel, 2 * active * n, `2·active·n (${activeShare})`),
       row('scaleRows + maskedRowSumByTables (subset sums), kernel-space update over K', names.tables, 2 * active * n,
         `2·active·n (${activeShare}), counted as the list replay's`, true),
+      tableAdditions(timings.get(names.tables)!.median, n, m, peakGflops),
     ];
   } finally {
     freeAll(Xb, ZT, W, K64, K32, a, u, e, rowScale, bits, scratch, P);
