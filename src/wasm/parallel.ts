@@ -1,7 +1,9 @@
-// Split wrappers of the kernels that dominate a GD step and H(k). Each thread gets a contiguous
-// range of output rows (of output words for the row masks); an entry's numbers do not depend on
-// which range holds it, so the results are bit-identical for any thread count (tested in
-// test/reliability/determinism.test.ts and threads.test.ts).
+// Split wrappers of the kernels that dominate a GD step, H(k), K and the Cholesky factorisation.
+// Each thread gets a contiguous range of outputs: rows (neurons, inputs or row pairs), 64-neuron
+// words for the row masks, 64-input words for the forward pass; a max is taken over the ranges'
+// results. An entry's numbers do not depend on which range holds it, so the results are
+// bit-identical for any thread count (tested in test/reliability/determinism.test.ts and
+// threads.test.ts).
 import { kernels, threadPool } from './loader.js';
 import type { ThreadKernel } from './threads.js';
 
@@ -49,7 +51,7 @@ export function rowCombine(
  * block's tables costs about as much as ~100 neurons' replay saves. The choice depends on the total
  * row count only, so a thread's share never changes which arithmetic a row gets.
  */
-export const SUBSET_TABLE_MIN_ROWS = 256;
+const SUBSET_TABLE_MIN_ROWS = 256;
 
 /** Bytes of scratch either masked-sum kernel needs on one thread (the tables' row sums aside). */
 function maskedRowSumThreadBytes(cols: number, inputs: number): number {

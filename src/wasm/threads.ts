@@ -1,8 +1,8 @@
 // Kernel threads over one shared WebAssembly.Memory (DESIGN §4, AssemblyScript's own recipe):
 // the main instance owns memory and allocation; each worker instance imports the same memory,
-// never allocates, and runs a kernel on a range of output rows. Work is split by output rows only,
-// so every number is computed by the same instructions in the same order as on one thread: the
-// results are bit-identical for any thread count.
+// never allocates, and runs a kernel on a range of outputs (rows, or words of a bit matrix), handing
+// back what the kernel returned. Each output is computed by the same instructions in the same
+// order as on one thread, so the results are bit-identical for any thread count.
 //
 // Fork/join is synchronous (Atomics.wait), so train() stays a plain function. Browsers forbid
 // Atomics.wait on the page's main thread: there the library runs on one thread (run it in a Web
