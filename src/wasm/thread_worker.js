@@ -3,6 +3,9 @@
 // build on the memory the main instance owns, never allocates, and runs one kernel on a row range
 // whenever the main thread bumps its sequence number (see threads.ts for the control layout).
 
+/** Milliseconds a thread watches for its next job before it sleeps (see threads.ts, SPIN_MS). */
+const SPIN_MS = 0.05;
+
 const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
 
 async function start(init, reply) {
@@ -19,6 +22,10 @@ async function start(init, reply) {
   reply('ready');
   let seen = 0;
   for (;;) {
+    // Spin a little before sleeping: kernels often come in quick succession (one per Householder
+    // step, several per GD step), and waking a sleeping thread costs tens of microseconds.
+    const spinEnd = performance.now() + SPIN_MS;
+    while (Atomics.load(control, sequenceSlot) === seen && performance.now() < spinEnd);
     Atomics.wait(control, sequenceSlot, seen);
     seen = Atomics.load(control, sequenceSlot);
     if (seen < 0) return; // shutdown
