@@ -142,7 +142,7 @@ function qlFailed(fn: string): OverparamError {
 
 /** Ascending eigenvalues of the prepared matrix A (destroyed), still scaled. */
 function denseEigenvalues(A: WasmBuffer, n: number, fn: string): Float64Array {
-  return withScratch(5 * n, n, (work, d) => {
+  return withScratch(6 * n, n, (work, d) => {
     if (kernels().symmetricEigenvalues(A.ptr, n, d, work) !== 0) throw qlFailed(fn);
   });
 }
@@ -313,7 +313,7 @@ export function eigh(H: Matrix): Eigendecomposition {
   return withPrepared(n, source, (A, e) => {
     const W = new WasmBuffer('f64', n * n);
     try {
-      const values = withScratch(7 * n, n, (work, d) => {
+      const values = withScratch(8 * n, n, (work, d) => {
         if (kernels().symmetricEigenvectors(A.ptr, n, d, W.ptr, work) !== 0) throw qlFailed(fn);
       });
       return { values: values.map((x) => unscale(x, e)), vectors: { rows: n, cols: n, data: A.toFloat64() } };

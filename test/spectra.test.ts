@@ -13,6 +13,8 @@ beforeAll(async () => {
 });
 
 const SIZES = [1, 2, 3, 5, 17, 64, 65, 130];
+/** Dense sizes whose Householder passes are split in two parts (from 192 rows on; householder.ts). */
+const SPLIT_PASS_SIZES = [193, 300];
 
 function mat(data: Float64Array | Float32Array, n: number, cols = n): Matrix {
   return { rows: n, cols, data };
@@ -109,7 +111,7 @@ describe('symmetricMatVec kernel', () => {
 });
 
 describe('eigvalsh (Householder + implicit QL)', () => {
-  for (const n of SIZES) {
+  for (const n of [...SIZES, ...SPLIT_PASS_SIZES]) {
     it(`matches the Jacobi oracle and the trace invariants, n = ${n}`, () => {
       const A = randomSymmetric(n, mulberry32(100 + n));
       const eig = eigvalsh(mat(A, n));
@@ -211,7 +213,7 @@ function eigenResiduals(A: Float64Array, n: number, values: Float64Array, V: Flo
 }
 
 describe('eigh (eigenpairs)', () => {
-  for (const n of SIZES) {
+  for (const n of [...SIZES, ...SPLIT_PASS_SIZES]) {
     it(`A V = V Λ and VᵀV = I, values as the oracle, n = ${n}`, () => {
       const A = randomSymmetric(n, mulberry32(400 + n));
       const { values, vectors } = eigh(mat(A, n));

@@ -2,7 +2,7 @@
 // reorthogonalisation (on A, or shift-invert through a Cholesky factor), power iteration, and the
 // matrix–vector product they share.
 export { symmetricMatVec, prepareSymmetric, inspectSymmetric, maxAbsRowSum } from "./symmetric";
-export { symmetricEigenvalues, symmetricEigenvectors } from "./householder";
+export { symmetricEigenvalues, symmetricEigenvectors, householderPassRows, setHouseholderThreads } from "./householder";
 export { lanczosWorkLength, lanczosExtreme, shiftInvertLanczos } from "./lanczos";
 export { powerIteration } from "./power";
 export { choleskyShifted, choleskySolve, choleskyLoad, choleskyPanelUpdate, choleskyPanelFactor, choleskyPanelWidth } from "./cholesky";

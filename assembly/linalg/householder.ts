@@ -4,7 +4,8 @@
 // i×i block B, and every inner loop walks a row of B's lower triangle in memory order: the
 // symmetric product p = B u reads row j once for both its dot product (p_j) and its axpy
 // (p_k += b_jk u_j, k < j), and the rank-2 update B ← B − u qᵀ − q uᵀ touches k ≤ j only
-// (fused with the next step's product, so each step streams the triangle once).
+// (fused with the next step's product, so each step streams the triangle once). From 192 rows on,
+// a pass is split in two parts of equal work with their own p, which two threads run at once.
 
 import { tridiagonalQL, sortAscending, sortAscendingWithIndex } from "./tridiagonal";
 import { dot64, axpy64, scale64, lanes } from "./symmetric";
@@ -36,15 +37,18 @@ function rank2Lower(B: usize, rowBytes: usize, m: i32, u: usize, q: usize): void
 }
 
 /**
- * One pass over the lower triangle of the m×m block B: if `update` (a compile-time constant after
- * inlining), first B ← B − u qᵀ − q uᵀ (this step's update); then p = B v from the updated entries
- * (the next step's product). Fusing the two halves the memory traffic, which is what limits the
- * reduction once A no longer fits in cache.
+ * One pass over rows [rowStart, rowEnd) of the lower triangle of the block B: if `update` (a
+ * compile-time constant after inlining), first B ← B − u qᵀ − q uᵀ (this step's update); then
+ * p = (those rows of) B v from the updated entries (the next step's product): row j adds its dot
+ * product into p_j and its entries times v_j into p_k, k < j, so p[0..rowEnd) is zeroed first.
+ * Fusing the two halves the memory traffic, which is what limits the reduction once A no longer
+ * fits in cache.
  */
 // @ts-ignore: decorator
-@inline function lowerPass(B: usize, rowBytes: usize, m: i32, u: usize, q: usize, v: usize, p: usize, update: bool): void {
-  memory.fill(p, 0, <usize>m << 3);
-  for (let j = 0; j < m; j++) {
+@inline function lowerPass(B: usize, rowBytes: usize, u: usize, q: usize, v: usize, p: usize, update: bool,
+                           rowStart: i32, rowEnd: i32): void {
+  memory.fill(p, 0, <usize>rowEnd << 3);
+  for (let j = rowStart; j < rowEnd; j++) {
     const row = B + <usize>j * rowBytes;
     const uj = update ? load<f64>(u + (<usize>j << 3)) : 0, qj = update ? load<f64>(q + (<usize>j << 3)) : 0;
     const vj = load<f64>(v + (<usize>j << 3));
@@ -87,14 +91,56 @@ function rank2Lower(B: usize, rowBytes: usize, m: i32, u: usize, q: usize): void
   }
 }
 
-/** p = B v for the symmetric m×m block B held in the lower triangle of rows with stride `rowBytes`. */
-function symvLower(B: usize, rowBytes: usize, m: i32, v: usize, p: usize): void {
-  lowerPass(B, rowBytes, m, 0, 0, v, p, false);
+/** lowerPass on rows [rowStart, rowEnd) into p, with or without the update (update ≠ 0): one part of a split pass. */
+export function householderPassRows(B: usize, rowBytes: usize, u: usize, q: usize, v: usize, p: usize, update: i32,
+                                    rowStart: i32, rowEnd: i32): void {
+  if (update != 0) lowerPass(B, rowBytes, u, q, v, p, true, rowStart, rowEnd);
+  else lowerPass(B, rowBytes, u, q, v, p, false, rowStart, rowEnd);
 }
 
-/** B ← B − u qᵀ − q uᵀ, then p = B v, in one pass over the lower triangle (see lowerPass). */
-function rank2ThenSymv(B: usize, rowBytes: usize, m: i32, u: usize, q: usize, v: usize, p: usize): void {
-  lowerPass(B, rowBytes, m, u, q, v, p, true);
+/**
+ * From this block size on, a pass is split in two parts of about equal work, rows [0, m/√2) and
+ * [m/√2, m), each with its own p, added afterwards. The split depends on m only, never on the
+ * thread count, so one thread (both parts in turn) and two (one part each) give the same bits.
+ */
+// @ts-ignore: decorator
+@inline const SPLIT_MIN_ROWS = 192;
+
+/** Whether split passes run their two parts on two threads (set by src/wasm/parallel.ts). */
+let passesOnThreads = false;
+
+/** Lets split passes call householderParallelPass (the host's fork/join) instead of running both parts here. */
+export function setHouseholderThreads(on: bool): void {
+  passesOnThreads = on;
+}
+
+/** The host runs householderPassRows on rows [0, split) into p and on [split, m) into other, in parallel. */
+// @ts-ignore: decorator
+@external("env", "householderParallelPass")
+declare function householderParallelPass(B: usize, rowBytes: usize, u: usize, q: usize, v: usize, p: usize,
+                                         other: usize, update: i32, split: i32, m: i32): void;
+
+/**
+ * The fused pass over the m×m block (see lowerPass), split in two parts for m ≥ SPLIT_MIN_ROWS:
+ * p = p_part0 + p_part1, where only part 1's rows reach entries k ≥ split. other: m f64 scratch.
+ */
+function fusedPass(B: usize, rowBytes: usize, m: i32, u: usize, q: usize, v: usize, p: usize, other: usize,
+                   update: bool): void {
+  if (m < SPLIT_MIN_ROWS) {
+    householderPassRows(B, rowBytes, u, q, v, p, update ? 1 : 0, 0, m);
+    return;
+  }
+  const split = <i32>(<f64>m * Math.SQRT1_2);
+  if (passesOnThreads) {
+    householderParallelPass(B, rowBytes, u, q, v, p, other, update ? 1 : 0, split, m);
+  } else {
+    householderPassRows(B, rowBytes, u, q, v, p, update ? 1 : 0, 0, split);
+    householderPassRows(B, rowBytes, u, q, v, other, update ? 1 : 0, split, m);
+  }
+  for (let k = 0; k < split; k++) {
+    store<f64>(p + (<usize>k << 3), load<f64>(p + (<usize>k << 3)) + load<f64>(other + (<usize>k << 3)));
+  }
+  memory.copy(p + (<usize>split << 3), other + (<usize>split << 3), <usize>(m - split) << 3);
 }
 
 /**
@@ -133,7 +179,7 @@ function house(row: usize, i: i32, u: usize, e: usize, keep: usize): f64 {
 
 /**
  * Reduces symmetric A (n×n, f64, lower triangle read; destroyed) to tridiagonal T = QᵀAQ:
- * diagonal d[0..n), off-diagonal e[0..n−1) (e[i] couples i and i+1). work: 4n f64. If keep ≠ 0
+ * diagonal d[0..n), off-diagonal e[0..n−1) (e[i] couples i and i+1). work: 5n f64. If keep ≠ 0
  * (n f64), step i's reflection is left in keep[i] = h_i (0: none) and row i of A (u_i, left of
  * the diagonal), so that accumulateReflections can form Qᵀ.
  * Step i (i = n−1 … 1) reflects row i's part left of the diagonal onto its last entry and
@@ -144,10 +190,11 @@ export function tridiagonalize(A: usize, n: i32, d: usize, e: usize, work: usize
   if (n <= 0) return;
   const rowBytes = <usize>n << 3;
   let u = work, p = work + rowBytes, u2 = p + rowBytes, p2 = u2 + rowBytes;
+  const other = p2 + rowBytes;
   let h: f64 = 0;
   if (n >= 2) {
     h = house(A + <usize>(n - 1) * rowBytes, n - 1, u, e, keep);
-    if (h != 0) symvLower(A, rowBytes, n - 1, u, p);
+    if (h != 0) fusedPass(A, rowBytes, n - 1, 0, 0, u, p, other, false);
   }
   for (let i = n - 1; i >= 1; i--) {
     const row = A + <usize>i * rowBytes;
@@ -156,7 +203,7 @@ export function tridiagonalize(A: usize, n: i32, d: usize, e: usize, work: usize
     if (h == 0) {
       if (i >= 2) {
         h = house(below, i - 1, u, e, keep);
-        if (h != 0) symvLower(A, rowBytes, i - 1, u, p);
+        if (h != 0) fusedPass(A, rowBytes, i - 1, 0, 0, u, p, other, false);
       }
       continue;
     }
@@ -167,7 +214,7 @@ export function tridiagonalize(A: usize, n: i32, d: usize, e: usize, work: usize
     // The block's last row first: it holds the next step's x.
     rank2Row(below, i, u, p, load<f64>(u + (<usize>(i - 1) << 3)), load<f64>(p + (<usize>(i - 1) << 3)));
     const h2 = house(below, i - 1, u2, e, keep);
-    if (h2 != 0) rank2ThenSymv(A, rowBytes, i - 1, u, p, u2, p2);
+    if (h2 != 0) fusedPass(A, rowBytes, i - 1, u, p, u2, p2, other, true);
     else rank2Lower(A, rowBytes, i - 1, u, p);
     const tu = u; u = u2; u2 = tu;
     const tp = p; p = p2; p2 = tp;
@@ -178,7 +225,7 @@ export function tridiagonalize(A: usize, n: i32, d: usize, e: usize, work: usize
 
 /**
  * All eigenvalues of symmetric A (n×n, f64, row-major; destroyed), ascending, into d[0..n).
- * work: 5n f64. Householder tridiagonalisation + implicit QL. Returns 0, or −1 if QL failed.
+ * work: 6n f64. Householder tridiagonalisation + implicit QL. Returns 0, or −1 if QL failed.
  */
 export function symmetricEigenvalues(A: usize, n: i32, d: usize, work: usize): i32 {
   const e = work;
@@ -213,7 +260,7 @@ function accumulateReflections(A: usize, n: i32, keep: usize, W: usize): void {
 /**
  * All eigenpairs of symmetric A (n×n, f64, row-major): on return d[0..n) holds the eigenvalues
  * ascending and A holds V with column j the unit eigenvector of d[j] (A = V diag(d) Vᵀ).
- * W: n×n f64 scratch; work: 7n f64. Householder tridiagonalisation, accumulation of Qᵀ, then
+ * W: n×n f64 scratch; work: 8n f64. Householder tridiagonalisation, accumulation of Qᵀ, then
  * implicit QL rotating rows of Wᵀ = (QZ)ᵀ. Returns 0, or −1 if QL failed.
  */
 export function symmetricEigenvectors(A: usize, n: i32, d: usize, W: usize, work: usize): i32 {

@@ -12,10 +12,15 @@ export interface EigenKernels {
   inspectSymmetric(A: number, n: number, relTol: number, out: number): void;
   /** max_i Σ_j |a_ij| (≥ the spectral radius). */
   maxAbsRowSum(A: number, n: number): number;
-  /** All eigenvalues of A (destroyed) ascending into d (n); work 5n f64. Householder + QL. 0 or −1. */
+  /** All eigenvalues of A (destroyed) ascending into d (n); work 6n f64. Householder + QL. 0 or −1. */
   symmetricEigenvalues(A: number, n: number, d: number, work: number): number;
-  /** All eigenpairs: d (n) ascending, A (overwritten) = V with column j the eigenvector of d[j]; W n×n f64 scratch; work 7n f64. 0 or −1. */
+  /** All eigenpairs: d (n) ascending, A (overwritten) = V with column j the eigenvector of d[j]; W n×n f64 scratch; work 8n f64. 0 or −1. */
   symmetricEigenvectors(A: number, n: number, d: number, W: number, work: number): number;
+  /** One part of a split Householder pass: rows [rowStart, rowEnd) of the lower triangle into p (update ≠ 0: rank-2 update first). */
+  householderPassRows(B: number, rowBytes: number, u: number, q: number, v: number, p: number, update: number,
+    rowStart: number, rowEnd: number): void;
+  /** Lets split Householder passes fork through the host's householderParallelPass import. */
+  setHouseholderThreads(on: boolean): void;
   /** f64 elements of lanczosExtreme's and shiftInvertLanczos's workspace for a basis of maxK vectors. */
   lanczosWorkLength(n: number, maxK: number): number;
   /**

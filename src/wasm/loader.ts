@@ -4,6 +4,7 @@ import { instantiate } from '@assemblyscript/loader';
 import type { KernelExports } from './kernels.js';
 import { OverparamError } from '../errors.js';
 import { ThreadPool, threadsAvailable } from './threads.js';
+import { householderParallelPass } from './parallel.js';
 
 let instance: KernelExports | undefined;
 let loading: Promise<KernelExports> | undefined;
@@ -64,10 +65,13 @@ export function loadKernels(threads = 1): Promise<KernelExports> {
       ? await WebAssembly.compileStreaming(source)
       : await WebAssembly.compile(source as BufferSource);
     const memory = shared ? new WebAssembly.Memory(SHARED_MEMORY) : undefined;
-    const result = await instantiate<Record<string, unknown>>(module, memory ? { env: { memory } } : {});
+    const env: Record<string, unknown> = { householderParallelPass };
+    if (memory) env.memory = memory;
+    const result = await instantiate<Record<string, unknown>>(module, { env });
     const exports = { ...result.exports } as unknown as KernelExports;
     if (memory) exports.memory = memory;
     if (shared) pool = await ThreadPool.start(usable, module, memory!);
+    exports.setHouseholderThreads(pool !== undefined);
     instance = exports;
     return instance;
   })();

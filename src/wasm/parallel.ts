@@ -111,8 +111,23 @@ export function gemmNT(A: number, B: number, C: number, rows: number, cols: numb
 }
 
 /**
+ * The host side of a split Householder pass (assembly/linalg/householder.ts, fusedPass): part 0
+ * (rows [0, split) into p) on this thread, part 1 (rows [split, m) into other) on a worker. Wasm
+ * passes pointers as i32, hence `>>> 0`.
+ */
+export function householderParallelPass(B: number, rowBytes: number, u: number, q: number, v: number, p: number,
+  other: number, update: number, split: number, m: number): void {
+  const k = kernels(), pool = threadPool();
+  const at = (x: number): number => x >>> 0;
+  pool!.run((a) => k.householderPassRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]), 'householderPassRows', [
+    [at(B), rowBytes, at(u), at(q), at(v), at(p), update, 0, split],
+    [at(B), rowBytes, at(u), at(q), at(v), at(other), update, split, m],
+  ]);
+}
+
+/**
  * Below this many and+popcount word pairs (or pre-activations read) per thread, the fork/join
- * (tens of microseconds to wake a worker) costs more than it saves.
+ * (2 µs with the workers watching, about 60 µs to wake a sleeping one) costs more than it saves.
  */
 const MIN_GRAM_WORD_PAIRS_PER_THREAD = 1 << 18;
 const MIN_MASK_VALUES_PER_THREAD = 1 << 18;

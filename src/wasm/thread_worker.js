@@ -14,6 +14,8 @@ async function start(init, reply) {
     env: {
       memory,
       abort() { throw new Error('overparam: a kernel aborted on a worker thread'); },
+      // Only the main thread forks; a worker runs the parts it is given.
+      householderParallelPass() { throw new Error('overparam: a worker thread tried to fork'); },
     },
   });
   const kernels = kernelNames.map((name) => exports[name]);

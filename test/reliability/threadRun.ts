@@ -1,7 +1,7 @@
 // Run by threads.test.ts in a child process (init() sets the thread count once per process):
 // prints the thread count and a SHA-256 of everything a run produces.
 import { createHash } from 'node:crypto';
-import { init, sphereData, TwoLayerNet, train, threadCount } from '../../src/index';
+import { init, sphereData, TwoLayerNet, train, threadCount, gramInfinity, eigvalsh, eigh } from '../../src/index';
 import { kernels } from '../../src/wasm/loader';
 import { WasmBuffer, bufferFrom } from '../../src/wasm/memory';
 import * as parallel from '../../src/wasm/parallel';
@@ -37,5 +37,15 @@ for (const [method, n, d, m] of runs) {
   for (const part of [rowBits.words(), H.f64()]) hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
   for (const buffer of [Xb, ZT, K, H, rowBits]) buffer.free();
   net.dispose();
+}
+// Dense eigenvalues and eigenvectors at a size whose Householder passes split (from 192 rows on),
+// so that on 2 and 3 threads a worker runs part of each pass.
+{
+  const { X } = sphereData({ n: 301, d: 40, seed: 7 });
+  const H = gramInfinity(X);
+  const { values, vectors } = eigh(H);
+  for (const part of [eigvalsh(H), values, vectors.data as Float64Array]) {
+    hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+  }
 }
 console.log(JSON.stringify({ threads: threadCount(), hash: hash.digest('hex') }));

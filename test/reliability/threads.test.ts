@@ -9,7 +9,7 @@ const run = (threads: number): { threads: number; hash: string } =>
   JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script, String(threads)], { encoding: 'utf8' }).trim());
 
 describe('threads', () => {
-  it('gives bit-identical runs on 1, 2 and 3 threads (both step forms, joint training, H(k))', () => {
+  it('gives bit-identical runs on 1, 2 and 3 threads (both step forms, joint training, H(k), dense eigenpairs)', () => {
     const one = run(1), two = run(2), three = run(3);
     expect([one.threads, two.threads, three.threads]).toEqual([1, 2, 3]);
     expect(two.hash).toBe(one.hash);
