@@ -126,6 +126,33 @@ describe('eigvalsh (Householder + implicit QL)', () => {
     });
   }
 
+  it('handles the root-free QL/QR iteration\'s edge cases: zero diagonals, splits, grading both ways', () => {
+    const tridiagonal = (n: number, diag: (i: number) => number, off: (i: number) => number): Float64Array => {
+      const A = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        A[i * n + i] = diag(i);
+        if (i + 1 < n) A[i * n + i + 1] = A[(i + 1) * n + i] = off(i);
+      }
+      return A;
+    };
+    for (const n of [2, 3, 8, 21, 77]) {
+      // The path graph: zero diagonal, eigenvalues 2 cos(kπ/(n+1)) in closed form.
+      const path = Array.from({ length: n }, (_, k) => 2 * Math.cos(((k + 1) * Math.PI) / (n + 1))).sort((a, b) => a - b);
+      expectSpectrum(eigvalsh(mat(tridiagonal(n, () => 0, () => 1), n)), Float64Array.from(path), 1e-13);
+      // Against the oracle: split blocks, off-diagonals at 1e-200, and grading down and up (so
+      // that blocks are swept by QL and by QR), Wilkinson's W⁺ (close pairs).
+      for (const A of [
+        tridiagonal(n, () => 0, (i) => (i % 3 === 0 ? 0 : 1)),
+        tridiagonal(n, (i) => 1 + i, () => 1e-200),
+        tridiagonal(n, (i) => 10 ** (-10 * i), (i) => 10 ** (-10 * i - 5)),
+        tridiagonal(n, (i) => 10 ** (-10 * (n - i)), (i) => 10 ** (-10 * (n - i) + 3)),
+        tridiagonal(n, (i) => Math.abs(i - (n - 1) / 2), () => 1),
+      ]) {
+        expectSpectrum(eigvalsh(mat(A, n)), jacobiEigenvalues(A, n), 1e-12);
+      }
+    }
+  });
+
   it('accepts Float32Array data', () => {
     const n = 9;
     const A = new Float32Array(randomSymmetric(n, mulberry32(3)));

@@ -7,7 +7,7 @@
 // (fused with the next step's product, so each step streams the triangle once). From 192 rows on,
 // a pass is split in two parts of equal work with their own p, which two threads run at once.
 
-import { tridiagonalQL, sortAscending, sortAscendingWithIndex } from "./tridiagonal";
+import { tridiagonalQL, tridiagonalEigenvalues, sortAscending, sortAscendingWithIndex } from "./tridiagonal";
 import { dot64, axpy64, scale64, lanes } from "./symmetric";
 
 /** row[0..len) −= uj·q + qj·u: one row of the rank-2 update B ← B − u qᵀ − q uᵀ. */
@@ -230,7 +230,7 @@ export function tridiagonalize(A: usize, n: i32, d: usize, e: usize, work: usize
 export function symmetricEigenvalues(A: usize, n: i32, d: usize, work: usize): i32 {
   const e = work;
   tridiagonalize(A, n, d, e, work + (<usize>n << 3), 0);
-  const status = tridiagonalQL(d, e, n, 0);
+  const status = tridiagonalEigenvalues(d, e, n);
   sortAscending(d, n);
   return status;
 }

@@ -1,6 +1,7 @@
-// Symmetric tridiagonal eigenproblems: all eigenvalues by implicit QL with Wilkinson shifts (the
-// tqli recurrence of Numerical Recipes, 0-based) plus an in-place sort, for the dense solver; and
-// one extreme eigenpair by bisection and inverse iteration, for the Lanczos convergence checks.
+// Symmetric tridiagonal eigenproblems, for the dense solver: all eigenpairs by implicit QL with
+// Wilkinson shifts (the tqli recurrence of Numerical Recipes, 0-based), all eigenvalues alone by
+// the root-free Pal–Walker–Kahan QL/QR, and an in-place sort; and one extreme eigenpair by
+// bisection and inverse iteration, for the Lanczos convergence checks.
 
 const EPS: f64 = 2.220446049250313e-16;
 
@@ -78,6 +79,161 @@ export function tridiagonalQL(d: usize, e: usize, n: i32, W: usize): i32 {
   return 0;
 }
 
+/** LAPACK's relative machine precision, 2^−53 (the unit roundoff; EPS above is 2^−52). */
+const UNIT_ROUNDOFF: f64 = 1.1102230246251565e-16;
+/** The smallest normal f64. */
+const SAFE_MIN: f64 = 2.2250738585072014e-308;
+
+/**
+ * Eigenvalues only of the symmetric tridiagonal (d, e) (layout as tridiagonalQL; d ends in no
+ * particular order, e destroyed) by the root-free QL/QR iteration of Pal, Walker and Kahan, the
+ * method of LAPACK's dsterf. It iterates on the squared off-diagonals, so a step costs divisions
+ * but no square root: tridiagonalQL's step needs √ (in pythag) and two divisions on one chain of
+ * dependent operations. Each unreduced block is first scaled by a power of two into a range where
+ * the squares neither overflow nor underflow, and is swept from its smaller end (QL from the top
+ * or QR from the bottom). Returns 0, or −1 after 30n sweeps in all.
+ */
+export function tridiagonalEigenvalues(d: usize, e: usize, n: i32): i32 {
+  if (n <= 1) return 0;
+  const eps2 = UNIT_ROUNDOFF * UNIT_ROUNDOFF;
+  const largest = Math.sqrt(1.0 / SAFE_MIN) / 3.0, smallest = Math.sqrt(SAFE_MIN) / eps2;
+  const maxSweeps = 30 * n;
+  let sweeps = 0;
+  let start = 0;
+  while (start < n) {
+    if (start > 0) setAt(e, start - 1, 0);
+    let end = start;
+    for (; end < n - 1; end++) {
+      const tiny = Math.sqrt(abs<f64>(at(d, end))) * Math.sqrt(abs<f64>(at(d, end + 1))) * UNIT_ROUNDOFF;
+      if (abs<f64>(at(e, end)) <= tiny) { setAt(e, end, 0); break; }
+    }
+    const lo = start, hi = end;
+    start = end + 1;
+    if (hi == lo) continue;
+    let norm: f64 = 0;
+    for (let i = lo; i <= hi; i++) norm = max(norm, abs<f64>(at(d, i)));
+    for (let i = lo; i < hi; i++) norm = max(norm, abs<f64>(at(e, i)));
+    if (norm == 0) continue;
+    let scale: f64 = 1; // a power of two, so scaling is exact
+    while (norm * scale > largest) scale *= 0.5;
+    while (norm * scale < smallest) scale *= 2.0;
+    for (let i = lo; i <= hi; i++) setAt(d, i, at(d, i) * scale);
+    for (let i = lo; i < hi; i++) { const x = at(e, i) * scale; setAt(e, i, x * x); }
+    const ok = abs<f64>(at(d, hi)) < abs<f64>(at(d, lo))
+      ? sweepUp(d, e, hi, lo, eps2, maxSweeps, sweeps)
+      : sweepDown(d, e, lo, hi, eps2, maxSweeps, sweeps);
+    sweeps = ok < 0 ? maxSweeps : ok;
+    for (let i = lo; i <= hi; i++) setAt(d, i, at(d, i) / scale);
+    if (ok < 0) return -1;
+  }
+  return 0;
+}
+
+// @ts-ignore: decorator
+@inline function at(x: usize, i: i32): f64 { return load<f64>(x + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function setAt(x: usize, i: i32, v: f64): void { store<f64>(x + (<usize>i << 3), v); }
+
+/** The shift: the eigenvalue of the leading 2×2 (p, √ee; √ee, next) nearer p (Wilkinson). */
+// @ts-ignore: decorator
+@inline function wilkinsonShift(p: f64, next: f64, ee: f64): f64 {
+  const root = Math.sqrt(ee);
+  const g = (next - p) / (2.0 * root);
+  const r = pythag(g, 1.0);
+  return p - root / (g + (g >= 0 ? r : -r));
+}
+
+/** Both eigenvalues of [[a, b], [b, c]] into d[i] and d[j], with one cancellation-free formula each. */
+function eigenvalues2x2(d: usize, i: i32, j: i32, a: f64, b: f64, c: f64): void {
+  const sum = a + c, gap = abs<f64>(a - c), twoB = abs<f64>(2.0 * b);
+  const big = abs<f64>(a) > abs<f64>(c) ? a : c, small = abs<f64>(a) > abs<f64>(c) ? c : a;
+  const root = pythag(gap, twoB);
+  if (sum == 0) { setAt(d, i, 0.5 * root); setAt(d, j, -0.5 * root); return; }
+  const first = sum > 0 ? 0.5 * (sum + root) : 0.5 * (sum - root);
+  // The other one is det/first, evaluated so that nothing cancels: (big·small − b²)/first.
+  setAt(d, i, first);
+  setAt(d, j, (big / first) * small - (b / first) * b);
+}
+
+/**
+ * QL sweeps of the block [l, end] (l < end, e squared): deflates eigenvalues at the top until
+ * the block is done. Returns the updated sweep count, or −1 when it reaches maxSweeps.
+ */
+function sweepDown(d: usize, e: usize, l: i32, end: i32, eps2: f64, maxSweeps: i32, sweeps: i32): i32 {
+  while (l <= end) {
+    let m = l;
+    for (; m < end; m++) if (abs<f64>(at(e, m)) <= eps2 * abs<f64>(at(d, m) * at(d, m + 1))) break;
+    if (m < end) setAt(e, m, 0);
+    if (m == l) { l++; continue; }
+    if (m == l + 1) {
+      eigenvalues2x2(d, l, l + 1, at(d, l), Math.sqrt(at(e, l)), at(d, l + 1));
+      setAt(e, l, 0);
+      l += 2;
+      continue;
+    }
+    if (sweeps == maxSweeps) return -1;
+    sweeps++;
+    const sigma = wilkinsonShift(at(d, l), at(d, l + 1), at(e, l));
+    let c: f64 = 1, s: f64 = 0;
+    let gamma = at(d, m) - sigma;
+    let p = gamma * gamma;
+    for (let i = m - 1; i >= l; i--) {
+      const bb = at(e, i);
+      const r = p + bb;
+      if (i != m - 1) setAt(e, i + 1, s * r);
+      const oldC = c;
+      c = p / r;
+      s = bb / r;
+      const oldGamma = gamma;
+      const alpha = at(d, i);
+      gamma = c * (alpha - sigma) - s * oldGamma;
+      setAt(d, i + 1, oldGamma + (alpha - gamma));
+      p = c != 0 ? (gamma * gamma) / c : oldC * bb;
+    }
+    setAt(e, l, s * p);
+    setAt(d, l, sigma + gamma);
+  }
+  return sweeps;
+}
+
+/** QR sweeps of the block [end, l] (end < l, e squared), deflating at the bottom; as sweepDown. */
+function sweepUp(d: usize, e: usize, l: i32, end: i32, eps2: f64, maxSweeps: i32, sweeps: i32): i32 {
+  while (l >= end) {
+    let m = l;
+    for (; m > end; m--) if (abs<f64>(at(e, m - 1)) <= eps2 * abs<f64>(at(d, m) * at(d, m - 1))) break;
+    if (m > end) setAt(e, m - 1, 0);
+    if (m == l) { l--; continue; }
+    if (m == l - 1) {
+      eigenvalues2x2(d, l, l - 1, at(d, l), Math.sqrt(at(e, l - 1)), at(d, l - 1));
+      setAt(e, l - 1, 0);
+      l -= 2;
+      continue;
+    }
+    if (sweeps == maxSweeps) return -1;
+    sweeps++;
+    const sigma = wilkinsonShift(at(d, l), at(d, l - 1), at(e, l - 1));
+    let c: f64 = 1, s: f64 = 0;
+    let gamma = at(d, m) - sigma;
+    let p = gamma * gamma;
+    for (let i = m; i < l; i++) {
+      const bb = at(e, i);
+      const r = p + bb;
+      if (i != m) setAt(e, i - 1, s * r);
+      const oldC = c;
+      c = p / r;
+      s = bb / r;
+      const oldGamma = gamma;
+      const alpha = at(d, i + 1);
+      gamma = c * (alpha - sigma) - s * oldGamma;
+      setAt(d, i, oldGamma + (alpha - gamma));
+      p = c != 0 ? (gamma * gamma) / c : oldC * bb;
+    }
+    setAt(e, l - 1, s * p);
+    setAt(d, l, sigma + gamma);
+  }
+  return sweeps;
+}
+
 /** Rows x = W[i], y = W[i+1] (length n): y ← s·x + c·y, x ← c·x − s·y. */
 function rotateRows(x: usize, rowBytes: usize, n: i32, c: f64, s: f64): void {
   const y = x + rowBytes;
@@ -148,8 +304,6 @@ function siftDown(d: usize, idx: usize, root: i32, end: i32): void {
 }
 
 // ---- Extreme eigenpairs of a tridiagonal T by bisection and inverse iteration (Lanczos checks) ----
-
-const SAFE_MIN: f64 = 2.2250738585072014e-308;
 
 /** Sturm count: the number of eigenvalues of T (diagonal a, off-diagonal b) less than x. */
 function sturmCount(a: usize, b: usize, k: i32, x: f64, pivmin: f64): i32 {
