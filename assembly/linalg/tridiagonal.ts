@@ -120,8 +120,8 @@ export function tridiagonalEigenvalues(d: usize, e: usize, n: i32): i32 {
     for (let i = lo; i <= hi; i++) setAt(d, i, at(d, i) * scale);
     for (let i = lo; i < hi; i++) { const x = at(e, i) * scale; setAt(e, i, x * x); }
     const ok = abs<f64>(at(d, hi)) < abs<f64>(at(d, lo))
-      ? sweepUp(d, e, hi, lo, eps2, maxSweeps, sweeps)
-      : sweepDown(d, e, lo, hi, eps2, maxSweeps, sweeps);
+      ? sweepBlock(d, e, hi, lo, -1, eps2, maxSweeps, sweeps)
+      : sweepBlock(d, e, lo, hi, 1, eps2, maxSweeps, sweeps);
     sweeps = ok < 0 ? maxSweeps : ok;
     for (let i = lo; i <= hi; i++) setAt(d, i, at(d, i) / scale);
     if (ok < 0) return -1;
@@ -156,79 +156,44 @@ function eigenvalues2x2(d: usize, i: i32, j: i32, a: f64, b: f64, c: f64): void 
 }
 
 /**
- * QL sweeps of the block [l, end] (l < end, e squared): deflates eigenvalues at the top until
- * the block is done. Returns the updated sweep count, or −1 when it reaches maxSweeps.
+ * Sweeps of one block (e squared) from its end l towards its other end `end`, deflating an
+ * eigenvalue (or a 2×2 pair) at l each time one converges: QL when dir = +1 (l < end), QR when
+ * dir = −1 (l > end). The off-diagonal between positions x and x + dir is e[x] or e[x − 1]
+ * (lower). Returns the updated sweep count, or −1 when it reaches maxSweeps.
  */
-function sweepDown(d: usize, e: usize, l: i32, end: i32, eps2: f64, maxSweeps: i32, sweeps: i32): i32 {
-  while (l <= end) {
+function sweepBlock(d: usize, e: usize, l: i32, end: i32, dir: i32, eps2: f64, maxSweeps: i32, sweeps: i32): i32 {
+  const lower = dir > 0 ? 0 : -1; // e index of the pair (x, x + dir) is x + lower
+  while ((end - l) * dir >= 0) {
     let m = l;
-    for (; m < end; m++) if (abs<f64>(at(e, m)) <= eps2 * abs<f64>(at(d, m) * at(d, m + 1))) break;
-    if (m < end) setAt(e, m, 0);
-    if (m == l) { l++; continue; }
-    if (m == l + 1) {
-      eigenvalues2x2(d, l, l + 1, at(d, l), Math.sqrt(at(e, l)), at(d, l + 1));
-      setAt(e, l, 0);
-      l += 2;
+    for (; m != end; m += dir) if (abs<f64>(at(e, m + lower)) <= eps2 * abs<f64>(at(d, m) * at(d, m + dir))) break;
+    if (m != end) setAt(e, m + lower, 0);
+    if (m == l) { l += dir; continue; }
+    if (m == l + dir) {
+      eigenvalues2x2(d, l, l + dir, at(d, l), Math.sqrt(at(e, l + lower)), at(d, l + dir));
+      setAt(e, l + lower, 0);
+      l += 2 * dir;
       continue;
     }
     if (sweeps == maxSweeps) return -1;
     sweeps++;
-    const sigma = wilkinsonShift(at(d, l), at(d, l + 1), at(e, l));
+    const sigma = wilkinsonShift(at(d, l), at(d, l + dir), at(e, l + lower));
     let c: f64 = 1, s: f64 = 0;
     let gamma = at(d, m) - sigma;
     let p = gamma * gamma;
-    for (let i = m - 1; i >= l; i--) {
-      const bb = at(e, i);
+    for (let x = m - dir; x != l - dir; x -= dir) {
+      const bb = at(e, x + lower);
       const r = p + bb;
-      if (i != m - 1) setAt(e, i + 1, s * r);
+      if (x != m - dir) setAt(e, x + dir + lower, s * r);
       const oldC = c;
       c = p / r;
       s = bb / r;
       const oldGamma = gamma;
-      const alpha = at(d, i);
+      const alpha = at(d, x);
       gamma = c * (alpha - sigma) - s * oldGamma;
-      setAt(d, i + 1, oldGamma + (alpha - gamma));
+      setAt(d, x + dir, oldGamma + (alpha - gamma));
       p = c != 0 ? (gamma * gamma) / c : oldC * bb;
     }
-    setAt(e, l, s * p);
-    setAt(d, l, sigma + gamma);
-  }
-  return sweeps;
-}
-
-/** QR sweeps of the block [end, l] (end < l, e squared), deflating at the bottom; as sweepDown. */
-function sweepUp(d: usize, e: usize, l: i32, end: i32, eps2: f64, maxSweeps: i32, sweeps: i32): i32 {
-  while (l >= end) {
-    let m = l;
-    for (; m > end; m--) if (abs<f64>(at(e, m - 1)) <= eps2 * abs<f64>(at(d, m) * at(d, m - 1))) break;
-    if (m > end) setAt(e, m - 1, 0);
-    if (m == l) { l--; continue; }
-    if (m == l - 1) {
-      eigenvalues2x2(d, l, l - 1, at(d, l), Math.sqrt(at(e, l - 1)), at(d, l - 1));
-      setAt(e, l - 1, 0);
-      l -= 2;
-      continue;
-    }
-    if (sweeps == maxSweeps) return -1;
-    sweeps++;
-    const sigma = wilkinsonShift(at(d, l), at(d, l - 1), at(e, l - 1));
-    let c: f64 = 1, s: f64 = 0;
-    let gamma = at(d, m) - sigma;
-    let p = gamma * gamma;
-    for (let i = m; i < l; i++) {
-      const bb = at(e, i);
-      const r = p + bb;
-      if (i != m) setAt(e, i - 1, s * r);
-      const oldC = c;
-      c = p / r;
-      s = bb / r;
-      const oldGamma = gamma;
-      const alpha = at(d, i + 1);
-      gamma = c * (alpha - sigma) - s * oldGamma;
-      setAt(d, i, oldGamma + (alpha - gamma));
-      p = c != 0 ? (gamma * gamma) / c : oldC * bb;
-    }
-    setAt(e, l - 1, s * p);
+    setAt(e, l + lower, s * p);
     setAt(d, l, sigma + gamma);
   }
   return sweeps;
