@@ -4,7 +4,7 @@
 // whenever the main thread bumps its sequence number (see threads.ts for the control layout).
 
 /** Milliseconds a thread watches for its next job before it sleeps (see threads.ts, SPIN_MS). */
-const SPIN_MS = 0.05;
+const SPIN_MS = 0.5;
 
 const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
 

@@ -19,10 +19,12 @@ const ARGS_PER_JOB = 16;
 /**
  * Milliseconds the caller watches a worker's done flag before it sleeps on it; workers watch for
  * their next job as long (thread_worker.js). Waking a sleeping thread made a fork/join of empty
- * jobs, back to back, take about 60 µs on the 2-vCPU bench machine; with the watch, 2 µs. A watch
- * costs at most this much of a core when no job follows.
+ * jobs, back to back, take about 60 µs on the 2-vCPU bench machine; with the watch, 2 µs. Half a
+ * millisecond outlasts the gap between two jobs of the Householder reduction (one part's lead
+ * over the other plus the step's serial work, tens of µs, more when the VM is busy), so a worker
+ * sleeps only when no job follows; then the watch has cost at most this much of a core.
  */
-const SPIN_MS = 0.05;
+const SPIN_MS = 0.5;
 
 interface AnyWorker {
   postMessage(message: unknown): void;
