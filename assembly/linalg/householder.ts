@@ -106,7 +106,7 @@ export function householderPassRows(B: usize, rowBytes: usize, u: usize, q: usiz
 // @ts-ignore: decorator
 @inline const SPLIT_MIN_ROWS = 192;
 
-/** Whether split passes run their two parts on two threads (set by src/wasm/parallel.ts). */
+/** Whether split passes run their two parts on two threads (set by src/wasm/loader.ts when it starts a pool). */
 let passesOnThreads = false;
 
 /** Lets split passes call householderParallelPass (the host's fork/join) instead of running both parts here. */
@@ -225,7 +225,8 @@ export function tridiagonalize(A: usize, n: i32, d: usize, e: usize, work: usize
 
 /**
  * All eigenvalues of symmetric A (n×n, f64, row-major; destroyed), ascending, into d[0..n).
- * work: 6n f64. Householder tridiagonalisation + implicit QL. Returns 0, or −1 if QL failed.
+ * work: 6n f64. Householder tridiagonalisation + root-free QL/QR (tridiagonalEigenvalues). Returns
+ * 0, or −1 if the iteration failed.
  */
 export function symmetricEigenvalues(A: usize, n: i32, d: usize, work: usize): i32 {
   const e = work;

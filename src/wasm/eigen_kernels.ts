@@ -12,7 +12,7 @@ export interface EigenKernels {
   inspectSymmetric(A: number, n: number, relTol: number, out: number): void;
   /** max_i Σ_j |a_ij| (≥ the spectral radius). */
   maxAbsRowSum(A: number, n: number): number;
-  /** All eigenvalues of A (destroyed) ascending into d (n); work 6n f64. Householder + QL. 0 or −1. */
+  /** All eigenvalues of A (destroyed) ascending into d (n); work 6n f64. Householder + root-free QL/QR. 0 or −1. */
   symmetricEigenvalues(A: number, n: number, d: number, work: number): number;
   /** All eigenpairs: d (n) ascending, A (overwritten) = V with column j the eigenvector of d[j]; W n×n f64 scratch; work 8n f64. 0 or −1. */
   symmetricEigenvectors(A: number, n: number, d: number, W: number, work: number): number;
