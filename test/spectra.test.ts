@@ -110,7 +110,7 @@ describe('symmetricMatVec kernel', () => {
   });
 });
 
-describe('eigvalsh (Householder + implicit QL)', () => {
+describe('eigvalsh (Householder + root-free QL/QR)', () => {
   for (const n of [...SIZES, ...SPLIT_PASS_SIZES]) {
     it(`matches the Jacobi oracle and the trace invariants, n = ${n}`, () => {
       const A = randomSymmetric(n, mulberry32(100 + n));

@@ -114,6 +114,7 @@ export function tridiagonalEigenvalues(d: usize, e: usize, n: i32): i32 {
     for (let i = lo; i <= hi; i++) norm = max(norm, abs<f64>(at(d, i)));
     for (let i = lo; i < hi; i++) norm = max(norm, abs<f64>(at(e, i)));
     if (norm == 0) continue;
+    if (!(norm < Infinity)) return -1; // NaN or ∞ entries: nothing to iterate on
     let scale: f64 = 1; // a power of two, so scaling is exact
     while (norm * scale > largest) scale *= 0.5;
     while (norm * scale < smallest) scale *= 2.0;
