@@ -16,12 +16,12 @@ const EPS: f64 = 2.220446049250313e-16;
 }
 
 /**
- * Eigenvalues of the n×n symmetric tridiagonal matrix with diagonal d[0..n) and off-diagonal
+ * Eigenpairs of the n×n symmetric tridiagonal matrix with diagonal d[0..n) and off-diagonal
  * e[0..n−1) (e[i] couples i and i+1; e has length n, e[n−1] is scratch). On return d holds the
- * eigenvalues in no particular order and e is destroyed. If W ≠ 0 (n×n, f64), every plane
- * rotation in the (i, i+1) plane is applied to rows i and i+1 of W: start from W = Qᵀ and row j
- * ends as the eigenvector (of QTQᵀ) of d[j]. Returns 0, or −1 if some eigenvalue needed more than
- * 60 QL sweeps (not seen in practice).
+ * eigenvalues in no particular order and e is destroyed; every plane rotation in the (i, i+1)
+ * plane is applied to rows i and i+1 of W (n×n, f64): start from W = Qᵀ and row j ends as the
+ * eigenvector (of QTQᵀ) of d[j]. (Eigenvalues alone: tridiagonalEigenvalues, without rotations.)
+ * Returns 0, or −1 if some eigenvalue needed more than 60 QL sweeps (not seen in practice).
  */
 export function tridiagonalQL(d: usize, e: usize, n: i32, W: usize): i32 {
   const rowBytes = <usize>n << 3;
@@ -67,7 +67,7 @@ export function tridiagonalQL(d: usize, e: usize, n: i32, W: usize): i32 {
           p = s * r;
           store<f64>(pd1, g + p);
           g = c * r - b;
-          if (W != 0) rotateRows(W + <usize>i * rowBytes, rowBytes, n, c, s);
+          rotateRows(W + <usize>i * rowBytes, rowBytes, n, c, s);
         }
         if (underflow) continue;
         store<f64>(d + (<usize>l << 3), load<f64>(d + (<usize>l << 3)) - p);
