@@ -137,7 +137,7 @@ function withScratch(workLength: number, outLength: number, kernel: (work: numbe
 }
 
 function qlFailed(fn: string): OverparamError {
-  return new OverparamError('BAD_VALUE', `${fn}: the tridiagonal QL iteration did not converge`);
+  return new OverparamError('NOT_CONVERGED', `${fn}: the tridiagonal QL iteration did not converge`);
 }
 
 /** Ascending eigenvalues of the prepared matrix A (destroyed), still scaled. */
@@ -280,7 +280,7 @@ function extremes(fn: string, n: number, source: Source, options: EigenOptions |
     return { ...scaled, min: unscale(scaled.min, e), max: unscale(scaled.max, e) };
   });
   if (strict && !r.converged) {
-    throw new OverparamError('BAD_VALUE',
+    throw new OverparamError('NOT_CONVERGED',
       `${fn}: power iteration did not converge to tolerance ${s.tolerance} within ${s.maxIterations ?? DEFAULT_POWER_STEPS} ` +
       `steps per run (${r.iterations} in all); raise options.maxIterations or use method 'lanczos'`);
   }
