@@ -1,6 +1,6 @@
 // Datasets: the paper's synthetic data (Section 5: inputs uniform on the unit sphere, Gaussian labels).
 import { kernels } from './wasm/loader.js';
-import { WasmBuffer, seedWords } from './wasm/memory.js';
+import { reserve, seedWords, withBuffers } from './wasm/memory.js';
 import { checkInteger, type Matrix } from './matrix.js';
 
 /** Random-stream ids: each kind of draw has its own stream, so changing n never shifts W's draws. */
@@ -19,15 +19,13 @@ export function sphereData({ n, d, seed = 0 }: { n: number; d: number; seed?: nu
   checkInteger(seed, 'sphereData: seed', 0, MAX_SEED);
   const k = kernels();
   const [lo, hi] = seedWords(seed);
-  const X = new WasmBuffer('f32', n * d);
-  const y = new WasmBuffer('f32', n);
-  try {
+  reserve(4 * (n * d + n), `sphereData (n = ${n}, d = ${d})`, 'reduce n or d');
+  return withBuffers((scope) => {
+    const X = scope.buffer('f32', n * d);
+    const y = scope.buffer('f32', n);
     k.fillNormal(X.ptr, n * d, 1, lo, hi, STREAM.inputs);
     k.normalizeRows(X.ptr, n, d);
     k.fillNormal(y.ptr, n, 1, lo, hi, STREAM.labels);
     return { X: { rows: n, cols: d, data: X.toFloat32() }, y: y.toFloat32() };
-  } finally {
-    X.free();
-    y.free();
-  }
+  });
 }

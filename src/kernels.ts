@@ -1,8 +1,13 @@
 // Gram matrices: the finite-width H(k) (eq. 5) and the infinite-width limit H∞ (Theorem 3.1).
 import { kernels } from './wasm/loader.js';
 import * as parallel from './wasm/parallel.js';
-import { WasmBuffer, bufferFrom, freeAll } from './wasm/memory.js';
+import { WasmBuffer, reserve, withBuffers } from './wasm/memory.js';
 import { checkMatrix, type Matrix } from './matrix.js';
+
+/** @internal Bytes {@link computeGram} allocates for n inputs of dimension d and m neurons. */
+export function gramBytes(n: number, d: number, m: number): number {
+  return 4 * (n * d + m * n) + 8 * (2 * n * n + n * Math.ceil(m / 64) + m + n);
+}
 
 /**
  * @internal H for the rows of X at first-layer weights W (m×d in wasm), with the signs of w_rᵀx_i
@@ -12,22 +17,20 @@ import { checkMatrix, type Matrix } from './matrix.js';
 export function computeGram(X: Matrix, W: WasmBuffer, m: number): Matrix {
   const n = X.rows, d = X.cols, k = kernels();
   const wordsPerRow = Math.ceil(m / 64);
-  const Xb = bufferFrom('f32', X.data);
-  const K = new WasmBuffer('f64', n * n);
-  const H = new WasmBuffer('f64', n * n);
-  const rowBits = new WasmBuffer('u64', n * wordsPerRow);
-  const ZT = new WasmBuffer('f32', m * n);
-  const norms = new WasmBuffer('f64', m + n);
-  try {
+  return withBuffers((scope) => {
+    const Xb = scope.from('f32', X.data);
+    const K = scope.buffer('f64', n * n);
+    const H = scope.buffer('f64', n * n);
+    const rowBits = scope.buffer('u64', n * wordsPerRow);
+    const ZT = scope.buffer('f32', m * n);
+    const norms = scope.buffer('f64', m + n);
     parallel.linearKernel(Xb.ptr, n, d, K.ptr);
     parallel.gemmNT(W.ptr, Xb.ptr, ZT.ptr, m, n, d);
     parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
     k.certifyRowMasks(ZT.ptr, W.ptr, Xb.ptr, m, n, d, rowBits.ptr, wordsPerRow, norms.ptr);
     parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
     return { rows: n, cols: n, data: H.toFloat64() };
-  } finally {
-    freeAll(Xb, K, H, rowBits, ZT, norms);
-  }
+  });
 }
 
 /**
@@ -35,18 +38,17 @@ export function computeGram(X: Matrix, W: WasmBuffer, m: number): Matrix {
  * Rows are used as given (float32); a zero row gives a zero row and column.
  */
 export function gramInfinity(X: Matrix): Matrix {
-  checkMatrix(X, 'gramInfinity: X');
-  const n = X.rows, k = kernels();
-  const Xb = bufferFrom('f32', X.data);
-  const K = new WasmBuffer('f64', n * n);
-  const H = new WasmBuffer('f64', n * n);
-  try {
-    parallel.linearKernel(Xb.ptr, n, X.cols, K.ptr);
+  const Xm = checkMatrix(X, 'gramInfinity: X', { float32: true });
+  const n = Xm.rows, k = kernels();
+  reserve(4 * Xm.data.length + 16 * n * n, `gramInfinity (n = ${n})`, 'reduce n');
+  return withBuffers((scope) => {
+    const Xb = scope.from('f32', Xm.data);
+    const K = scope.buffer('f64', n * n);
+    const H = scope.buffer('f64', n * n);
+    parallel.linearKernel(Xb.ptr, n, Xm.cols, K.ptr);
     k.gramInfinity(K.ptr, n, H.ptr);
     return { rows: n, cols: n, data: H.toFloat64() };
-  } finally {
-    Xb.free(); K.free(); H.free();
-  }
+  });
 }
 
 /** What {@link inputDiagnostics} found. */
@@ -68,12 +70,14 @@ export interface InputDiagnostics {
  * parallel. Antiparallel pairs (θ = π) are fine: their H∞ entry is 0.
  */
 export function inputDiagnostics(X: Matrix, { tolerance = 1e-6 }: { tolerance?: number } = {}): InputDiagnostics {
-  checkMatrix(X, 'inputDiagnostics: X');
-  const n = X.rows, k = kernels();
-  const Xb = bufferFrom('f32', X.data);
-  const K = new WasmBuffer('f64', n * n);
-  try {
-    parallel.linearKernel(Xb.ptr, n, X.cols, K.ptr);
+  const Xm = checkMatrix(X, 'inputDiagnostics: X', { float32: true });
+  const n = Xm.rows;
+  kernels();
+  reserve(4 * Xm.data.length + 8 * n * n, `inputDiagnostics (n = ${n})`, 'reduce n');
+  return withBuffers((scope) => {
+    const Xb = scope.from('f32', Xm.data);
+    const K = scope.buffer('f64', n * n);
+    parallel.linearKernel(Xb.ptr, n, Xm.cols, K.ptr);
     const gram = K.f64();
     const zeroRows: number[] = [];
     for (let i = 0; i < n; i++) if (gram[i * n + i] === 0) zeroRows.push(i);
@@ -102,9 +106,7 @@ export function inputDiagnostics(X: Matrix, { tolerance = 1e-6 }: { tolerance?: 
       degenerate, zeroRows, parallelPairs, parallelPairCount,
       message: degenerate ? `λ0 = λ_min(H∞) = 0: the inputs have ${parts.join(' and ')}; Theorem 3.1 needs none` : '',
     };
-  } finally {
-    Xb.free(); K.free();
-  }
+  });
 }
 
 function listed(items: (number | string)[], max = 10): string {

@@ -23,38 +23,63 @@ export function checkPositive(value: unknown, name: string): asserts value is nu
   }
 }
 
-/** Throws unless every entry is finite, naming the first offender. */
-export function checkFinite(data: ArrayLike<number>, name: string, cols?: number): void {
+/** What a caller expects of a matrix or vector argument beyond being well formed. */
+export interface Expectation {
+  rows?: number;
+  cols?: number;
+  /** The entries will be held in float32 (inputs, labels, weights): each must be finite after rounding to float32. */
+  float32?: boolean;
+}
+
+/** Throws unless every entry is finite (also after rounding to float32, with `float32`), naming the first offender. */
+export function checkFinite(data: ArrayLike<number>, name: string, cols?: number, float32 = false): void {
+  // A Float32Array's entries are float32 already; a Float64Array's may overflow when rounded.
+  const round = float32 && !(data instanceof Float32Array);
   for (let k = 0; k < data.length; k++) {
-    if (!Number.isFinite(data[k])) throw notFinite(data, name, k, cols);
+    if (!Number.isFinite(round ? Math.fround(data[k]) : data[k])) throw notFinite(data, name, k, cols);
   }
 }
+
+/** Largest finite float32, (2 − 2⁻²³)·2¹²⁷. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** The NOT_FINITE error for entry k of data (named by row and column when `cols` is given). */
 export function notFinite(data: ArrayLike<number>, name: string, k: number, cols?: number): OverparamRangeError {
   const where = cols ? `(${Math.floor(k / cols)}, ${k % cols})` : `[${k}]`;
-  return new OverparamRangeError('NOT_FINITE', `${name}${where} is ${data[k]}; every entry must be finite`);
+  const value = data[k];
+  const why = Number.isFinite(value)
+    ? `outside float32's range (|x| ≤ ${FLOAT32_MAX.toPrecision(8)}), in which the network holds it`
+    : 'every entry must be finite';
+  return new OverparamRangeError('NOT_FINITE', `${name}${where} is ${value}; ${why}`);
 }
 
-/** Throws unless `data` is a Float32Array or Float64Array of the expected length. */
-export function checkVector(data: unknown, name: string, length?: number): asserts data is Float32Array | Float64Array {
+/**
+ * Throws unless `data` is a Float32Array or Float64Array of the expected length with finite
+ * entries (finite in float32 too, with `float32`).
+ */
+export function checkVector(data: unknown, name: string, length?: number, float32 = false): asserts data is Float32Array | Float64Array {
   if (!(data instanceof Float32Array || data instanceof Float64Array)) {
     throw new OverparamTypeError('BAD_SHAPE', `${name} must be a Float32Array or Float64Array`);
   }
   if (length !== undefined && data.length !== length) {
     throw new OverparamTypeError('BAD_SHAPE', `${name} must have length ${length}, got ${data.length}`);
   }
-  checkFinite(data, name);
+  checkFinite(data, name, undefined, float32);
 }
 
-/** Throws unless M is a well-formed Matrix with finite entries (and `cols` columns if given). */
-export function checkMatrix(M: unknown, name: string, expect: { rows?: number; cols?: number } = {}): asserts M is Matrix {
-  checkMatrixShape(M, name, expect);
-  checkFinite(M.data, name, M.cols);
+/**
+ * Checks that M is a well-formed Matrix with finite entries (and the expected shape) and returns
+ * a snapshot of it. Callers use the snapshot, never M again: its fields are read exactly once, so a
+ * getter that changes between reads cannot make the kernels read past the data.
+ */
+export function checkMatrix(M: unknown, name: string, expect: Expectation = {}): Matrix {
+  const snapshot = checkMatrixShape(M, name, expect);
+  checkFinite(snapshot.data, name, snapshot.cols, expect.float32);
+  return snapshot;
 }
 
 /** checkMatrix without the scan of the entries (for callers that scan them faster themselves). */
-export function checkMatrixShape(M: unknown, name: string, expect: { rows?: number; cols?: number } = {}): asserts M is Matrix {
+export function checkMatrixShape(M: unknown, name: string, expect: Expectation = {}): Matrix {
   if (typeof M !== 'object' || M === null) {
     throw new OverparamTypeError('BAD_SHAPE', `${name} must be a Matrix { rows, cols, data }, got ${M === null ? 'null' : typeof M}`);
   }
@@ -74,6 +99,7 @@ export function checkMatrixShape(M: unknown, name: string, expect: { rows?: numb
   if (expect.cols !== undefined && cols !== expect.cols) {
     throw new OverparamTypeError('BAD_SHAPE', `${name} must have ${expect.cols} columns, got ${cols}`);
   }
+  return { rows, cols, data };
 }
 
 /** Throws unless H is square and symmetric to within `relTol`·max|entry|. */

@@ -2,11 +2,21 @@
 // weights held in wasm memory so training reads and writes them in place.
 import { kernels } from './wasm/loader.js';
 import * as parallel from './wasm/parallel.js';
-import { WasmBuffer, bufferFrom, seedWords } from './wasm/memory.js';
-import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from './matrix.js';
-import { OverparamError } from './errors.js';
+import { WasmBuffer, bufferFrom, reserve, seedWords, withBuffers } from './wasm/memory.js';
+import { checkFinite, checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from './matrix.js';
+import { OverparamError, OverparamRangeError } from './errors.js';
 import { MAX_SEED, STREAM } from './data.js';
-import { computeGram } from './kernels.js';
+import { computeGram, gramBytes } from './kernels.js';
+
+/**
+ * @internal What a running {@link train} exposes to the net it trains. While it is set the net is
+ * busy: `dispose()` and a second `train()` throw BUSY, and `weights()`, `predict()` and `gram()`
+ * first ask the run to bring the net's W up to the step being reported (the kernel-space step keeps
+ * W(0) and rebuilds W(k) only when asked).
+ */
+export interface ActiveRun {
+  syncWeights(): void;
+}
 
 /** Options of {@link TwoLayerNet.random}. */
 export interface RandomNetOptions {
@@ -24,6 +34,16 @@ const unreclaimed = typeof FinalizationRegistry === 'undefined'
   ? undefined
   : new FinalizationRegistry<WasmBuffer[]>((buffers) => { for (const b of buffers) b.free(); });
 
+/** Runs `allocate`; if it throws, frees `held` first (a net's second buffer must not leak the first). */
+function allocateOrFree(allocate: () => WasmBuffer, held: WasmBuffer): WasmBuffer {
+  try {
+    return allocate();
+  } catch (error) {
+    held.free();
+    throw error;
+  }
+}
+
 /** Two-layer ReLU network f(W, a, x) = (1/√m) Σ_r a_r relu(w_rᵀx) (eq. 1), float32 weights. */
 export class TwoLayerNet {
   readonly d: number;
@@ -33,6 +53,8 @@ export class TwoLayerNet {
   /** @internal a (m) in wasm memory. */
   readonly _a: WasmBuffer;
   private disposed = false;
+  /** @internal The train() call running on this net, if any. */
+  _run?: ActiveRun;
 
   private constructor(d: number, m: number, W: WasmBuffer, a: WasmBuffer) {
     this.d = d;
@@ -50,56 +72,81 @@ export class TwoLayerNet {
     checkPositive(scale, 'TwoLayerNet.random: scale');
     const k = kernels();
     const [lo, hi] = seedWords(seed);
+    reserve(4 * (m * d + m), `TwoLayerNet.random (d = ${d}, m = ${m})`, 'reduce m or d');
     const W = new WasmBuffer('f32', m * d);
-    const a = new WasmBuffer('f32', m);
+    const a = allocateOrFree(() => new WasmBuffer('f32', m), W);
     k.fillNormal(W.ptr, m * d, scale, lo, hi, STREAM.weights);
     k.fillSigns(a.ptr, m, lo, hi, STREAM.outputSigns);
+    // A normal draw is below 9 in magnitude (Box–Muller from 53-bit uniforms reaches 8.6), so only a
+    // scale near float32's limit can overflow; then check the weights as the net holds them.
+    if (!Number.isFinite(Math.fround(9 * scale))) {
+      try {
+        checkFinite(W.f32(), `TwoLayerNet.random: scale = ${scale} makes the weight W`, d);
+      } catch (error) {
+        W.free(); a.free();
+        throw error;
+      }
+    }
     return new TwoLayerNet(d, m, W, a);
   }
 
   /** A network with the given first-layer weights W (m×d) and output weights a (m); both are copied. */
   static fromWeights(W: Matrix, a: Float32Array | Float64Array): TwoLayerNet {
-    checkMatrix(W, 'TwoLayerNet.fromWeights: W');
-    checkVector(a, 'TwoLayerNet.fromWeights: a', W.rows);
+    const Wm = checkMatrix(W, 'TwoLayerNet.fromWeights: W', { float32: true });
+    checkVector(a, 'TwoLayerNet.fromWeights: a', Wm.rows, true);
     kernels();
-    return new TwoLayerNet(W.cols, W.rows, bufferFrom('f32', W.data), bufferFrom('f32', a));
+    reserve(4 * (Wm.data.length + Wm.rows), `TwoLayerNet.fromWeights (d = ${Wm.cols}, m = ${Wm.rows})`, 'reduce m or d');
+    const Wb = bufferFrom('f32', Wm.data);
+    return new TwoLayerNet(Wm.cols, Wm.rows, Wb, allocateOrFree(() => bufferFrom('f32', a), Wb));
   }
 
-  /** Copies out the current weights. */
+  /** Copies out the current weights (inside train's onStep: W(k) and a(k) of the step reported). */
   weights(): { W: Matrix; a: Float32Array } {
     this.checkAlive('weights');
+    this._run?.syncWeights();
     return { W: { rows: this.m, cols: this.d, data: this._W.toFloat32() }, a: this._a.toFloat32() };
   }
 
-  /** Predictions u_i = f(W, a, x_i) for the rows of X (eq. 1). */
+  /** Predictions u_i = f(W, a, x_i) for the rows of X (eq. 1), at the current weights. */
   predict(X: Matrix): Float32Array {
     this.checkAlive('predict');
-    checkMatrix(X, 'predict: X', { cols: this.d });
-    const n = X.rows, m = this.m;
-    const words = Math.ceil(n / 64);
-    const Xb = bufferFrom('f32', X.data);
-    const ZT = new WasmBuffer('f32', m * n);
-    const u = new WasmBuffer('f32', n);
-    const bits = new WasmBuffer('u64', m * words);
-    try {
+    const Xm = checkMatrix(X, 'predict: X', { cols: this.d, float32: true });
+    const n = Xm.rows, m = this.m, words = Math.ceil(n / 64);
+    reserve(4 * (n * this.d + m * n + n) + 8 * m * words, `predict (n = ${n}, m = ${m})`, 'predict fewer rows at a time');
+    this._run?.syncWeights();
+    return withBuffers((scope) => {
+      const Xb = scope.from('f32', Xm.data);
+      const ZT = scope.buffer('f32', m * n);
+      const u = scope.buffer('f32', n);
+      const bits = scope.buffer('u64', m * words);
       parallel.gemmNT(this._W.ptr, Xb.ptr, ZT.ptr, m, n, this.d);
       parallel.forward(ZT.ptr, m, n, this._a.ptr, 1 / Math.sqrt(m), u.ptr, bits.ptr, words);
-      return u.toFloat32();
-    } finally {
-      Xb.free(); ZT.free(); u.free(); bits.free();
-    }
+      const out = u.toFloat32();
+      const bad = out.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        throw new OverparamRangeError('NOT_FINITE',
+          `predict: u[${bad}] = f(W, a, x_${bad}) is ${out[bad]}: w_rᵀx overflowed float32; scale X or the weights down`);
+      }
+      return out;
+    });
   }
 
   /** H(W) for the rows of X: H_ij = (1/m) x_iᵀx_j Σ_r 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} (eq. 5), float64 n×n. */
   gram(X: Matrix): Matrix {
     this.checkAlive('gram');
-    checkMatrix(X, 'gram: X', { cols: this.d });
-    return computeGram(X, this._W, this.m);
+    const Xm = checkMatrix(X, 'gram: X', { cols: this.d, float32: true });
+    reserve(gramBytes(Xm.rows, this.d, this.m), `gram (n = ${Xm.rows}, m = ${this.m})`, 'reduce n or m');
+    this._run?.syncWeights();
+    return computeGram(Xm, this._W, this.m);
   }
 
-  /** Returns the weights' wasm memory to the allocator; the net cannot be used afterwards. */
+  /**
+   * Returns the weights' wasm memory to the allocator; the net cannot be used afterwards.
+   * Throws BUSY while train() runs on this net (from its onStep): dispose it after train returns.
+   */
   dispose(): void {
     if (this.disposed) return;
+    this.checkIdle('dispose');
     this.disposed = true;
     unreclaimed?.unregister(this);
     this._W.free();
@@ -108,6 +155,15 @@ export class TwoLayerNet {
 
   /** Whether dispose() has been called. */
   get isDisposed(): boolean { return this.disposed; }
+
+  /** @internal Throws BUSY while a train() call runs on this net. */
+  checkIdle(method: string): void {
+    if (this._run) {
+      throw new OverparamError('BUSY',
+        `TwoLayerNet.${method}: this network is being trained by a train() call (this is its onStep); ` +
+        `call ${method}() after train returns, or stop the run with its signal`);
+    }
+  }
 
   /** @internal Throws when the net was disposed. */
   checkAlive(method: string): void {

@@ -8,7 +8,7 @@ import { WasmBuffer, bufferFrom, freeAll, reserve } from './wasm/memory.js';
 import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from './matrix.js';
 import { OverparamRangeError, OverparamTypeError } from './errors.js';
 import { extremeOfWasmMatrix } from './spectra.js';
-import type { TwoLayerNet } from './network.js';
+import type { ActiveRun, TwoLayerNet } from './network.js';
 
 /** What {@link train} reports after each step. */
 export interface StepInfo {
@@ -76,8 +76,9 @@ export interface TrainResult {
  */
 export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array, options: TrainOptions): TrainResult {
   net.checkAlive('train');
-  checkMatrix(X, 'train: X', { cols: net.d });
-  checkVector(y, 'train: y', X.rows);
+  net.checkIdle('train');
+  const Xm = checkMatrix(X, 'train: X', { cols: net.d, float32: true });
+  checkVector(y, 'train: y', Xm.rows, true);
   if (typeof options !== 'object' || options === null) {
     throw new OverparamTypeError('BAD_VALUE', 'train: options { eta, steps } are required');
   }
@@ -90,19 +91,24 @@ export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Arra
   if (gramEvery !== undefined) checkInteger(gramEvery, 'train: gramEvery');
   checkPositive(divergenceFactor, 'train: divergenceFactor');
   const method = options.method === undefined || options.method === 'auto'
-    ? (X.rows <= 2 * X.cols ? 'kernel' : 'primal')
+    ? (Xm.rows <= 2 * Xm.cols ? 'kernel' : 'primal')
     : options.method;
   if (method !== 'kernel' && method !== 'primal') {
     throw new OverparamRangeError('BAD_VALUE', `train: method must be 'auto', 'kernel' or 'primal', got ${String(method)}`);
   }
 
-  reserve(estimateTrainingBytes({ n: X.rows, d: X.cols, m: net.m, method, trainOutputLayer, gramEvery }),
-    `train (n = ${X.rows}, d = ${X.cols}, m = ${net.m}, ${method} step)`,
+  reserve(estimateTrainingBytes({ n: Xm.rows, d: Xm.cols, m: net.m, method, trainOutputLayer, gramEvery }),
+    `train (n = ${Xm.rows}, d = ${Xm.cols}, m = ${net.m}, ${method} step)`,
     method === 'kernel' ? 'reduce m or n (the run holds about 16·m·n + 16·n² bytes)' : 'reduce m, n or d (the run holds about 8·m·n + 12·m·d bytes)');
-  const run = new TrainingRun(net, X, y, method, loss === 'mean' ? eta / X.rows : eta, trainOutputLayer);
+  const stepSize = loss === 'mean' ? eta / Xm.rows : eta;
+  const run = new TrainingRun(net, Xm, y, method, stepSize, trainOutputLayer);
+  // The net is busy from here: from onStep, dispose() and train() on it throw BUSY, and weights(),
+  // predict() and gram() see W(k) of the step reported (syncWeights).
+  net._run = run;
   try {
-    return run.go(steps, gramEvery, onStep, signal, divergenceFactor);
+    return run.go(steps, gramEvery, onStep, signal, divergenceFactor, { eta, loss });
   } finally {
+    net._run = undefined;
     run.free();
   }
 }
@@ -139,7 +145,7 @@ function trimmed(record: { step: number[]; value: number[] }, lastStep: number):
 }
 
 /** @internal One training run's wasm buffers and loop (exported for the benchmarks). */
-export class TrainingRun {
+export class TrainingRun implements ActiveRun {
   private readonly k = kernels();
   private readonly n: number;
   private readonly d: number;
@@ -161,6 +167,12 @@ export class TrainingRun {
   private readonly sumScratch: WasmBuffer;
   private readonly W0?: WasmBuffer;
   private readonly gradientA?: WasmBuffer;
+  /** The step k whose W(k) the net's W holds (the kernel-space step rebuilds it on demand). */
+  private weightsStep = 0;
+  /** The step k of the state u(k), Z(k), S(k) the run is at. */
+  private currentStep = 0;
+  /** Kernel space: a copy of W(0), made when W(k) is first rebuilt during the run. */
+  private initialWeights?: WasmBuffer;
   private K64?: WasmBuffer;
   private K32?: WasmBuffer;
   private S?: WasmBuffer;
@@ -174,34 +186,46 @@ export class TrainingRun {
     const n = (this.n = X.rows), d = (this.d = X.cols), m = (this.m = net.m);
     this.wordsPerNeuron = Math.ceil(n / 64);
     this.invSqrtM = 1 / Math.sqrt(m);
-    this.y = Float32Array.from(y);
-    this.X = bufferFrom('f32', X.data);
-    this.ZT = new WasmBuffer('f32', m * n);
-    this.ZT0 = new WasmBuffer('f32', m * n);
-    this.u = new WasmBuffer('f32', n);
-    this.e = new WasmBuffer('f32', n);
-    this.bits = new WasmBuffer('u64', m * this.wordsPerNeuron);
-    this.bits0 = new WasmBuffer('u64', m * this.wordsPerNeuron);
-    this.rowScale = new WasmBuffer('f32', m);
-    const stepCols = method === 'kernel' ? n : d;
-    this.scaledRows = new WasmBuffer('f32', n * stepCols);
-    this.sumScratch = new WasmBuffer('f32', parallel.maskedRowSumScratchBytes(stepCols, n, m, threadCount()) / 4);
-    if (method === 'primal') this.W0 = bufferFrom('f32', net._W.f32());
-    if (trainOutputLayer) this.gradientA = new WasmBuffer('f32', m);
-    if (method === 'kernel') {
-      this.K64 = new WasmBuffer('f64', n * n);
-      this.K32 = new WasmBuffer('f32', n * n);
-      this.S = new WasmBuffer('f32', m * n);
-      parallel.linearKernel(this.X.ptr, n, d, this.K64.ptr);
-      this.k.demoteToF32(this.K64.ptr, this.K32.ptr, n * n);
+    // An allocation that fails part-way (the host refuses to grow memory) must not leak the others.
+    try {
+      this.y = Float32Array.from(y);
+      this.X = bufferFrom('f32', X.data);
+      this.ZT = new WasmBuffer('f32', m * n);
+      this.ZT0 = new WasmBuffer('f32', m * n);
+      this.u = new WasmBuffer('f32', n);
+      this.e = new WasmBuffer('f32', n);
+      this.bits = new WasmBuffer('u64', m * this.wordsPerNeuron);
+      this.bits0 = new WasmBuffer('u64', m * this.wordsPerNeuron);
+      this.rowScale = new WasmBuffer('f32', m);
+      const stepCols = method === 'kernel' ? n : d;
+      this.scaledRows = new WasmBuffer('f32', n * stepCols);
+      this.sumScratch = new WasmBuffer('f32', parallel.maskedRowSumScratchBytes(stepCols, n, m, threadCount()) / 4);
+      if (method === 'primal') this.W0 = bufferFrom('f32', net._W.f32());
+      if (trainOutputLayer) this.gradientA = new WasmBuffer('f32', m);
+      if (method === 'kernel') {
+        this.K64 = new WasmBuffer('f64', n * n);
+        this.K32 = new WasmBuffer('f32', n * n);
+        this.S = new WasmBuffer('f32', m * n);
+        parallel.linearKernel(this.X.ptr, n, d, this.K64.ptr);
+        this.k.demoteToF32(this.K64.ptr, this.K32.ptr, n * n);
+      }
+      parallel.gemmNT(net._W.ptr, this.X.ptr, this.ZT.ptr, m, n, d);
+      this.ZT0.f32().set(this.ZT.f32());
+      this.updateRowScale();
+    } catch (error) {
+      this.free();
+      throw error;
     }
-    parallel.gemmNT(net._W.ptr, this.X.ptr, this.ZT.ptr, m, n, d);
-    this.ZT0.f32().set(this.ZT.f32());
-    this.updateRowScale();
   }
 
+  /**
+   * Runs the loop. Whatever ends it (done, diverged, aborted, or an exception from onStep), the net
+   * is left at a state of the run: W(k), a(k) for the last step k reported (for a divergence by
+   * overflow, the last finite one), never a mix of two steps.
+   */
   go(steps: number, gramEvery: number | undefined, onStep: TrainOptions['onStep'],
-     signal: AbortSignal | undefined, divergenceFactor: number): TrainResult {
+     signal: AbortSignal | undefined, divergenceFactor: number,
+     user: { eta: number; loss: 'sum' | 'mean' } = { eta: this.eta, loss: 'sum' }): TrainResult {
     const { k, n, m } = this;
     const residualSq = new Float64Array(steps + 1);
     const patternChangeFraction = new Float64Array(steps + 1);
@@ -212,52 +236,53 @@ export class TrainingRun {
     let step = 0;
     let backupStep = -1;
 
-    for (;; step++) {
-      residualSq[step] = this.observe();
-      if (step === 0) this.bits0.words().set(this.bits.words());
-      const finite = Number.isFinite(residualSq[step]);
-      if (!finite || residualSq[step] > divergenceFactor * Math.max(residualSq[0], 1e-30)) {
-        status = 'diverged';
-        const reached = residualSq[step];
-        if (!finite) {
-          // Keep the last finite state: the snapshot taken before the loss started to grow.
-          this.restore();
-          step = backupStep;
+    try {
+      for (;; step++) {
+        this.currentStep = step;
+        residualSq[step] = this.observe();
+        if (step === 0) {
+          this.checkInitialLoss(residualSq[0]);
+          this.bits0.words().set(this.bits.words());
         }
-        const largestStableEta = 2 / this.lambdaMaxOfInitialGram();
-        divergence = {
-          step: finite ? step : step + 1, residualSq: reached, largestStableEta,
-          message: `‖y − u‖² reached ${reached} (from ${residualSq[0].toExponential(3)}): η is too large. ` +
-            `GD is stable for η < 2/λ_max(H(0)) = ${largestStableEta.toExponential(3)}` +
-            (finite ? '' : `; the net holds the last finite state, W(${step})`),
+        const finite = Number.isFinite(residualSq[step]);
+        if (!finite || residualSq[step] > divergenceFactor * Math.max(residualSq[0], 1e-30)) {
+          status = 'diverged';
+          const reached = residualSq[step];
+          if (!finite) {
+            // Keep the last finite state: the snapshot taken before the loss started to grow.
+            this.restore();
+            step = this.currentStep = backupStep;
+          }
+          divergence = this.describeDivergence(finite ? step : step + 1, reached, residualSq[0], finite ? undefined : step, user);
+          if (!finite) break;
+        }
+        patternChangeFraction[step] = k.countChangedBits(this.bits.ptr, this.bits0.ptr, m * this.wordsPerNeuron) / (n * m);
+        maxWeightDistance[step] = this.method === 'kernel'
+          ? parallel.maxDistanceFromCoefficients(this.S!.ptr, this.ZT0.ptr, this.ZT.ptr, m, n)
+          : parallel.maxRowDistance(this.net._W.ptr, this.W0!.ptr, m, this.d);
+        const info: StepInfo = {
+          step, residualSq: residualSq[step],
+          patternChangeFraction: patternChangeFraction[step], maxWeightDistance: maxWeightDistance[step],
         };
-        if (!finite) break;
+        if (lambdaMinGram && (step % gramEvery! === 0 || step === steps)) {
+          info.lambdaMinGram = this.lambdaMinOfGram();
+          lambdaMinGram.step.push(step);
+          lambdaMinGram.value.push(info.lambdaMinGram);
+        }
+        onStep?.(info);
+        if (status === 'diverged' || step === steps) break;
+        if (signal?.aborted) { status = 'aborted'; break; }
+        // A snapshot costs one copy of the state; a loss that is still falling cannot jump to
+        // infinity in one step unless it already did at step 0, so only growth triggers one.
+        if (step === 0 || residualSq[step] > residualSq[step - 1]) {
+          this.snapshot();
+          backupStep = step;
+        }
+        this.step();
       }
-      patternChangeFraction[step] = k.countChangedBits(this.bits.ptr, this.bits0.ptr, m * this.wordsPerNeuron) / (n * m);
-      maxWeightDistance[step] = this.method === 'kernel'
-        ? parallel.maxDistanceFromCoefficients(this.S!.ptr, this.ZT0.ptr, this.ZT.ptr, m, n)
-        : parallel.maxRowDistance(this.net._W.ptr, this.W0!.ptr, m, this.d);
-      const info: StepInfo = {
-        step, residualSq: residualSq[step],
-        patternChangeFraction: patternChangeFraction[step], maxWeightDistance: maxWeightDistance[step],
-      };
-      if (lambdaMinGram && (step % gramEvery! === 0 || step === steps)) {
-        info.lambdaMinGram = this.lambdaMinOfGram();
-        lambdaMinGram.step.push(step);
-        lambdaMinGram.value.push(info.lambdaMinGram);
-      }
-      onStep?.(info);
-      if (status === 'diverged' || step === steps) break;
-      if (signal?.aborted) { status = 'aborted'; break; }
-      // A snapshot costs one copy of the state; a loss that is still falling cannot jump to
-      // infinity in one step unless it already did at step 0, so only growth triggers one.
-      if (step === 0 || residualSq[step] > residualSq[step - 1]) {
-        this.snapshot();
-        backupStep = step;
-      }
-      this.step();
+    } finally {
+      this.syncWeights(true);
     }
-    if (this.method === 'kernel') this.rebuildWeights();
     const taken = step + 1;
     return {
       residualSq: residualSq.slice(0, taken),
@@ -267,6 +292,57 @@ export class TrainingRun {
       status, stepsRun: step, method: this.method,
       ...(divergence ? { divergence } : {}),
     };
+  }
+
+  /**
+   * A non-finite ‖y − u(0)‖² means the initial state itself overflowed float32 (y is checked
+   * finite in float32, so u(0) is not): there is no finite state to fall back to, so this is an
+   * error, thrown before anything changed.
+   */
+  private checkInitialLoss(residualSq: number): void {
+    if (Number.isFinite(residualSq)) return;
+    const u = this.u.f32();
+    const i = u.findIndex((v) => !Number.isFinite(v));
+    throw new OverparamRangeError('NOT_FINITE',
+      `train: the initial loss ‖y − u(0)‖² is ${residualSq}: u(0)[${i}] = f(W(0), a, x_${i}) is ${u[i]}, ` +
+      'because w_rᵀx overflows float32; scale X or the weights down');
+  }
+
+  /**
+   * The divergence record, with advice that is true for this run: η above the linearised model's
+   * limit 2/λ_max(H(0)) (in the units of the user's η and loss) is too large; below it, the net left
+   * its kernel regime (H(k) moved away from H(0)), which a smaller η or a wider net avoids.
+   */
+  private describeDivergence(at: number, reached: number, initial: number, heldStep: number | undefined,
+    user: { eta: number; loss: 'sum' | 'mean' }): NonNullable<TrainResult['divergence']> {
+    const lambdaMax = this.lambdaMaxOfInitialGram();
+    // The mean loss divides the gradient by n, so its η may be n times larger for the same step.
+    const largestStableEta = (user.loss === 'mean' ? 2 * this.n : 2) / lambdaMax;
+    const limit = `2/λ_max(H(0))${user.loss === 'mean' ? '·n' : ''} = ${largestStableEta.toExponential(3)}`;
+    const cause = user.eta >= largestStableEta
+      ? `η = ${user.eta.toExponential(3)} is too large: GD is stable for η < ${limit}`
+      : `η = ${user.eta.toExponential(3)} is below ${limit}, where GD on the linearised model is stable, so ` +
+        `the network left its kernel regime (H(k) moved away from H(0)${this.trainOutputLayer ? ', and the output layer trains too' : ''}): ` +
+        'take a smaller η or a wider network';
+    return {
+      step: at, residualSq: reached, largestStableEta,
+      message: `‖y − u‖² reached ${reached} (from ${initial.toExponential(3)}): ${cause}` +
+        (heldStep === undefined ? '' : `; the net holds the last finite state, W(${heldStep})`),
+    };
+  }
+
+  /**
+   * Brings the net's W up to the current step. The primal step updates W in place; the kernel-space
+   * step keeps W(0) there and rebuilds W(k) = W(0) − S X only when asked (from onStep through
+   * weights(), predict() or gram(), and once at the end). A rebuild during the run first keeps a
+   * copy of W(0), which later rebuilds start from. `final` skips that copy.
+   */
+  syncWeights(final = false): void {
+    if (this.method !== 'kernel' || this.weightsStep === this.currentStep) return;
+    if (this.weightsStep !== 0) this.net._W.f32().set(this.initialWeights!.f32());
+    else if (!final) this.initialWeights ??= bufferFrom('f32', this.net._W.f32());
+    this.rebuildWeights();
+    this.weightsStep = this.currentStep;
   }
 
   /** The state the weights are rebuilt from: S (kernel space) or W (primal), and a. */
@@ -372,6 +448,6 @@ export class TrainingRun {
 
   free(): void {
     freeAll(this.X, this.ZT, this.ZT0, this.u, this.e, this.bits, this.bits0, this.rowScale, this.scaledRows, this.sumScratch,
-      this.W0, this.gradientA, this.K64, this.K32, this.S, ...(this.backup ?? []));
+      this.W0, this.gradientA, this.K64, this.K32, this.S, this.initialWeights, ...(this.backup ?? []));
   }
 }

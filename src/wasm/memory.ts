@@ -51,8 +51,10 @@ export class WasmBuffer {
     this.length = length;
     const bytes = Math.max(1, length) * BYTES[kind];
     reserve(bytes, 'overparam', 'reduce the sizes (n, d, m) or free networks with dispose()');
+    // Outside the try: before init() this is NOT_INITIALISED, not a memory failure.
+    const k = kernels();
     try {
-      this.ptr = kernels().alloc(bytes);
+      this.ptr = k.alloc(bytes);
     } catch (cause) {
       // The allocator traps when memory.grow fails (the host refused more pages).
       throw new OverparamRangeError('OUT_OF_MEMORY',
@@ -102,6 +104,44 @@ export function bufferFrom(kind: 'f32' | 'f64', data: ArrayLike<number>): WasmBu
   const aliasesWasm = ArrayBuffer.isView(data) && data.buffer === kernels().memory.buffer;
   const source = aliasesWasm ? (data as unknown as Float32Array | Float64Array).slice() : data;
   return new WasmBuffer(kind, source.length).set(source);
+}
+
+/**
+ * The buffers of one call. Everything allocated through it is freed when {@link withBuffers}
+ * returns or throws, so an error part-way through a call (OUT_OF_MEMORY on the third buffer, a
+ * failed check, a thread failure) leaks nothing.
+ */
+export class BufferScope {
+  private readonly held: WasmBuffer[] = [];
+
+  /** A new buffer of `length` elements, freed with the scope. */
+  buffer(kind: ElementKind, length: number): WasmBuffer {
+    const b = new WasmBuffer(kind, length);
+    this.held.push(b);
+    return b;
+  }
+
+  /** A new buffer holding a copy of `data` (see {@link bufferFrom}), freed with the scope. */
+  from(kind: 'f32' | 'f64', data: ArrayLike<number>): WasmBuffer {
+    const b = bufferFrom(kind, data);
+    this.held.push(b);
+    return b;
+  }
+
+  /** Frees every buffer of the scope (idempotent). */
+  freeAll(): void {
+    for (const b of this.held.splice(0)) b.free();
+  }
+}
+
+/** Runs `body` with a {@link BufferScope} and frees all its buffers afterwards, on every path. */
+export function withBuffers<T>(body: (scope: BufferScope) => T): T {
+  const scope = new BufferScope();
+  try {
+    return body(scope);
+  } finally {
+    scope.freeAll();
+  }
 }
 
 /** Frees every buffer, ignoring undefined entries. */
