@@ -4,7 +4,7 @@
 // power of two, so over- and underflow cannot happen in the kernels; the scale is undone on return.
 import { kernels, threadPool } from './wasm/loader.js';
 import { choleskyPanelUpdate } from './wasm/parallel.js';
-import { WasmBuffer, freeAll } from './wasm/memory.js';
+import { WasmBuffer, withBuffers } from './wasm/memory.js';
 import {
   checkMatrix, checkMatrixShape, checkSymmetric, checkSquare, checkFinite, checkInteger, checkPositive, notFinite,
   throwIfAsymmetric, SYMMETRY_TOLERANCE, type Matrix,
@@ -70,27 +70,29 @@ function readOptions(options: EigenOptions | undefined, fn: string): Settings {
   return { method, tolerance, maxIterations: options.maxIterations };
 }
 
-function checkSymmetricMatrix(H: Matrix, name: string): void {
-  checkMatrix(H, name);
-  checkSymmetric(H, name);
+function checkSymmetricMatrix(H: Matrix, name: string): Matrix {
+  const snapshot = checkMatrix(H, name);
+  checkSymmetric(snapshot, name);
+  return snapshot;
 }
 
-/** What withPrepared needs to copy a caller's matrix in and check it there. */
-interface Source { fill: (view: Float64Array) => void; check?: (A: WasmBuffer) => void }
+/** What withPrepared needs to copy a caller's n×n matrix in and check it there. */
+interface Source { n: number; fill: (view: Float64Array) => void; check?: (A: WasmBuffer) => void }
 
 /**
  * Checks H's shape here and returns its copy and the check of its entries, which runs in wasm on
  * that copy (finite, symmetric to SYMMETRY_TOLERANCE·max|h|): the errors of checkSymmetricMatrix,
  * without its two JavaScript passes over the n² entries, one of them by columns (7 ms at n = 1000).
  */
-function checkedSource(H: Matrix, name: string): Source {
-  checkMatrixShape(H, name);
+function checkedSource(matrix: Matrix, name: string): Source {
+  const H = checkMatrixShape(matrix, name);
   if (H.rows !== H.cols) {
     checkFinite(H.data, name, H.cols); // a non-finite entry is reported first, as checkMatrix would
     checkSquare(H, name);
   }
   const n = H.rows;
   return {
+    n,
     fill: copyOf(H),
     check: (A) => {
       const [first, biggest, worst, wi, wj] = withScratch(0, 5, (_, out) => kernels().inspectSymmetric(A.ptr, n, SYMMETRY_TOLERANCE, out));
@@ -108,7 +110,8 @@ function unscale(x: number, e: number): number {
 }
 
 /** Runs `body` on a prepared (symmetrised, power-of-two scaled) n×n float64 copy of `source`, once checked. */
-function withPrepared<T>(n: number, source: Source, body: (A: WasmBuffer, e: number) => T): T {
+function withPrepared<T>(source: Source, body: (A: WasmBuffer, e: number) => T): T {
+  const n = source.n;
   const A = new WasmBuffer('f64', n * n);
   try {
     source.fill(A.f64());
@@ -126,14 +129,12 @@ function copyOf(H: Matrix): (view: Float64Array) => void {
 
 /** Runs `kernel` on fresh f64 buffers (work, out) of the given lengths and returns a copy of out. */
 function withScratch(workLength: number, outLength: number, kernel: (work: number, out: number) => void): Float64Array {
-  const work = new WasmBuffer('f64', workLength);
-  const out = new WasmBuffer('f64', outLength);
-  try {
+  return withBuffers((scope) => {
+    const work = scope.buffer('f64', workLength);
+    const out = scope.buffer('f64', outLength);
     kernel(work.ptr, out.ptr);
     return out.toFloat64();
-  } finally {
-    freeAll(work, out);
-  }
+  });
 }
 
 function qlFailed(fn: string): OverparamError {
@@ -270,10 +271,11 @@ function powerExtremes(A: WasmBuffer, n: number, s: Settings, want: Want): Extre
  * The wanted extreme eigenvalues of the symmetric n×n matrix `fill` writes, by the method of
  * `options`. With `strict`, a power run that did not converge throws.
  */
-function extremes(fn: string, n: number, source: Source, options: EigenOptions | undefined,
+function extremes(fn: string, source: Source, options: EigenOptions | undefined,
   want: Want, strict: boolean): ExtremeEigenvalues {
   const s = readOptions(options, fn);
-  const r = withPrepared(n, source, (A, e) => {
+  const n = source.n;
+  const r = withPrepared(source, (A, e) => {
     const scaled = s.method === 'power' ? powerExtremes(A, n, s, want)
       : s.method === 'dense' ? denseExtremes(A, n, fn, 0)
       : lanczosExtremes(A, n, s, want, fn);
@@ -301,16 +303,16 @@ export function extremeOfWasmMatrix(fn: string, H: WasmBuffer, n: number, want: 
 /** All eigenvalues of symmetric H, ascending (dense: Householder tridiagonalisation + implicit QL). */
 export function eigvalsh(H: Matrix): Float64Array {
   const fn = 'eigvalsh';
-  const n = H.rows;
-  return withPrepared(n, checkedSource(H, `${fn}: H`), (A, e) => denseEigenvalues(A, n, fn).map((x) => unscale(x, e)));
+  const source = checkedSource(H, `${fn}: H`);
+  return withPrepared(source, (A, e) => denseEigenvalues(A, source.n, fn).map((x) => unscale(x, e)));
 }
 
 /** All eigenpairs of symmetric H, values ascending (dense: Householder tridiagonalisation + QL with rotations accumulated). */
 export function eigh(H: Matrix): Eigendecomposition {
   const fn = 'eigh';
   const source = checkedSource(H, `${fn}: H`);
-  const n = H.rows;
-  return withPrepared(n, source, (A, e) => {
+  const n = source.n;
+  return withPrepared(source, (A, e) => {
     const W = new WasmBuffer('f64', n * n);
     try {
       const values = withScratch(8 * n, n, (work, d) => {
@@ -326,28 +328,45 @@ export function eigh(H: Matrix): Eigendecomposition {
 /** λ_min and λ_max of symmetric H from one run (default Lanczos with full reorthogonalisation; or power, dense). */
 export function extremeEigenvalues(H: Matrix, options?: EigenOptions): ExtremeEigenvalues {
   const fn = 'extremeEigenvalues';
-  return extremes(fn, H.rows, checkedSource(H, `${fn}: H`), options, 3, false);
+  return extremes(fn, checkedSource(H, `${fn}: H`), options, 3, false);
 }
 
 /** Smallest eigenvalue of symmetric H (default Lanczos; power iteration on λ_max·I − H; or dense). */
 export function lambdaMin(H: Matrix, options?: EigenOptions): number {
-  return extremes('lambdaMin', H.rows, checkedSource(H, 'lambdaMin: H'), options, 1, true).min;
+  return extremes('lambdaMin', checkedSource(H, 'lambdaMin: H'), options, 1, true).min;
 }
 
 /** Largest eigenvalue of symmetric H (default Lanczos; or power iteration, dense). */
 export function lambdaMax(H: Matrix, options?: EigenOptions): number {
-  return extremes('lambdaMax', H.rows, checkedSource(H, 'lambdaMax: H'), options, 2, true).max;
+  return extremes('lambdaMax', checkedSource(H, 'lambdaMax: H'), options, 2, true).max;
 }
 
 /** ‖A − B‖₂ = max |λ(A − B)| for symmetric A, B of one size (Lanczos on the difference by default). */
 export function spectralNormOfDifference(A: Matrix, B: Matrix, options?: EigenOptions): number {
   const fn = 'spectralNormOfDifference';
-  checkSymmetricMatrix(A, `${fn}: A`);
-  checkSymmetricMatrix(B, `${fn}: B`);
-  if (B.rows !== A.rows) {
-    throw new OverparamRangeError('BAD_SHAPE', `${fn}: B must be ${A.rows}×${A.cols} like A, got ${B.rows}×${B.cols}`);
+  const Am = checkSymmetricMatrix(A, `${fn}: A`);
+  const Bm = checkSymmetricMatrix(B, `${fn}: B`);
+  if (Bm.rows !== Am.rows) {
+    throw new OverparamRangeError('BAD_SHAPE', `${fn}: B must be ${Am.rows}×${Am.cols} like A, got ${Bm.rows}×${Bm.cols}`);
   }
-  const a = A.data, b = B.data;
-  const r = extremes(fn, A.rows, { fill: (view) => { for (let k = 0; k < view.length; k++) view[k] = a[k] - b[k]; } }, options, 3, true);
-  return Math.max(Math.abs(r.min), Math.abs(r.max));
+  const a = Am.data, b = Bm.data;
+  const r = extremes(fn, {
+    n: Am.rows,
+    fill: (view) => { for (let k = 0; k < view.length; k++) view[k] = a[k] - b[k]; },
+    // a_ij − b_ij can overflow where a and b do not (1e308 − (−1e308)); then so does the norm,
+    // which is at least max |a_ij − b_ij|: say so rather than return NaN.
+    check: (D) => {
+      const view = D.f64();
+      const k = view.findIndex((v) => !Number.isFinite(v));
+      if (k >= 0) throw differenceOverflow(fn, `|a − b| at (${Math.floor(k / Am.rows)}, ${k % Am.rows}) = |${a[k]} − ${b[k]}|`);
+    },
+  }, options, 3, true);
+  const norm = Math.max(Math.abs(r.min), Math.abs(r.max));
+  if (!Number.isFinite(norm)) throw differenceOverflow(fn, 'the largest |λ(A − B)|');
+  return norm;
+}
+
+function differenceOverflow(fn: string, what: string): OverparamRangeError {
+  return new OverparamRangeError('NOT_FINITE',
+    `${fn}: ‖A − B‖₂ is beyond float64's range (${Number.MAX_VALUE.toExponential(3)}): ${what} overflows; scale A and B down`);
 }

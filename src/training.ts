@@ -319,11 +319,14 @@ export class TrainingRun implements ActiveRun {
     // The mean loss divides the gradient by n, so its η may be n times larger for the same step.
     const largestStableEta = (user.loss === 'mean' ? 2 * this.n : 2) / lambdaMax;
     const limit = `2/λ_max(H(0))${user.loss === 'mean' ? '·n' : ''} = ${largestStableEta.toExponential(3)}`;
+    const eta = `η = ${user.eta.toExponential(3)}`;
     const cause = user.eta >= largestStableEta
-      ? `η = ${user.eta.toExponential(3)} is too large: GD is stable for η < ${limit}`
-      : `η = ${user.eta.toExponential(3)} is below ${limit}, where GD on the linearised model is stable, so ` +
-        `the network left its kernel regime (H(k) moved away from H(0)${this.trainOutputLayer ? ', and the output layer trains too' : ''}): ` +
-        'take a smaller η or a wider network';
+      ? `${eta} is too large: GD is stable for η < ${limit}`
+      : this.trainOutputLayer
+        ? `${eta} is below ${limit}, the limit of the first layer's kernel alone; training the output layer ` +
+          'too adds its kernel to H and so lowers the limit: take a smaller η'
+        : `${eta} is below ${limit}, where GD on the linearised model is stable, so the network left its ` +
+          'kernel regime (H(k) moved away from H(0)): take a smaller η or a wider network';
     return {
       step: at, residualSq: reached, largestStableEta,
       message: `‖y − u‖² reached ${reached} (from ${initial.toExponential(3)}): ${cause}` +

@@ -2,7 +2,7 @@
 // regression with H∞, f(x) ≈ f₀(x) + H∞(x, X) H∞⁻¹ (y − u(0)). Plain float64 TypeScript: these run
 // once per experiment on n×n matrices, far from the training loop's hot path.
 import { gramInfinity, OverparamRangeError, type Matrix } from '../index.js';
-import { checkInteger, checkMatrix, checkPositive } from '../matrix.js';
+import { checkFinite, checkInteger, checkMatrix, checkPositive, checkSymmetric } from '../matrix.js';
 
 /**
  * Both blocks of H∞ for a training set X (n×d) and a test set T (t×d): `train` = H∞(X, X) (n×n)
@@ -10,18 +10,18 @@ import { checkInteger, checkMatrix, checkPositive } from '../matrix.js';
  * Computed as one gramInfinity of the stacked rows [T; X], so the formula exists in one place.
  */
 export function crossGramInfinity(Xtrain: Matrix, Xtest: Matrix): { train: Matrix; cross: Matrix } {
-  checkMatrix(Xtrain, 'crossGramInfinity: Xtrain');
-  checkMatrix(Xtest, 'crossGramInfinity: Xtest', { cols: Xtrain.cols });
-  const n = Xtrain.rows, t = Xtest.rows, d = Xtrain.cols, total = n + t;
+  const train = checkMatrix(Xtrain, 'crossGramInfinity: Xtrain', { float32: true });
+  const test = checkMatrix(Xtest, 'crossGramInfinity: Xtest', { cols: train.cols, float32: true });
+  const n = train.rows, t = test.rows, d = train.cols, total = n + t;
   const stacked = new Float32Array(total * d);
-  stacked.set(Xtest.data);
-  stacked.set(Xtrain.data, t * d);
+  stacked.set(test.data);
+  stacked.set(train.data, t * d);
   const H = gramInfinity({ rows: total, cols: d, data: stacked }).data;
-  const train = new Float64Array(n * n);
+  const trainBlock = new Float64Array(n * n);
   const cross = new Float64Array(t * n);
-  for (let i = 0; i < n; i++) train.set(H.subarray((t + i) * total + t, (t + i + 1) * total), i * n);
+  for (let i = 0; i < n; i++) trainBlock.set(H.subarray((t + i) * total + t, (t + i + 1) * total), i * n);
   for (let p = 0; p < t; p++) cross.set(H.subarray(p * total + t, (p + 1) * total), p * n);
-  return { train: { rows: n, cols: n, data: train }, cross: { rows: t, cols: n, data: cross } };
+  return { train: { rows: n, cols: n, data: trainBlock }, cross: { rows: t, cols: n, data: cross } };
 }
 
 /**
@@ -29,11 +29,15 @@ export function crossGramInfinity(Xtrain: Matrix, Xtest: Matrix): { train: Matri
  * Throws OverparamRangeError when A is not positive definite (for H∞: λ0 ≈ 0, degenerate inputs).
  */
 export function choleskySolve(A: Matrix, b: ArrayLike<number>): Float64Array {
-  const n = A.rows;
-  if (A.cols !== n || b.length !== n) {
-    throw new OverparamRangeError('BAD_SHAPE', `choleskySolve: A must be n×n and b of length n, got ${A.rows}×${A.cols} and ${b.length}`);
+  const Am = checkMatrix(A, 'choleskySolve: A');
+  const n = Am.rows;
+  if (Am.cols !== n || b.length !== n) {
+    throw new OverparamRangeError('BAD_SHAPE', `choleskySolve: A must be n×n and b of length n, got ${Am.rows}×${Am.cols} and ${b.length}`);
   }
-  const L = Float64Array.from(A.data);
+  // Cholesky reads only the lower triangle: a non-symmetric A would be solved as another matrix.
+  checkSymmetric(Am, 'choleskySolve: A');
+  checkFinite(b, 'choleskySolve: b');
+  const L = Float64Array.from(Am.data);
   for (let j = 0; j < n; j++) {
     let diagonal = L[j * n + j];
     for (let k = 0; k < j; k++) diagonal -= L[j * n + k] * L[j * n + k];
@@ -111,6 +115,9 @@ export function kernelPredict(
   if ((eta === undefined) !== (steps === undefined)) {
     throw new OverparamRangeError('BAD_VALUE', 'ntkPredict: give both eta and steps, or neither');
   }
+  checkFinite(ytrain, 'ntkPredict: ytrain');
+  if (initialTrain) checkFinite(initialTrain, 'ntkPredict: initialTrain');
+  if (initialTest) checkFinite(initialTest, 'ntkPredict: initialTest');
   const residual = Float64Array.from(ytrain, (v, i) => v - (initialTrain ? initialTrain[i] : 0));
 
   let coefficients: Float64Array;
