@@ -3,6 +3,7 @@
 // run, the net holds W(k), a(k) of a step of the run, and every byte the run held is returned.
 import { describe, expect, it } from 'vitest';
 import { init, sphereData, TwoLayerNet, train, memoryInUse, OverparamError, type StepInfo } from '../../src/index';
+import { kernels } from '../../src/wasm/loader';
 
 await init();
 
@@ -150,6 +151,8 @@ describe('after errors', () => {
       () => { const n = TwoLayerNet.random({ d: 20, m: 90, seed: 2 }); try { train(n, { rows: 24, cols: 20, data: new Float32Array(480).fill(1e38) }, y, { eta: 0.3, steps: 3 }); } finally { n.dispose(); } },
       () => { const n = TwoLayerNet.random({ d: 20, m: 90, seed: 2 }); n.dispose(); n.predict(X); },
     ];
+    // A trap inside the wasm itself (a kernel handed a pointer past the end of memory).
+    failures.push(() => kernels().gemmNT(0xfffffff0, 0xfffffff0, 0xfffffff0, 64, 64, 64));
     for (let round = 0; round < 20; round++) {
       for (const fail of failures) expect(fail).toThrow();
     }
