@@ -3,14 +3,15 @@
 // kernel's 4-row blocks, 8-column panels or 64-row groups), bit for bit against the masked combine
 // it replaced (so trajectories do not move), and independent of how rows are split between threads.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { loadKernels, kernels } from '../src/wasm/loader.js';
+import { init } from '../src/index.js';
+import { kernels, relaxedSimdActive, relaxedSimdSupported } from '../src/wasm/loader.js';
 import { WasmBuffer, bufferFrom, freeAll } from '../src/wasm/memory.js';
 import { gemmSubtractScratchBytes } from '../src/wasm/parallel.js';
 import { mulberry32 } from './reference/random.js';
 
-beforeAll(async () => {
-  await loadKernels();
-});
+// init() loads the relaxed-SIMD build under OVERPARAM_RELAXED_SIMD=1 (with
+// --experimental-wasm-relaxed-simd in NODE_OPTIONS on Node 20): the float64 test holds for both.
+beforeAll(() => init());
 
 function problem(rows: number, cols: number, inner: number, seed: number) {
   const rand = mulberry32(seed);
@@ -86,7 +87,9 @@ describe('gemmSubtractNN (W −= S X)', () => {
     }
   });
 
-  it('gives the bits of the masked combine with every mask bit set (the rebuild it replaced)', () => {
+  // The relaxed build fuses the GEMM's multiply-adds and not the combine's: there only the float64 test applies.
+  it('gives the bits of the masked combine with every mask bit set (the rebuild it replaced)', (context) => {
+    if (relaxedSimdActive()) context.skip();
     const rows = 70, cols = 45, inner = 130, wordsPerRow = Math.ceil(inner / 64);
     const { W, S, X } = problem(rows, cols, inner, 21);
     const out = bufferFrom('f32', W), s = bufferFrom('f32', S), x = bufferFrom('f32', X);
@@ -102,5 +105,13 @@ describe('gemmSubtractNN (W −= S X)', () => {
     } finally {
       freeAll(out, s, x, ones, carry);
     }
+  });
+});
+
+describe('the relaxed-SIMD build', () => {
+  it('loads exactly when asked for and the engine validates relaxed SIMD (Node 20: behind its V8 flag)', () => {
+    const flagged = process.execArgv.includes('--experimental-wasm-relaxed-simd');
+    if (Number(process.versions.node.split('.')[0]) === 20) expect(relaxedSimdSupported()).toBe(flagged);
+    expect(relaxedSimdActive()).toBe(process.env.OVERPARAM_RELAXED_SIMD === '1' && relaxedSimdSupported());
   });
 });

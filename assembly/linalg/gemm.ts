@@ -4,6 +4,14 @@ import { dotF32, lanesSum } from "./dot";
 // every output is a dot product of two contiguous rows. Blocks of 4 rows of A × 2 rows of B keep
 // eight v128 accumulators and six loaded operands in registers (x86-64 has sixteen).
 
+// The relaxed-SIMD build (asconfig's relaxed targets) fuses the multiply-add where the hardware
+// can: one rounding instead of two, so its numbers differ from the default build's by round-off.
+// @ts-ignore: decorator
+@inline function madd(acc: v128, s: v128, x: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(s, x, acc);
+  return f32x4.add(acc, f32x4.mul(s, x));
+}
+
 /** C[r, i] = Σ_k A[r, k] B[i, k] (f32, C is rows×cols). */
 export function gemmNT(A: usize, B: usize, C: usize, rows: i32, cols: i32, inner: i32): void {
   const rowBytes = <usize>inner << 2;
@@ -20,13 +28,13 @@ export function gemmNT(A: usize, B: usize, C: usize, rows: i32, cols: i32, inner
         const off = <usize>k << 2;
         const x0 = v128.load(b0 + off), x1 = v128.load(b1 + off);
         let w = v128.load(a0 + off);
-        c00 = f32x4.add(c00, f32x4.mul(w, x0)); c01 = f32x4.add(c01, f32x4.mul(w, x1));
+        c00 = madd(c00, w, x0); c01 = madd(c01, w, x1);
         w = v128.load(a1 + off);
-        c10 = f32x4.add(c10, f32x4.mul(w, x0)); c11 = f32x4.add(c11, f32x4.mul(w, x1));
+        c10 = madd(c10, w, x0); c11 = madd(c11, w, x1);
         w = v128.load(a2 + off);
-        c20 = f32x4.add(c20, f32x4.mul(w, x0)); c21 = f32x4.add(c21, f32x4.mul(w, x1));
+        c20 = madd(c20, w, x0); c21 = madd(c21, w, x1);
         w = v128.load(a3 + off);
-        c30 = f32x4.add(c30, f32x4.mul(w, x0)); c31 = f32x4.add(c31, f32x4.mul(w, x1));
+        c30 = madd(c30, w, x0); c31 = madd(c31, w, x1);
       }
       let s00 = lanesSum(c00), s01 = lanesSum(c01), s10 = lanesSum(c10), s11 = lanesSum(c11);
       let s20 = lanesSum(c20), s21 = lanesSum(c21), s30 = lanesSum(c30), s31 = lanesSum(c31);
@@ -68,10 +76,6 @@ export function gemmNT(A: usize, B: usize, C: usize, rows: i32, cols: i32, inner
 // times; the rows of a block read X's column panel from L2 (inner × 32 bytes), where the
 // per-row combine streamed all of X once per row.
 
-// @ts-ignore: decorator
-@inline function madd(acc: v128, s: v128, x: v128): v128 {
-  return f32x4.add(acc, f32x4.mul(s, x));
-}
 
 /** One output row r, columns [c0, cols): the scalar tail and rows outside a 4-row block. */
 function subtractRowTail(S: usize, X: usize, W: usize, cols: i32, inner: i32, c0: i32): void {
