@@ -1,7 +1,7 @@
 // widthSweep's kernel predictions through H∞'s eigendecomposition (kernelPredictFromEigen) against
 // kernelPredict's direct forms: the kernel-regime GD iteration and the Cholesky solve at convergence.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { eigh, init, sphereData } from '../src/index.js';
+import { eigh, init, memoryInUse, sphereData, widthSweep } from '../src/index.js';
 import { crossGramInfinity, kernelPredict, kernelPredictFromEigen } from '../src/experiments/ntk.js';
 
 beforeAll(() => init());
@@ -23,5 +23,17 @@ describe('kernelPredictFromEigen', () => {
       const scale = Math.max(...Array.from(want, Math.abs));
       for (let p = 0; p < t; p++) expect(Math.abs(got[p] - want[p])).toBeLessThanOrEqual(1e-9 * scale);
     }
+  });
+});
+
+describe('widthSweep keeps the widest net from its setup for its run', () => {
+  it('frees it when the sweep stops before that run (abort, or a throw from a callback)', () => {
+    const before = memoryInUse().bytesInUse;
+    const controller = new AbortController();
+    const result = widthSweep({ n: 30, d: 10, widths: [5, 50], steps: 3, signal: controller.signal, onRunFinished: () => controller.abort() });
+    expect(result.runs.map((r) => r.m)).toEqual([5]);
+    expect(memoryInUse().bytesInUse).toBe(before);
+    expect(() => widthSweep({ n: 30, d: 10, widths: [5, 50], steps: 3, onRunFinished: () => { throw new Error('stop'); } })).toThrow('stop');
+    expect(memoryInUse().bytesInUse).toBe(before);
   });
 });
