@@ -4,7 +4,7 @@
 // numpy are installed. Prints markdown tables of medians and ratios and writes
 // bench/results/latest.json with the machine, the Node version and the wasm build that ran.
 //
-//   npx tsx bench/run.ts [--quick] [--scaling] [--rounds N] [--no-tfjs] [--no-numpy] [--plain-full] [--out FILE]
+//   npx tsx bench/run.ts [--quick] [--scaling] [--rounds N] [--no-tfjs] [--no-numpy] [--plain-full] [--relaxed-simd] [--out FILE]
 //
 // npm's scripts run it with --single-threaded-gc: after TF.js and plain JS allocate, V8's concurrent
 // GC helpers otherwise take a core from whichever contender runs next, which on a 2-core machine
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { init, threadCount } from '../src/index.js';
+import { init, relaxedSimdActive, threadCount } from '../src/index.js';
 import { machineInfo, wasmBuildInfo } from './lib/machine.js';
 import { type Timing } from './lib/measure.js';
 import {
@@ -41,6 +41,8 @@ const { values: flags } = parseArgs({
     'no-tfjs': { type: 'boolean', default: false },
     'no-numpy': { type: 'boolean', default: false },
     'plain-full': { type: 'boolean', default: false },
+    // The relaxed-SIMD build (Node 20: run node with --experimental-wasm-relaxed-simd too).
+    'relaxed-simd': { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -63,9 +65,10 @@ const OUT = flags.out ?? fileURLToPath(new URL(`./results/${flags.quick ? 'quick
 const log = (line: string): void => { process.stderr.write(`[bench] ${line}\n`); };
 
 // Every core, as the library's default (OVERPARAM_THREADS overrides it, e.g. for one-thread rows).
-await init({ threads: Number(process.env.OVERPARAM_THREADS ?? os.availableParallelism()) });
+await init({ threads: Number(process.env.OVERPARAM_THREADS ?? os.availableParallelism()), relaxedSimd: flags['relaxed-simd'] });
 const machine = machineInfo();
-const wasm = wasmBuildInfo();
+const wasm = wasmBuildInfo(relaxedSimdActive());
+if (flags['relaxed-simd'] && !relaxedSimdActive()) log('relaxed SIMD is not supported here (Node 20: --experimental-wasm-relaxed-simd): the default build runs');
 const tfjsBackend = flags['no-tfjs'] ? undefined : await initTfjsWasm();
 log(`${threadCount()} kernel thread(s), ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageStart.toFixed(2)}`);
 

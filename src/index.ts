@@ -3,7 +3,7 @@ import { loadKernels } from './wasm/loader.js';
 import { warmUp } from './warm_up.js';
 import { threadsAvailable } from './wasm/threads.js';
 
-export { setWasmPath, threadCount } from './wasm/loader.js';
+export { setWasmPath, threadCount, relaxedSimdActive } from './wasm/loader.js';
 export type { Matrix } from './matrix.js';
 import { checkInteger } from './matrix.js';
 export { OverparamError, OverparamTypeError, OverparamRangeError, type ErrorCode } from './errors.js';
@@ -26,6 +26,14 @@ export interface InitOptions {
    * default). Results are bit-identical for any thread count.
    */
   threads?: number;
+  /**
+   * Load the relaxed-SIMD build (fused multiply-adds in the GEMM-class kernels) when the engine
+   * runs relaxed SIMD (Chromium by default; Node 20 with --experimental-wasm-relaxed-simd), else the
+   * default build. Its numbers differ from the default build's by float32 round-off and may differ
+   * between machines; the default build (false) is bit-identical everywhere. Default: false (in
+   * Node, OVERPARAM_RELAXED_SIMD=1 turns it on). relaxedSimdActive() says which build loaded.
+   */
+  relaxedSimd?: boolean;
 }
 
 /**
@@ -36,7 +44,8 @@ export interface InitOptions {
  */
 export async function init(options: InitOptions = {}): Promise<void> {
   if (options.threads !== undefined) checkInteger(options.threads, 'init: threads', 1, 256);
-  await loadKernels(options.threads ?? defaultThreadsFromEnvironment() ?? await threadsAvailable());
+  await loadKernels(options.threads ?? defaultThreadsFromEnvironment() ?? await threadsAvailable(),
+    options.relaxedSimd ?? relaxedSimdFromEnvironment());
   if (!warmedUp) {
     warmedUp = true;
     warmUp();
@@ -45,6 +54,11 @@ export async function init(options: InitOptions = {}): Promise<void> {
 
 /** Whether init() has run the kernels once on small problems (src/warm_up.ts). */
 let warmedUp = false;
+
+/** OVERPARAM_RELAXED_SIMD=1 in Node's environment: lets a test suite run on the relaxed build. */
+function relaxedSimdFromEnvironment(): boolean {
+  return typeof process !== 'undefined' && process.env?.OVERPARAM_RELAXED_SIMD === '1';
+}
 
 /** OVERPARAM_THREADS in Node's environment, when set: lets a test suite or a user pin the default. */
 function defaultThreadsFromEnvironment(): number | undefined {

@@ -127,8 +127,8 @@ export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputL
   let bytes = f32 * (n * d + 2 * m * n + 2 * n + m) + f64 * 2 * m * wordsPerNeuron;
   bytes += f32 * n * stepCols + parallel.maskedRowSumScratchBytes(stepCols, n, m, threadCount());
   if (trainOutputLayer) bytes += f32 * m;
-  // Kernel space: K in f64 and f32, S, the snapshot of Z and a, and the carry of the final rebuild of W.
-  if (method === 'kernel') bytes += (f64 + f32) * n * n + f32 * m * n + f32 * (m * n + m) + parallel.ROW_COMBINE_SCRATCH_BYTES * m;
+  // Kernel space: K in f64 and f32, S, the snapshot of Z and a, and the packed X of the final rebuild of W.
+  if (method === 'kernel') bytes += (f64 + f32) * n * n + f32 * m * n + f32 * (m * n + m) + parallel.gemmSubtractScratchBytes(n, d);
   else bytes += f32 * m * d + f32 * (m * d + m);
   if (gramEvery !== undefined) {
     // H(k) and its row masks, K when the primal path has none, and the eigen solver's copy, Krylov
@@ -432,20 +432,20 @@ export class TrainingRun implements ActiveRun {
     }
   }
 
-  /** Kernel space: W(k) = W(0) − S X with S = η Σ_j D(j) (DESIGN §5.1). */
+  /**
+   * Kernel space: W(k) = W(0) − S X with S = η Σ_j D(j) (DESIGN §5.1), one blocked GEMM. A run that
+   * took no step (or was restored to step 0) has S = 0 and keeps W(0) as it is: W − 0·X is W.
+   */
   private rebuildWeights(): void {
-    const { n, m, d } = this;
-    const ones = new WasmBuffer('u64', this.wordsPerNeuron);
-    const carry = new WasmBuffer('f32', m * (parallel.ROW_COMBINE_SCRATCH_BYTES / 4));
+    const S = this.S!.f32();
+    let zero = true;
+    for (let i = 0; i < S.length && zero; i++) zero = S[i] === 0;
+    if (zero) return;
+    const packed = new WasmBuffer('f32', parallel.gemmSubtractScratchBytes(this.n, this.d) / 4);
     try {
-      const words = ones.words();
-      for (let w = 0; w < words.length; w++) {
-        const bitsHere = Math.min(64, n - 64 * w);
-        words[w] = bitsHere === 64 ? 0xffffffffffffffffn : (1n << BigInt(bitsHere)) - 1n;
-      }
-      parallel.rowCombine(this.net._W.ptr, m, d, this.X.ptr, this.S!.ptr, n, 0, -1, ones.ptr, this.wordsPerNeuron, 0, carry.ptr);
+      parallel.gemmSubtractNN(this.S!.ptr, this.X.ptr, packed.ptr, this.net._W.ptr, this.m, this.d, this.n);
     } finally {
-      freeAll(ones, carry);
+      packed.free();
     }
   }
 

@@ -63,25 +63,30 @@ function git(args: string[]): string {
   }
 }
 
-/** Describes build/overparam.wasm, the binary src/wasm/loader.ts loads by default. */
-export function wasmBuildInfo(): WasmBuildInfo {
-  const path = fileURLToPath(new URL('../../build/overparam.wasm', import.meta.url));
+/**
+ * Describes the binary init() loaded for one thread: build/overparam.wasm (the default), or
+ * build/overparam-relaxed.wasm when `relaxed` (init({ relaxedSimd: true }) on an engine that runs it).
+ */
+export function wasmBuildInfo(relaxed = false): WasmBuildInfo {
+  const file = relaxed ? 'build/overparam-relaxed.wasm' : 'build/overparam.wasm';
+  const target = relaxed ? 'relaxed' : 'release';
+  const path = fileURLToPath(new URL(`../../${file}`, import.meta.url));
   const bytes = readFileSync(path);
   let features: string[] = [];
   try {
     const config = JSON.parse(readFileSync(new URL('../../asconfig.json', import.meta.url), 'utf8')) as {
-      options?: { enable?: string[] }; targets?: { release?: { enable?: string[] } };
+      options?: { enable?: string[] }; targets?: Record<string, { enable?: string[] } | undefined>;
     };
-    features = [...(config.options?.enable ?? []), ...(config.targets?.release?.enable ?? [])];
+    features = [...new Set([...(config.options?.enable ?? []), ...(config.targets?.[target]?.enable ?? [])])];
   } catch { /* no asconfig: leave the list empty */ }
   return {
-    path: 'build/overparam.wasm',
+    path: file,
     bytes: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex').slice(0, 16),
     builtAt: statSync(path).mtime.toISOString(),
-    target: 'release',
+    target,
     features,
-    arithmetic: features.includes('relaxed-simd') ? 'relaxed_madd' : 'f32x4 mul+add (plain SIMD)',
+    arithmetic: features.includes('relaxed-simd') ? 'relaxed-SIMD build (f32x4.relaxed_madd in the GEMMs)' : 'f32x4 mul+add (plain SIMD)',
     gitCommit: git(['rev-parse', '--short', 'HEAD']),
     gitDirty: git(['status', '--porcelain', '--untracked-files=no']).length > 0,
   };

@@ -147,3 +147,45 @@ export function kernelPredict(
   }
   return prediction;
 }
+
+/**
+ * @internal {@link kernelPredict} through H∞'s eigendecomposition H∞ = V diag(λ) Vᵀ, for widthSweep,
+ * which has it already: the kernel-regime coefficients η Σ_{k<K} r(k) = V diag(g) Vᵀ r(0) with
+ * g_j = η Σ_{k<K} (1 − ηλ_j)^k = (1 − (1 − ηλ_j)^K)/λ_j, and at convergence (no eta and steps)
+ * H∞⁻¹ r(0) = V diag(1/λ) Vᵀ r(0). Equal to kernelPredict's iteration and Cholesky solve up to
+ * float64 round-off (times H∞'s condition number), at n² work instead of K·n² or n³/3.
+ */
+export function kernelPredictFromEigen(
+  eigen: { values: Float64Array; vectors: Matrix }, cross: Matrix, ytrain: ArrayLike<number>, options: NtkPredictOptions = {},
+): Float64Array {
+  const n = eigen.values.length, t = cross.rows, V = eigen.vectors.data;
+  const { eta, steps, initialTrain, initialTest } = options;
+  const projected = new Float64Array(n); // Vᵀ r(0)
+  for (let i = 0; i < n; i++) {
+    const ri = ytrain[i] - (initialTrain ? initialTrain[i] : 0);
+    for (let j = 0; j < n; j++) projected[j] += V[i * n + j] * ri;
+  }
+  for (let j = 0; j < n; j++) {
+    const lambda = eigen.values[j];
+    let gain: number;
+    if (eta === undefined || steps === undefined) gain = 1 / lambda;
+    else if (lambda === 0) gain = eta * steps;
+    // 1 − (1 − x)^K without cancellation for small x = ηλ: −expm1(K log1p(−x)).
+    else if (Math.abs(eta * lambda) < 0.5) gain = -Math.expm1(steps * Math.log1p(-eta * lambda)) / lambda;
+    else gain = (1 - (1 - eta * lambda) ** steps) / lambda;
+    projected[j] *= gain;
+  }
+  const coefficients = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += V[i * n + j] * projected[j];
+    coefficients[i] = sum;
+  }
+  const prediction = new Float64Array(t);
+  for (let p = 0; p < t; p++) {
+    let sum = initialTest ? initialTest[p] : 0;
+    for (let j = 0; j < n; j++) sum += cross.data[p * n + j] * coefficients[j];
+    prediction[p] = sum;
+  }
+  return prediction;
+}

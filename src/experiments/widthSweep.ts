@@ -6,7 +6,7 @@ import {
   train, TwoLayerNet, type InputDiagnostics, type Matrix, type TrainResult,
 } from '../index.js';
 import { checkInteger, checkMatrix, checkPositive, checkVector } from '../matrix.js';
-import { crossGramInfinity, kernelPredict } from './ntk.js';
+import { crossGramInfinity, kernelPredictFromEigen } from './ntk.js';
 import { stepSizeFromSpectrum, type StepSizeSuggestion } from './stepSize.js';
 import {
   convergenceBound, convergenceRate, distanceBound, fitPowerLaw, infiniteWidthTrajectory, type PowerLawFit,
@@ -187,32 +187,43 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
 
   // Phase 1: H(0) of every network, so that a derived η is stable for every width.
   const initial: WidthRun['initial'][] = []; // indexed like plan
-  for (const p of plan) {
+  // The last network set up is the first one phase 2 would draw again (the widest, trained last):
+  // it is kept, not drawn twice (a fresh draw from its seed is the same net, bit for bit).
+  let kept: TwoLayerNet | undefined;
+  const runs: WidthRun[] = [];
+  let suggestion: StepSizeSuggestion, eta: number;
+  try {
+  for (const [index, p] of plan.entries()) {
     if (signal?.aborted) break;
     const net = TwoLayerNet.random({ d, m: p.m, seed: p.seed });
+    let keep = false;
     try {
       const H0 = net.gram(X);
       const { min, max } = extremeEigenvalues(H0);
       initial.push({ lambdaMin: min, lambdaMax: max, deviationFromInfinity: spectralNormOfDifference(H0, Hinf) });
+      keep = index === plan.length - 1;
     } finally {
-      net.dispose();
+      if (keep) kept = net;
+      else net.dispose();
     }
     completed += p.m * SETUP_STEPS;
     onProgress?.({ phase: 'setup', m: p.m, trial: p.trial, step: 0, steps, completed, total });
   }
   const largestLambdaMax = Math.max(lambdaMaxInfinity, ...initial.map((s) => s.lambdaMax));
-  const suggestion = stepSizeFromSpectrum({ lambdaMax: largestLambdaMax, lambda0, n, source: 'gram' });
-  const eta = options.eta ?? suggestion.eta;
+  suggestion = stepSizeFromSpectrum({ lambdaMax: largestLambdaMax, lambda0, n, source: 'gram' });
+  eta = options.eta ?? suggestion.eta;
 
   // Phase 2: training, with the theory for each run.
   // The converged predictor needs H∞⁻¹: skip it on degenerate data (λ0 ≈ 0), where it does not exist.
   const invertible = lambda0 > 1e-10 * lambdaMaxInfinity;
-  const ntkLimit = test && invertible ? kernelPredict(test.blocks, y) : undefined;
-  const runs: WidthRun[] = [];
+  // Both predictors go through H∞'s eigendecomposition, computed above anyway (n² a run instead of
+  // 100 n² for the kernel-regime iteration and n³/3 for a Cholesky solve).
+  const ntkLimit = test && invertible ? kernelPredictFromEigen(eigen, test.blocks.cross, y) : undefined;
   for (const [index, p] of plan.entries()) {
     const start = initial[index];
     if (!start || signal?.aborted) break;
-    const net = TwoLayerNet.random({ d, m: p.m, seed: p.seed });
+    const net = index === plan.length - 1 && kept ? kept : TwoLayerNet.random({ d, m: p.m, seed: p.seed });
+    if (net === kept) kept = undefined;
     try {
       const u0 = net.predict(X);
       const f0 = test ? net.predict(test.X) : undefined;
@@ -245,7 +256,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
       if (result.divergence) run.divergence = result.divergence;
       if (test && f0) {
         const trained = net.predict(test.X);
-        const kernel = kernelPredict(test.blocks, y, { eta, steps: result.stepsRun, initialTrain: u0, initialTest: f0 });
+        const kernel = kernelPredictFromEigen(eigen, test.blocks.cross, y, { eta, steps: result.stepsRun, initialTrain: u0, initialTest: f0 });
         run.test = {
           deviationFromKernel: rmsDifference(trained, kernel),
           kernelMovement: rmsDifference(kernel, f0),
@@ -257,6 +268,9 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     } finally {
       net.dispose();
     }
+  }
+  } finally {
+    kept?.dispose();
   }
 
   const rateWindow = commonRateWindow(runs);

@@ -13,6 +13,10 @@ export interface CoreKernels {
   fillSigns(ptr: number, count: number, seedLo: number, seedHi: number, stream: number): void;
   normalizeRows(ptr: number, rows: number, cols: number): void;
   gemmNT(A: number, B: number, C: number, rows: number, cols: number, inner: number): void;
+  /** W −= S X (f32; W rows×cols, S rows×inner, X inner×cols; `packed` from packColumnPanels), see assembly/linalg/gemm.ts. */
+  gemmSubtractNN(S: number, X: number, packed: number, W: number, rows: number, cols: number, inner: number): void;
+  /** X's full 8-column panels, each inner×8 contiguous, into `packed` (4·inner·(cols − cols mod 8) bytes). */
+  packColumnPanels(X: number, packed: number, inner: number, cols: number): void;
   forward(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number, wordsPerNeuron: number): void;
   /** forward for inputs [colStart, colEnd) only (colStart a multiple of 64; colEnd one or n). */
   forwardColumns(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number, wordsPerNeuron: number,

@@ -26,11 +26,44 @@ export function setWasmPath(path: string | URL): void {
 // Node-only import alone instead of failing to resolve or stubbing a node builtin.
 const NODE_FS = 'node:fs/promises';
 
-/** The build for one thread (own memory) or for several (imported shared memory). */
-function defaultUrl(shared: boolean): URL {
+/** The build for one thread (own memory) or for several (imported shared memory), plain or relaxed SIMD. */
+function defaultUrl(shared: boolean, relaxed = false): URL {
+  if (relaxed) {
+    return shared
+      ? new URL('../../build/overparam-relaxed-shared.wasm', import.meta.url)
+      : new URL('../../build/overparam-relaxed.wasm', import.meta.url);
+  }
   return shared
     ? new URL('../../build/overparam-shared.wasm', import.meta.url)
     : new URL('../../build/overparam.wasm', import.meta.url);
+}
+
+/**
+ * Whether this engine runs relaxed SIMD: a module of one function returning
+ * f32x4.relaxed_madd of three constants must validate (Chromium: by default; Node 20: with
+ * --experimental-wasm-relaxed-simd).
+ */
+export function relaxedSimdSupported(): boolean {
+  const constant = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+  const body = [0x00, ...constant, ...constant, ...constant, 0xfd, 0x85, 0x02, 0x0b];
+  const bytes = new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () → v128
+    0x03, 0x02, 0x01, 0x00, // one function of that type
+    0x0a, body.length + 2, 0x01, body.length, ...body,
+  ]);
+  try {
+    return WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+let relaxedBuild = false;
+
+/** Whether the kernels loaded are the relaxed-SIMD build (init({ relaxedSimd: true }) on an engine that runs it). */
+export function relaxedSimdActive(): boolean {
+  return relaxedBuild;
 }
 
 async function readWasm(url: string | URL): Promise<BufferSource | Response> {
@@ -54,13 +87,14 @@ async function readWasm(url: string | URL): Promise<BufferSource | Response> {
  * `threads > 1` (and shared memory and blocking allowed here) the shared-memory build is loaded
  * and `threads − 1` workers start on the same memory; otherwise the single-thread build.
  */
-export function loadKernels(threads = 1): Promise<KernelExports> {
+export function loadKernels(threads = 1, relaxedSimd = false): Promise<KernelExports> {
   if (instance) return Promise.resolve(instance);
   loading ??= (async () => {
     // An explicit count is honoured (even above the core count) wherever threads can run at all.
     const usable = threads > 1 && (await threadsAvailable()) > 1 ? threads : 1;
     const shared = usable > 1 && wasmSource === undefined;
-    const source = await readWasm(wasmSource ?? defaultUrl(shared));
+    const relaxed = relaxedSimd && wasmSource === undefined && relaxedSimdSupported();
+    const source = await readWasm(wasmSource ?? defaultUrl(shared, relaxed));
     const module = source instanceof Response
       ? await WebAssembly.compileStreaming(source)
       : await WebAssembly.compile(source as BufferSource);
@@ -73,6 +107,7 @@ export function loadKernels(threads = 1): Promise<KernelExports> {
     if (shared) pool = await ThreadPool.start(usable, module, memory!);
     exports.setHouseholderThreads(pool !== undefined);
     instance = exports;
+    relaxedBuild = relaxed;
     return instance;
   })();
   loading.catch(() => { loading = undefined; });

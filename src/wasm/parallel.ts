@@ -110,6 +110,27 @@ export function gemmNT(A: number, B: number, C: number, rows: number, cols: numb
   pool.run((a) => k.gemmNT(a[0], a[1], a[2], a[3], a[4], a[5]), 'gemmNT', jobs);
 }
 
+/** Bytes of the packed copy of X gemmSubtractNN needs (X is inner×cols; its full 8-column panels). */
+export function gemmSubtractScratchBytes(inner: number, cols: number): number {
+  return 4 * inner * (cols - (cols % 8));
+}
+
+/**
+ * gemmSubtractNN (W −= S X, see assembly/linalg/gemm.ts) over all threads, split by rows of W and S
+ * (starts on its 4-row blocks; an output's value does not depend on its block, only the speed does).
+ * `packed` holds gemmSubtractScratchBytes(inner, cols) bytes; X is packed into it here, once.
+ */
+export function gemmSubtractNN(S: number, X: number, packed: number, W: number, rows: number, cols: number, inner: number): void {
+  const k = kernels(), pool = threadPool();
+  k.packColumnPanels(X, packed, inner, cols);
+  if (!pool) {
+    k.gemmSubtractNN(S, X, packed, W, rows, cols, inner);
+    return;
+  }
+  const jobs = ranges(rows, pool.size, 4).map(([r0, r1]) => [S + 4 * r0 * inner, X, packed, W + 4 * r0 * cols, r1 - r0, cols, inner]);
+  pool.run((a) => k.gemmSubtractNN(a[0], a[1], a[2], a[3], a[4], a[5], a[6]), 'gemmSubtractNN', jobs);
+}
+
 /**
  * The host side of a split Householder pass (assembly/linalg/householder.ts, fusedPass): part 0
  * (rows [0, split) into p) on this thread, part 1 (rows [split, m) into other) on a worker. Wasm

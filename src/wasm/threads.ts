@@ -12,7 +12,7 @@
 export const THREAD_KERNELS = [
   'rowCombine', 'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
   'choleskyPanelUpdate', 'forwardColumns', 'accumulateCoefficients', 'maxDistanceFromCoefficients', 'maxRowDistance',
-  'outputLayerGradient', 'linearKernelRows', 'householderPassRows',
+  'outputLayerGradient', 'linearKernelRows', 'householderPassRows', 'gemmSubtractNN',
 ] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
 const ARGS_PER_JOB = 16;
