@@ -309,6 +309,18 @@ if (missing && process.env.CI) {
       expectSameRun(result, runInNode(inputs, y, [100, 1000], { eta: result.eta!, steps: 100, seed: 3, joint: false }));
       expect(result.eta).toBe(suggestedEta(inputs));
       expect(await page.isHidden('#warning')).toBe(true);
+      // Points mode hides the sphere's n and d.
+      expect(await page.isHidden('#sphere-controls')).toBe(true);
+
+      // With 60 more points the table keeps the width its columns need (a caption holding the
+      // whole pts= query once stretched it to thousands of pixels).
+      for (let i = 0; i < 3; i++) await page.click('#points-random');
+      await fillForm(page, { widths: '20', steps: '3' });
+      await page.click('#start');
+      await waitForStatus(page, 'done');
+      const tableWidth = await page.$eval('#summary', (table) => table.getBoundingClientRect().width);
+      expect(tableWidth).toBeLessThanOrEqual(await page.evaluate(() => window.innerWidth));
+      expect(await page.textContent('#summary-caption')).toContain('67 points');
 
       // Without the bias coordinate a point at the origin is a zero input: λ0 = 0.
       await page.uncheck('#lift');
@@ -318,6 +330,27 @@ if (missing && process.env.CI) {
       await page.waitForSelector('#warning[data-degenerate="true"]', { state: 'attached' });
       expect(await page.isVisible('#warning')).toBe(true);
       expect(await page.textContent('#warning')).toContain('zero rows 0');
+    });
+
+    it('fits a 390 px wide phone screen: no horizontal scrolling, no chart cut off', async () => {
+      const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      try {
+        await phone.goto(`${server.url}?data=sphere&n=30&d=5&widths=50,200&eta=auto&steps=20&seed=1&joint=0`);
+        await waitForStatus(phone, 'done');
+        const layout = await phone.evaluate(() => ({
+          innerWidth: window.innerWidth,
+          scrollWidth: document.documentElement.scrollWidth,
+          chartRights: [...document.querySelectorAll('.chart')].map((chart) => {
+            const boxes = [chart, ...chart.querySelectorAll('canvas')].map((e) => e.getBoundingClientRect().right);
+            return Math.max(...boxes);
+          }),
+        }));
+        expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
+        expect(layout.chartRights).toHaveLength(4);
+        for (const right of layout.chartRights) expect(right).toBeLessThanOrEqual(layout.innerWidth);
+      } finally {
+        await phone.close();
+      }
     });
 
     it('reports no page errors', () => {

@@ -11,6 +11,8 @@ const REFERENCE_COLOUR = '#555555';
 const INFINITE_WIDTH_DASH = [7, 4];
 const BOUND_DASH = [2, 4];
 const REDRAW_MILLISECONDS = 100;
+/** Narrowest chart drawn, in CSS pixels: below a small phone's width, so the layout decides. */
+const MIN_CHART_WIDTH = 200;
 
 /** The elements the charts are drawn into. */
 export interface ChartTargets {
@@ -84,7 +86,7 @@ export class RunCharts {
     });
 
     const base = (target: HTMLElement, xLabel: string, yLabel: string, log = false): Omit<uPlot.Options, 'series'> => ({
-      width: Math.max(280, target.clientWidth),
+      width: Math.max(MIN_CHART_WIDTH, target.clientWidth),
       height: 260,
       legend: { show: false },
       cursor: { drag: { x: true, y: false } },
@@ -137,7 +139,7 @@ export class RunCharts {
   private fitWidths(): void {
     const targets = this.chartElements();
     this.plots.forEach((plot, i) => {
-      const width = Math.max(280, targets[i].clientWidth);
+      const width = Math.max(MIN_CHART_WIDTH, targets[i].clientWidth);
       if (Math.abs(width - plot.width) > 1) plot.setSize({ width, height: plot.height });
     });
   }

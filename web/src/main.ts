@@ -4,7 +4,7 @@ import './style.css';
 import { RunCharts } from './charts';
 import { difference, drawColourBar, drawHeatmap, sharedRange } from './heatmap';
 import {
-  DEFAULT_PARAMS, fromQuery, inputCount, integerIn, parseEta, parseWidths, pointsToInputs, toQuery, validateParams, LIMITS,
+  DEFAULT_PARAMS, describeRun, fromQuery, inputCount, integerIn, parseEta, parseWidths, pointsToInputs, toQuery, validateParams, LIMITS,
   type LabelledPoint, type RunParams,
 } from './params';
 import { PointsEditor } from './pointsEditor';
@@ -273,7 +273,7 @@ function startRun(params: RunParams): void {
   window.__overparamResult = run.result;
   progress.value = 0;
   statusText.textContent = 'Preparing the data and H∞…';
-  summaryCaption.textContent = `Run ${decodeURIComponent(query)}`;
+  summaryCaption.textContent = describeRun(params);
   summaryBody.replaceChildren();
   heatWidth.replaceChildren();
   heatWidth.disabled = true;
