@@ -353,6 +353,45 @@ if (missing && process.env.CI) {
       }
     });
 
+    it('checks the seed in the page: names it, sends nothing while it is invalid, clears the message once fixed', async () => {
+      const other = await browser.newPage();
+      try {
+        await other.goto(server.url);
+        await other.waitForSelector('#eta-advice[data-suggested]');
+        // Record what the page asks of its worker from here on.
+        await other.evaluate(() => {
+          const sent: string[] = [];
+          (window as unknown as { sent: string[] }).sent = sent;
+          const post = Worker.prototype.postMessage;
+          Worker.prototype.postMessage = function (this: Worker, message: { type: string }, ...rest: [Transferable[]]) {
+            sent.push(message.type);
+            return post.call(this, message, ...rest);
+          };
+        });
+        const sent = () => other.evaluate(() => (window as unknown as { sent: string[] }).sent.slice());
+        for (const bad of ['-1', '1e', '2.5', '']) {
+          await other.fill('#seed', bad);
+          await other.waitForTimeout(500); // the analysis is scheduled 250 ms after an edit
+          expect(await other.getAttribute('#seed', 'aria-invalid')).toBe('true');
+          const errors = await other.textContent('#errors');
+          expect(errors).toContain('seed must be a whole number from 0 to 4294967295');
+          expect(errors).toContain(`got “${bad}”`);
+          await other.click('#start');
+          expect(await sent()).toEqual([]);
+          expect(await other.textContent('#status')).toBe('Ready.');
+        }
+        await other.fill('#seed', '5');
+        await other.waitForFunction(() => (window as unknown as { sent: string[] }).sent.includes('analyse'));
+        expect(await other.getAttribute('#seed', 'aria-invalid')).toBe('false');
+        expect(await other.textContent('#errors')).toBe('');
+        await other.waitForSelector('#eta-advice[data-suggested]');
+        expect(Number(await other.getAttribute('#eta-advice', 'data-suggested'))).toBe(suggestedEta(sphereData({ n: 100, d: 10, seed: 5 }).X));
+        expect(await other.textContent('#status')).toBe('Ready.');
+      } finally {
+        await other.close();
+      }
+    });
+
     it('reports no page errors', () => {
       expect(pageErrors).toEqual([]);
     });

@@ -74,7 +74,7 @@ const pointsCount = element('points-count');
 const editor = new PointsEditor(
   element<HTMLCanvasElement>('points-canvas'),
   () => (form.querySelector<HTMLInputElement>('input[name="label"]:checked')?.value === '-1' ? -1 : 1),
-  (points) => { showPointCount(points); scheduleAnalysis(); },
+  (points) => { showPointCount(points); showErrors(readForm().errors); scheduleAnalysis(); },
 );
 element('points-random').addEventListener('click', () => editor.addRandom(20));
 element('points-undo').addEventListener('click', () => editor.undo());
@@ -113,25 +113,35 @@ function writeForm(p: RunParams): void {
   showDataset();
 }
 
-function integerField(input: HTMLInputElement, name: string, range: readonly [number, number], errors: string[]): number {
-  const value = integerIn(input.value, name, range, errors);
-  input.setAttribute('aria-invalid', String(value === undefined));
-  return value ?? Number(input.value);
+/** The form read as parameters; `invalidData` names the fields the data depend on that are invalid. */
+interface FormReading {
+  params: RunParams;
+  errors: string[];
+  invalidData: string[];
 }
 
-function readForm(): { params: RunParams; errors: string[] } {
+function readForm(): FormReading {
   const errors: string[] = [];
+  const invalidData: string[] = [];
+  const integerField = (input: HTMLInputElement, name: string, range: readonly [number, number], dataField: boolean): number => {
+    const value = integerIn(input.value, name, range, errors);
+    input.setAttribute('aria-invalid', String(value === undefined));
+    if (value === undefined && dataField) invalidData.push(name);
+    return value ?? NaN;
+  };
   const dataset = selectedDataset();
+  const sphere = dataset === 'sphere';
   const params: RunParams = {
     dataset,
-    n: dataset === 'sphere' ? integerField(inputs.n, 'n', LIMITS.n, errors) : DEFAULT_PARAMS.n,
-    d: dataset === 'sphere' ? integerField(inputs.d, 'd', LIMITS.d, errors) : DEFAULT_PARAMS.d,
+    n: sphere ? integerField(inputs.n, 'n', LIMITS.n, true) : DEFAULT_PARAMS.n,
+    d: sphere ? integerField(inputs.d, 'd', LIMITS.d, true) : DEFAULT_PARAMS.d,
     points: editor.get(),
     liftPoints: inputs.lift.checked,
     widths: [],
     eta: undefined,
-    steps: integerField(inputs.steps, 'steps', LIMITS.steps, errors),
-    seed: integerField(inputs.seed, 'seed', LIMITS.seed, errors),
+    steps: integerField(inputs.steps, 'steps', LIMITS.steps, false),
+    // The sphere data are drawn from the seed; clicked points do not depend on it.
+    seed: integerField(inputs.seed, 'seed', LIMITS.seed, sphere),
     joint: inputs.joint.checked,
   };
   const widthErrors: string[] = [];
@@ -140,8 +150,10 @@ function readForm(): { params: RunParams; errors: string[] } {
   const etaErrors: string[] = [];
   params.eta = parseEta(inputs.eta.value, etaErrors);
   inputs.eta.setAttribute('aria-invalid', String(etaErrors.length > 0));
-  errors.push(...widthErrors, ...etaErrors, ...validateParams(params));
-  return { params, errors };
+  const datasetErrors = validateParams(params);
+  if (datasetErrors.length > 0) invalidData.push('the points');
+  errors.push(...widthErrors, ...etaErrors, ...datasetErrors);
+  return { params, errors, invalidData };
 }
 
 function dataSpec(p: RunParams): DataSpec {
@@ -182,14 +194,24 @@ let analysisTimer: number | undefined;
 let analysisId = 0;
 let latestAnalysis: Analysis | undefined;
 
-/** Recomputes λ0 and the suggested η shortly after the data controls change. */
+/**
+ * Recomputes λ0 and the suggested η shortly after the data controls change. Nothing is sent while
+ * a field the data depend on is invalid: the page says which, and forgets the old data's advice.
+ */
 function scheduleAnalysis(): void {
   if (analysisTimer !== undefined) clearTimeout(analysisTimer);
   analysisTimer = window.setTimeout(() => {
     analysisTimer = undefined;
-    const { params, errors } = readForm();
-    const dataOk = params.dataset === 'points' ? params.points.length > 0 : !errors.some((e) => /^[nd] /.test(e));
-    if (!dataOk) return;
+    const { params, invalidData } = readForm();
+    delete etaAdvice.dataset.suggested;
+    if (invalidData.length > 0) {
+      analysisId = 0; // a reply still on its way describes other data: ignore it
+      latestAnalysis = undefined;
+      useSuggestedButton.disabled = true;
+      etaAdvice.textContent = `The suggested η needs valid data: correct ${invalidData.join(' and ')} above.`;
+      showWarnings();
+      return;
+    }
     analysisId = nextId++;
     etaAdvice.textContent = 'Computing the suggested η…';
     const spec = dataSpec(params);
@@ -333,8 +355,13 @@ function onReply(reply: Reply): void {
     if (reply.id === analysisId) showAnalysis(reply);
     return;
   }
+  if (reply.type === 'error' && reply.id === analysisId) {
+    // The advice line, not the status line: the next analysis replaces it.
+    etaAdvice.textContent = `Could not compute the suggested η: ${reply.message}`;
+    return;
+  }
   if (reply.type === 'error' && reply.id !== run?.id) {
-    statusText.textContent = reply.message;
+    if (reply.id === -1) statusText.textContent = reply.message; // the core did not load
     return;
   }
   if (!run || reply.id !== run.id) return;
@@ -464,6 +491,8 @@ form.addEventListener('submit', (event) => {
   showErrors(errors);
   if (errors.length === 0) startRun(params);
 });
+// Checked as typed: a message names its field, and goes away as soon as the field is corrected.
+form.addEventListener('input', () => showErrors(readForm().errors));
 stopButton.addEventListener('click', () => stopRun());
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && run?.result.status === 'running') stopRun();
