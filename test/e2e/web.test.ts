@@ -332,6 +332,31 @@ if (missing && process.env.CI) {
       expect(await page.textContent('#warning')).toContain('zero rows 0');
     });
 
+    it('shows a diverged run: y ticks on the measured range, the divergence message in view', async () => {
+      await page.check('input[name="dataset"][value="sphere"]');
+      await page.uncheck('#joint');
+      await fillForm(page, { n: '40', d: '8', widths: '50', steps: '200', seed: '2', eta: '2' });
+      await page.click('#start');
+      const result = await waitForStatus(page, 'done');
+      const { X, y } = sphereData({ n: 40, d: 8, seed: 2 });
+      const [node] = runInNode(X, y, [50], { eta: 2, steps: 200, seed: 2, joint: false });
+      expect(node.status).toBe('diverged');
+      expect(result.widths[0].status).toBe('diverged');
+      // The infinite-width line climbs far beyond what was measured; the chart keeps to the measurements.
+      expect(Math.max(...result.widths[0].infiniteWidth!)).toBeGreaterThan(1e50);
+      const measured = Array.from(node.residualSq).filter((v) => Number.isFinite(v) && v > 0);
+      await page.waitForSelector('#chart-residual[data-y-max]', { state: 'attached', timeout: 5_000 });
+      await page.waitForTimeout(300); // the last redraw is throttled
+      const chart = await page.$eval('#chart-residual', (e) => ({ ...(e as HTMLElement).dataset }));
+      expect((chart.yTicks ?? '').split(' ').length).toBeGreaterThanOrEqual(3);
+      expect(Number(chart.yMax)).toBeLessThanOrEqual(1000 * Math.max(...measured));
+      expect(Number(chart.yMin)).toBeGreaterThanOrEqual(Math.min(...measured) / 1000);
+      // The library's own explanation, on the page rather than in a tooltip.
+      expect(await page.isVisible('#run-notes')).toBe(true);
+      expect(await page.textContent('#run-notes')).toContain(node.divergence!.message);
+      expect(await page.textContent('#status')).toContain('Diverged: m = 50');
+    });
+
     it('fits a 390 px wide phone screen: no horizontal scrolling, no chart cut off', async () => {
       const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
       try {

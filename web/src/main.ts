@@ -70,6 +70,7 @@ const heatNote = element('heat-note');
 const summaryBody = element<HTMLTableElement>('summary').tBodies[0];
 const summaryCaption = element('summary-caption');
 const pointsCount = element('points-count');
+const runNotes = element('run-notes');
 
 const editor = new PointsEditor(
   element<HTMLCanvasElement>('points-canvas'),
@@ -297,6 +298,8 @@ function startRun(params: RunParams): void {
   statusText.textContent = 'Preparing the data and H∞…';
   summaryCaption.textContent = describeRun(params);
   summaryBody.replaceChildren();
+  runNotes.replaceChildren();
+  runNotes.hidden = true;
   heatWidth.replaceChildren();
   heatWidth.disabled = true;
   heatNote.textContent = '';
@@ -404,6 +407,7 @@ function onReply(reply: Reply): void {
       });
       addSummaryRow(reply);
       addHeatmapChoice(reply);
+      if (reply.divergenceMessage) addRunNote(`m = ${reply.m} diverged at step ${reply.stepsRun}: ${reply.divergenceMessage}`);
       updateProgress(r);
       break;
     case 'runDone': {
@@ -411,7 +415,7 @@ function onReply(reply: Reply): void {
       progress.value = 1;
       const diverged = r.params.widths.filter((_, w) => r.widths[w].done?.status === 'diverged');
       statusText.textContent = `Done in ${reply.seconds.toFixed(2)} s.` +
-        (diverged.length > 0 ? ` Diverged: m = ${diverged.join(', ')} (η too large).` : '');
+        (diverged.length > 0 ? ` Diverged: m = ${diverged.join(', ')} (see the note above the charts).` : '');
       break;
     }
     case 'error':
@@ -421,6 +425,14 @@ function onReply(reply: Reply): void {
     default:
       break;
   }
+}
+
+/** A line about the run shown above the charts (a divergence, a long run's estimate). */
+function addRunNote(text: string): HTMLParagraphElement {
+  const note = Object.assign(document.createElement('p'), { textContent: text });
+  runNotes.append(note);
+  runNotes.hidden = false;
+  return note;
 }
 
 function addSummaryRow(done: WidthDone): void {
