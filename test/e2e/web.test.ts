@@ -174,7 +174,7 @@ if (missing && process.env.CI) {
       });
       [server, browser] = await Promise.all([serveDirectory(distDir), launchChromium(), init()]) as [StaticServer, Browser, void];
       page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('pageerror', (error) => { pageErrors.push(error.message); console.log('PAGEERROR', expect.getState().currentTestName, error.stack); });
       page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
       // Loaded here, not in the first test, so that any test can run alone (vitest -t).
       await page.goto(server.url);

@@ -153,6 +153,10 @@ export class RunCharts {
     if (this.measuredMax > 0) {
       min = Math.max(min, this.measuredMin / 100);
       max = Math.min(max, this.measuredMax * 100);
+    } else {
+      // Only theory so far: four decades below its top (a line falling to subnormal numbers
+      // would ask for more tick marks than an array can hold).
+      min = Math.max(min, max / 1e4);
     }
     return uPlot.rangeLog(min, max, 10, true);
   }
