@@ -241,8 +241,21 @@ if (missing && process.env.CI) {
         const result = (window as unknown as { __overparamResult?: { stepsReceived: number } }).__overparamResult;
         return (result?.stepsReceived ?? 0) >= 2;
       }, undefined, { timeout: 30_000 });
+      // Warned from the measured step time, with an estimate, and an ETA while it runs.
+      await page.waitForSelector('#run-notes:not([hidden])', { timeout: 10_000 });
+      const note = await page.textContent('#run-notes');
+      expect(note).toMatch(/^This run will take about (\d+ h \d+ min|\d+ min) \(measured [\d.e-]+ s a step at m = 20000\)/);
+      await page.waitForFunction(() => / about .+ left$/.test(document.getElementById('status')?.textContent ?? ''));
+      const { stepsReceived } = await pageResult(page);
+      const measuredStep = Number(note!.match(/measured ([\d.e-]+) s a step/)![1]);
+      const predicted = Number(await page.getAttribute('#run-notes p', 'data-seconds'));
+      // 50 000 steps at the measured rate (the setup before step 0 is already behind).
+      expect(predicted).toBeGreaterThan(0.9 * 50_000 * measuredStep);
+      expect(predicted).toBeLessThan(1.1 * 50_000 * measuredStep + 60);
+      expect(stepsReceived).toBeGreaterThanOrEqual(2);
       await page.click('#stop');
       const stopped = await waitForStatus(page, 'stopped', 5_000);
+      expect(await page.isHidden('#run-notes')).toBe(true);
       expect(stopped.widths[0].status).toBe('stopped');
       expect(await page.textContent('#status')).toMatch(/^Stopped at step \d+ of width m = 20000/);
       expect(await page.isEnabled('#stop')).toBe(false);

@@ -7,8 +7,9 @@ import {
   DEFAULT_PARAMS, describeRun, fromQuery, inputCount, integerIn, parseEta, parseWidths, pointsToInputs, toQuery, validateParams, LIMITS,
   type LabelledPoint, type RunParams,
 } from './params';
+import { formatDuration, remainingSeconds } from './eta';
 import { PointsEditor } from './pointsEditor';
-import type { Analysis, DataSpec, HeatmapData, Reply, Request, WidthDone } from './protocol';
+import type { Analysis, DataSpec, HeatmapData, Reply, Request, StepBatch, WidthDone } from './protocol';
 
 /** What the page exposes for tests and the console: the last run's exact numbers. */
 export interface PageResult {
@@ -264,8 +265,15 @@ interface WidthProgress {
   done?: WidthDone;
 }
 
+/** A run estimated to last longer than this gets a visible warning with the estimate. */
+const LONG_RUN_SECONDS = 60;
+
 interface Run {
   id: number;
+  /** performance.now() at Start, and the seconds still to go as last estimated. */
+  startedAt: number;
+  remaining?: number;
+  longRunNote?: HTMLParagraphElement;
   params: RunParams;
   charts?: RunCharts;
   widths: WidthProgress[];
@@ -290,7 +298,7 @@ function startRun(params: RunParams): void {
   run?.charts?.destroy();
   const id = nextId++;
   run = {
-    id, params, widths: params.widths.map(() => ({ received: 0 })), current: 0,
+    id, params, widths: params.widths.map(() => ({ received: 0 })), current: 0, startedAt: performance.now(),
     result: { status: 'running', query, stepsReceived: 0, widths: params.widths.map((m) => ({ m, status: 'pending' })) },
   };
   window.__overparamResult = run.result;
@@ -319,6 +327,8 @@ function stopRun(): void {
   const width = run.current;
   const where = run.widths[width] ? ` at step ${Math.max(0, run.widths[width].received - 1)} of width m = ${run.params.widths[width]}` : '';
   for (const w of run.result.widths) if (w.status === 'running') w.status = 'stopped';
+  run.longRunNote?.remove();
+  runNotes.hidden = runNotes.childElementCount === 0;
   finishRun('stopped');
   statusText.textContent = `Stopped${where}. Partial curves are kept.`;
   scheduleAnalysis();
@@ -344,7 +354,27 @@ function updateProgress(r: Run): void {
   const received = r.widths[r.current]?.received ?? 0;
   if (r.result.status === 'running') {
     statusText.textContent = `Training m = ${r.params.widths[r.current]} (${r.current + 1} of ${r.params.widths.length}): ` +
-      `step ${Math.max(0, received - 1)} of ${r.params.steps}`;
+      `step ${Math.max(0, received - 1)} of ${r.params.steps}` +
+      (r.remaining !== undefined && r.remaining >= 1 ? `, about ${formatDuration(r.remaining)} left` : '');
+  }
+}
+
+/** Updates the run's time estimate from a batch's step times; warns once if the run is long. */
+function estimateTime(r: Run, batch: StepBatch): void {
+  const lastStep = batch.fromStep + batch.residualSq.length - 1;
+  const remaining = remainingSeconds({
+    widths: r.params.widths, current: batch.widthIndex, steps: r.params.steps, lastStep,
+    setupSeconds: batch.setupSeconds, stepSeconds: batch.stepSeconds,
+  });
+  if (remaining === undefined) return;
+  r.remaining = remaining;
+  const total = (performance.now() - r.startedAt) / 1000 + remaining;
+  if (total > LONG_RUN_SECONDS && !r.longRunNote) {
+    const m = r.params.widths[batch.widthIndex];
+    r.longRunNote = addRunNote(
+      `This run will take about ${formatDuration(total)} (measured ${(batch.stepSeconds / lastStep).toPrecision(2)} s a step ` +
+      `at m = ${m}). Stop (or Escape) ends it and keeps the curves so far; fewer steps or smaller widths are quicker.`);
+    r.longRunNote.dataset.seconds = String(total);
   }
 }
 
@@ -392,6 +422,7 @@ function onReply(reply: Reply): void {
       break;
     case 'steps':
       r.widths[reply.widthIndex].received = reply.fromStep + reply.residualSq.length;
+      estimateTime(r, reply);
       r.result.stepsReceived += reply.residualSq.length;
       r.charts?.addSteps(reply);
       updateProgress(r);
@@ -411,6 +442,8 @@ function onReply(reply: Reply): void {
       updateProgress(r);
       break;
     case 'runDone': {
+      r.longRunNote?.remove(); // a prediction, not news, once the run is over
+      runNotes.hidden = runNotes.childElementCount === 0;
       finishRun('done');
       progress.value = 1;
       const diverged = r.params.widths.filter((_, w) => r.widths[w].done?.status === 'diverged');
