@@ -378,8 +378,8 @@ if (missing && process.env.CI) {
         const layout = await phone.evaluate(() => ({
           innerWidth: window.innerWidth,
           scrollWidth: document.documentElement.scrollWidth,
-          chartRights: [...document.querySelectorAll('.chart')].map((chart) => {
-            const boxes = [chart, ...chart.querySelectorAll('canvas')].map((e) => e.getBoundingClientRect().right);
+          chartRights: Array.from(document.querySelectorAll('.chart'), (chart) => {
+            const boxes = [chart, ...Array.from(chart.querySelectorAll('canvas'))].map((e) => e.getBoundingClientRect().right);
             return Math.max(...boxes);
           }),
         }));
@@ -400,11 +400,11 @@ if (missing && process.env.CI) {
         await other.evaluate(() => {
           const sent: string[] = [];
           (window as unknown as { sent: string[] }).sent = sent;
-          const post = Worker.prototype.postMessage;
-          Worker.prototype.postMessage = function (this: Worker, message: { type: string }, ...rest: [Transferable[]]) {
+          const post: (this: Worker, message: unknown, transfer: Transferable[]) => void = Worker.prototype.postMessage;
+          Worker.prototype.postMessage = function (this: Worker, message: { type: string }, transfer: Transferable[]) {
             sent.push(message.type);
-            return post.call(this, message, ...rest);
-          };
+            post.call(this, message, transfer);
+          } as typeof Worker.prototype.postMessage;
         });
         const sent = () => other.evaluate(() => (window as unknown as { sent: string[] }).sent.slice());
         for (const bad of ['-1', '1e', '2.5', '']) {
