@@ -5,12 +5,44 @@ import { eigh, OverparamRangeError, type Eigendecomposition, type Matrix } from 
 /**
  * Theorem 4.1's bound on the training error: ‖y − u(k)‖² ≤ (1 − ηλ0/2)^k ‖y − u(0)‖², k = 0..steps.
  * The theorem assumes m = Ω(n⁶/(λ0⁴δ³)) and η = O(λ0/n²); the line is drawn at the η actually used.
+ *
+ * Each value is ‖y − u(0)‖² · factor^k (factor = 1 − ηλ0/2 as a double) carried to about k·2⁻¹⁰⁴
+ * relative error and rounded once: the correctly rounded double but for near-ties, and the same bits
+ * on every host. The host's `**` is not used: its last bits differ between JavaScript engines (Node
+ * and Chromium disagreed on about one k in ten).
  */
 export function convergenceBound(initialResidualSq: number, eta: number, lambda0: number, steps: number): number[] {
   const factor = 1 - (eta * lambda0) / 2; // Theorem 4.1: per-step contraction (1 − ηλ0/2)
   const bound: number[] = [];
-  for (let k = 0; k <= steps; k++) bound.push(initialResidualSq * factor ** k);
+  // factor^k as an unevaluated sum hi + lo (double-double), advanced one exact product at a time:
+  // only IEEE additions and multiplications, whose results every engine must round identically.
+  let hi = 1, lo = 0;
+  for (let k = 0; k <= steps; k++) {
+    if (k > 0) [hi, lo] = timesDouble(hi, lo, factor);
+    const [h, l] = timesDouble(hi, lo, initialResidualSq);
+    bound.push(h + l);
+  }
   return bound;
+}
+
+/** Veltkamp's split of a double into two halves of 26 bits, so their products are exact. */
+const SPLITTER = 134217729; // 2^27 + 1
+
+/** Beyond this magnitude SPLITTER · x could overflow. */
+const SPLIT_LIMIT = 1e290;
+
+/**
+ * (hi + lo) · b in double-double (Dekker's product without a fused multiply-add). Falls back to the
+ * plain product where splitting could overflow or the product is not finite.
+ */
+function timesDouble(hi: number, lo: number, b: number): [number, number] {
+  const p = hi * b;
+  if (!Number.isFinite(p) || Math.abs(hi) > SPLIT_LIMIT || Math.abs(b) > SPLIT_LIMIT) return [p, 0];
+  const ah = SPLITTER * hi - (SPLITTER * hi - hi), al = hi - ah;
+  const bh = SPLITTER * b - (SPLITTER * b - b), bl = b - bh;
+  const error = ((ah * bh - p) + ah * bl + al * bh) + al * bl; // hi·b − p, exactly
+  const sum = p + (error + lo * b);
+  return [sum, (p - sum) + (error + lo * b)];
 }
 
 /**

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import {
-  extremeEigenvalues, gramInfinity, init, sphereData, train, TwoLayerNet, type Matrix,
+  convergenceBound, eigh, extremeEigenvalues, gramInfinity, infiniteWidthTrajectory, init, sphereData, train, TwoLayerNet, type Matrix,
 } from '../../src/index.js';
 import { chromiumMissingReason, launchChromium } from './chromium.js';
 import { serveDirectory, type StaticServer } from './staticServer.js';
@@ -104,6 +104,13 @@ function expectTheoryLines(page: PageResult, X: Matrix, y: Float32Array, options
     expect(w.bound).toHaveLength(steps + 1);
     expect(relativeError(w.infiniteWidth!, infinite)).toBeLessThan(1e-9);
     expect(relativeError(w.bound!, bound)).toBeLessThan(1e-12);
+    // Bit for bit: the library's bound in Node, from ‖r(0)‖² summed in the same order as the worker.
+    // (Before it used the host's `**`, Chromium and Node disagreed in the last bits on ~10% of k.)
+    let r0Sq = 0;
+    for (let i = 0; i < n; i++) r0Sq += (y[i] - u0[i]) * (y[i] - u0[i]);
+    expect(w.bound).toEqual(convergenceBound(r0Sq, eta, lambda0, steps));
+    const r0 = Float64Array.from(y, (v, i) => v - u0[i]);
+    expect(w.infiniteWidth).toEqual(infiniteWidthTrajectory(eigh(Hinf), r0, eta, steps).residualSq);
   }
 }
 
@@ -167,7 +174,7 @@ if (missing && process.env.CI) {
       });
       [server, browser] = await Promise.all([serveDirectory(distDir), launchChromium(), init()]) as [StaticServer, Browser, void];
       page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('pageerror', (error) => { pageErrors.push(error.message); console.log('PAGEERROR', expect.getState().currentTestName, error.stack); });
       page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
       // Loaded here, not in the first test, so that any test can run alone (vitest -t).
       await page.goto(server.url);
@@ -234,8 +241,21 @@ if (missing && process.env.CI) {
         const result = (window as unknown as { __overparamResult?: { stepsReceived: number } }).__overparamResult;
         return (result?.stepsReceived ?? 0) >= 2;
       }, undefined, { timeout: 30_000 });
+      // Warned from the measured step time, with an estimate, and an ETA while it runs.
+      await page.waitForSelector('#run-notes:not([hidden])', { timeout: 10_000 });
+      const note = await page.textContent('#run-notes');
+      expect(note).toMatch(/^This run will take about (\d+ h \d+ min|\d+ min) \(measured [\d.e-]+ s a step at m = 20000\)/);
+      await page.waitForFunction(() => / about .+ left$/.test(document.getElementById('status')?.textContent ?? ''));
+      const { stepsReceived } = await pageResult(page);
+      const measuredStep = Number(note!.match(/measured ([\d.e-]+) s a step/)![1]);
+      const predicted = Number(await page.getAttribute('#run-notes p', 'data-seconds'));
+      // 50 000 steps at the measured rate (the setup before step 0 is already behind).
+      expect(predicted).toBeGreaterThan(0.9 * 50_000 * measuredStep);
+      expect(predicted).toBeLessThan(1.1 * 50_000 * measuredStep + 60);
+      expect(stepsReceived).toBeGreaterThanOrEqual(2);
       await page.click('#stop');
       const stopped = await waitForStatus(page, 'stopped', 5_000);
+      expect(await page.isHidden('#run-notes')).toBe(true);
       expect(stopped.widths[0].status).toBe('stopped');
       expect(await page.textContent('#status')).toMatch(/^Stopped at step \d+ of width m = 20000/);
       expect(await page.isEnabled('#stop')).toBe(false);
@@ -302,6 +322,18 @@ if (missing && process.env.CI) {
       expectSameRun(result, runInNode(inputs, y, [100, 1000], { eta: result.eta!, steps: 100, seed: 3, joint: false }));
       expect(result.eta).toBe(suggestedEta(inputs));
       expect(await page.isHidden('#warning')).toBe(true);
+      // Points mode hides the sphere's n and d.
+      expect(await page.isHidden('#sphere-controls')).toBe(true);
+
+      // With 60 more points the table keeps the width its columns need (a caption holding the
+      // whole pts= query once stretched it to thousands of pixels).
+      for (let i = 0; i < 3; i++) await page.click('#points-random');
+      await fillForm(page, { widths: '20', steps: '3' });
+      await page.click('#start');
+      await waitForStatus(page, 'done');
+      const tableWidth = await page.$eval('#summary', (table) => table.getBoundingClientRect().width);
+      expect(tableWidth).toBeLessThanOrEqual(await page.evaluate(() => window.innerWidth));
+      expect(await page.textContent('#summary-caption')).toContain('67 points');
 
       // Without the bias coordinate a point at the origin is a zero input: λ0 = 0.
       await page.uncheck('#lift');
@@ -311,6 +343,91 @@ if (missing && process.env.CI) {
       await page.waitForSelector('#warning[data-degenerate="true"]', { state: 'attached' });
       expect(await page.isVisible('#warning')).toBe(true);
       expect(await page.textContent('#warning')).toContain('zero rows 0');
+    });
+
+    it('shows a diverged run: y ticks on the measured range, the divergence message in view', async () => {
+      await page.check('input[name="dataset"][value="sphere"]');
+      await page.uncheck('#joint');
+      await fillForm(page, { n: '40', d: '8', widths: '50', steps: '200', seed: '2', eta: '2' });
+      await page.click('#start');
+      const result = await waitForStatus(page, 'done');
+      const { X, y } = sphereData({ n: 40, d: 8, seed: 2 });
+      const [node] = runInNode(X, y, [50], { eta: 2, steps: 200, seed: 2, joint: false });
+      expect(node.status).toBe('diverged');
+      expect(result.widths[0].status).toBe('diverged');
+      // The infinite-width line climbs far beyond what was measured; the chart keeps to the measurements.
+      expect(Math.max(...result.widths[0].infiniteWidth!)).toBeGreaterThan(1e50);
+      const measured = Array.from(node.residualSq).filter((v) => Number.isFinite(v) && v > 0);
+      await page.waitForSelector('#chart-residual[data-y-max]', { state: 'attached', timeout: 5_000 });
+      await page.waitForTimeout(300); // the last redraw is throttled
+      const chart = await page.$eval('#chart-residual', (e) => ({ ...(e as HTMLElement).dataset }));
+      expect((chart.yTicks ?? '').split(' ').length).toBeGreaterThanOrEqual(3);
+      expect(Number(chart.yMax)).toBeLessThanOrEqual(1000 * Math.max(...measured));
+      expect(Number(chart.yMin)).toBeGreaterThanOrEqual(Math.min(...measured) / 1000);
+      // The library's own explanation, on the page rather than in a tooltip.
+      expect(await page.isVisible('#run-notes')).toBe(true);
+      expect(await page.textContent('#run-notes')).toContain(node.divergence!.message);
+      expect(await page.textContent('#status')).toContain('Diverged: m = 50');
+    });
+
+    it('fits a 390 px wide phone screen: no horizontal scrolling, no chart cut off', async () => {
+      const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      try {
+        await phone.goto(`${server.url}?data=sphere&n=30&d=5&widths=50,200&eta=auto&steps=20&seed=1&joint=0`);
+        await waitForStatus(phone, 'done');
+        const layout = await phone.evaluate(() => ({
+          innerWidth: window.innerWidth,
+          scrollWidth: document.documentElement.scrollWidth,
+          chartRights: Array.from(document.querySelectorAll('.chart'), (chart) => {
+            const boxes = [chart, ...Array.from(chart.querySelectorAll('canvas'))].map((e) => e.getBoundingClientRect().right);
+            return Math.max(...boxes);
+          }),
+        }));
+        expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
+        expect(layout.chartRights).toHaveLength(4);
+        for (const right of layout.chartRights) expect(right).toBeLessThanOrEqual(layout.innerWidth);
+      } finally {
+        await phone.close();
+      }
+    });
+
+    it('checks the seed in the page: names it, sends nothing while it is invalid, clears the message once fixed', async () => {
+      const other = await browser.newPage();
+      try {
+        await other.goto(server.url);
+        await other.waitForSelector('#eta-advice[data-suggested]');
+        // Record what the page asks of its worker from here on.
+        await other.evaluate(() => {
+          const sent: string[] = [];
+          (window as unknown as { sent: string[] }).sent = sent;
+          const post: (this: Worker, message: unknown, transfer: Transferable[]) => void = Worker.prototype.postMessage;
+          Worker.prototype.postMessage = function (this: Worker, message: { type: string }, transfer: Transferable[]) {
+            sent.push(message.type);
+            post.call(this, message, transfer);
+          } as typeof Worker.prototype.postMessage;
+        });
+        const sent = () => other.evaluate(() => (window as unknown as { sent: string[] }).sent.slice());
+        for (const bad of ['-1', '1e', '2.5', '']) {
+          await other.fill('#seed', bad);
+          await other.waitForTimeout(500); // the analysis is scheduled 250 ms after an edit
+          expect(await other.getAttribute('#seed', 'aria-invalid')).toBe('true');
+          const errors = await other.textContent('#errors');
+          expect(errors).toContain('seed must be a whole number from 0 to 4294967295');
+          expect(errors).toContain(`got “${bad}”`);
+          await other.click('#start');
+          expect(await sent()).toEqual([]);
+          expect(await other.textContent('#status')).toBe('Ready.');
+        }
+        await other.fill('#seed', '5');
+        await other.waitForFunction(() => (window as unknown as { sent: string[] }).sent.includes('analyse'));
+        expect(await other.getAttribute('#seed', 'aria-invalid')).toBe('false');
+        expect(await other.textContent('#errors')).toBe('');
+        await other.waitForSelector('#eta-advice[data-suggested]');
+        expect(Number(await other.getAttribute('#eta-advice', 'data-suggested'))).toBe(suggestedEta(sphereData({ n: 100, d: 10, seed: 5 }).X));
+        expect(await other.textContent('#status')).toBe('Ready.');
+      } finally {
+        await other.close();
+      }
     });
 
     it('reports no page errors', () => {

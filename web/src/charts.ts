@@ -11,6 +11,8 @@ const REFERENCE_COLOUR = '#555555';
 const INFINITE_WIDTH_DASH = [7, 4];
 const BOUND_DASH = [2, 4];
 const REDRAW_MILLISECONDS = 100;
+/** Narrowest chart drawn, in CSS pixels: below a small phone's width, so the layout decides. */
+const MIN_CHART_WIDTH = 200;
 
 /** The elements the charts are drawn into. */
 export interface ChartTargets {
@@ -34,15 +36,27 @@ function compact(value: number): string {
   return magnitude >= 1e4 || magnitude < 1e-3 ? value.toExponential(1) : String(Number(value.toPrecision(3)));
 }
 
-function axes(xLabel: string, yLabel: string, log: boolean): uPlot.Axis[] {
+/**
+ * The x and y axes of a chart. The y labels drawn and the y range are also written on `target`
+ * (data-y-ticks, data-y-min, data-y-max): the canvas cannot be read back as text by a test.
+ */
+function axes(target: HTMLElement, xLabel: string, yLabel: string, log: boolean): uPlot.Axis[] {
   const style = { stroke: '#222', grid: { stroke: '#e3e3e3', width: 1 }, ticks: { stroke: '#bbb', width: 1 } };
   return [
     { ...style, label: xLabel },
     {
       ...style, label: yLabel, size: 64,
-      values: (_u, ticks) => ticks.map((t) => (log && !Number.isInteger(Math.log10(t)) ? '' : compact(t))),
+      values: (_u, ticks) => {
+        const labels = ticks.map((t) => (log && !Number.isInteger(Math.log10(t)) ? '' : compact(t)));
+        target.dataset.yTicks = labels.filter((label) => label !== '').join(' ');
+        return labels;
+      },
     },
   ];
+}
+
+function logDrawable(value: number): number | null {
+  return value > 0 && Number.isFinite(value) ? value : null;
 }
 
 /** Live charts for one run. */
@@ -58,6 +72,7 @@ export class RunCharts {
   private readonly plots: uPlot[] = [];
   private readonly resizeObserver: ResizeObserver;
   private measuredMin = Infinity;
+  private measuredMax = 0;
   private received = 0;
   private redrawTimer: number | undefined;
   private lastRedraw = 0;
@@ -84,20 +99,25 @@ export class RunCharts {
     });
 
     const base = (target: HTMLElement, xLabel: string, yLabel: string, log = false): Omit<uPlot.Options, 'series'> => ({
-      width: Math.max(280, target.clientWidth),
+      width: Math.max(MIN_CHART_WIDTH, target.clientWidth),
       height: 260,
       legend: { show: false },
       cursor: { drag: { x: true, y: false } },
-      axes: axes(xLabel, yLabel, log),
+      axes: axes(target, xLabel, yLabel, log),
       scales: { x: { time: false } },
+      hooks: {
+        draw: [(u) => {
+          target.dataset.yMin = String(u.scales.y.min);
+          target.dataset.yMax = String(u.scales.y.max);
+        }],
+      },
     });
 
     this.plots.push(new uPlot({
       ...base(targets.residual, 'step k', '‖y − u(k)‖²', true),
       scales: {
         x: { time: false },
-        // Theory lines can fall to 1e-300; keep the scale on what was measured (two decades below).
-        y: { distr: 3, log: 10, range: (_u, min, max) => uPlot.rangeLog(Math.max(min, this.measuredMin / 100), max, 10, true) },
+        y: { distr: 3, log: 10, range: (_u, min, max) => this.residualRange(min, max) },
       },
       series: residualSeries,
     }, this.residualData(), targets.residual));
@@ -124,6 +144,23 @@ export class RunCharts {
     renderLegend(targets.legend, widths);
   }
 
+  /**
+   * The residual chart's y range. Theory lines can fall to 1e-300 or, past the stability limit,
+   * climb to 1e229 (and a scale that wide gets no tick labels): once something is measured the
+   * scale keeps to the measurements, two decades either side, and the lines are cut at its edges.
+   */
+  private residualRange(min: number, max: number): uPlot.Range.MinMax {
+    if (this.measuredMax > 0) {
+      min = Math.max(min, this.measuredMin / 100);
+      max = Math.min(max, this.measuredMax * 100);
+    } else {
+      // Only theory so far: four decades below its top (a line falling to subnormal numbers
+      // would ask for more tick marks than an array can hold).
+      min = Math.max(min, max / 1e4);
+    }
+    return uPlot.rangeLog(min, max, 10, true);
+  }
+
   private chartElements(): HTMLElement[] {
     return [this.targets.residual, this.targets.pattern, this.targets.distance, this.targets.lambda];
   }
@@ -137,7 +174,7 @@ export class RunCharts {
   private fitWidths(): void {
     const targets = this.chartElements();
     this.plots.forEach((plot, i) => {
-      const width = Math.max(280, targets[i].clientWidth);
+      const width = Math.max(MIN_CHART_WIDTH, targets[i].clientWidth);
       if (Math.abs(width - plot.width) > 1) plot.setSize({ width, height: plot.height });
     });
   }
@@ -145,8 +182,9 @@ export class RunCharts {
   /** Dashed theory lines of width `w`: the bound and the infinite-width trajectory. */
   setTheory(w: number, bound: readonly number[], infiniteWidth: readonly number[]): void {
     for (let k = 0; k < bound.length && k < this.xs.length; k++) {
-      this.bound[w][k] = bound[k];
-      this.infinite[w][k] = infiniteWidth[k] > 0 ? infiniteWidth[k] : null;
+      // A log scale can draw neither 0, negative values (a factor 1 − ηλ0/2 below 0) nor ∞.
+      this.bound[w][k] = logDrawable(bound[k]);
+      this.infinite[w][k] = logDrawable(infiniteWidth[k]);
     }
     this.scheduleRedraw();
   }
@@ -157,8 +195,10 @@ export class RunCharts {
     for (let i = 0; i < batch.residualSq.length; i++) {
       const k = batch.fromStep + i;
       const r = batch.residualSq[i];
-      this.residual[w][k] = r > 0 && Number.isFinite(r) ? r : null;
-      if (r > 0 && r < this.measuredMin) this.measuredMin = r;
+      const drawable = r > 0 && Number.isFinite(r);
+      this.residual[w][k] = drawable ? r : null;
+      if (drawable && r < this.measuredMin) this.measuredMin = r;
+      if (drawable && r > this.measuredMax) this.measuredMax = r;
       this.pattern[w][k] = batch.patternChangeFraction[i];
       this.distance[w][k] = batch.maxWeightDistance[i];
     }
@@ -191,7 +231,9 @@ export class RunCharts {
     if (this.redrawTimer !== undefined) clearTimeout(this.redrawTimer);
     this.resizeObserver.disconnect();
     for (const plot of this.plots) plot.destroy();
-    for (const target of this.chartElements()) delete target.dataset.points;
+    for (const target of this.chartElements()) {
+      for (const key of ['points', 'yTicks', 'yMin', 'yMax']) delete target.dataset[key];
+    }
     this.targets.legend.replaceChildren();
   }
 }

@@ -4,11 +4,12 @@ import './style.css';
 import { RunCharts } from './charts';
 import { difference, drawColourBar, drawHeatmap, sharedRange } from './heatmap';
 import {
-  DEFAULT_PARAMS, fromQuery, inputCount, integerIn, parseEta, parseWidths, pointsToInputs, toQuery, validateParams, LIMITS,
+  DEFAULT_PARAMS, describeRun, fromQuery, inputCount, integerIn, parseEta, parseWidths, pointsToInputs, toQuery, validateParams, LIMITS,
   type LabelledPoint, type RunParams,
 } from './params';
+import { formatDuration, remainingSeconds } from './eta';
 import { PointsEditor } from './pointsEditor';
-import type { Analysis, DataSpec, HeatmapData, Reply, Request, WidthDone } from './protocol';
+import type { Analysis, DataSpec, HeatmapData, Reply, Request, StepBatch, WidthDone } from './protocol';
 
 /** What the page exposes for tests and the console: the last run's exact numbers. */
 export interface PageResult {
@@ -70,11 +71,12 @@ const heatNote = element('heat-note');
 const summaryBody = element<HTMLTableElement>('summary').tBodies[0];
 const summaryCaption = element('summary-caption');
 const pointsCount = element('points-count');
+const runNotes = element('run-notes');
 
 const editor = new PointsEditor(
   element<HTMLCanvasElement>('points-canvas'),
   () => (form.querySelector<HTMLInputElement>('input[name="label"]:checked')?.value === '-1' ? -1 : 1),
-  (points) => { showPointCount(points); scheduleAnalysis(); },
+  (points) => { showPointCount(points); showErrors(readForm().errors); scheduleAnalysis(); },
 );
 element('points-random').addEventListener('click', () => editor.addRandom(20));
 element('points-undo').addEventListener('click', () => editor.undo());
@@ -113,25 +115,35 @@ function writeForm(p: RunParams): void {
   showDataset();
 }
 
-function integerField(input: HTMLInputElement, name: string, range: readonly [number, number], errors: string[]): number {
-  const value = integerIn(input.value, name, range, errors);
-  input.setAttribute('aria-invalid', String(value === undefined));
-  return value ?? Number(input.value);
+/** The form read as parameters; `invalidData` names the fields the data depend on that are invalid. */
+interface FormReading {
+  params: RunParams;
+  errors: string[];
+  invalidData: string[];
 }
 
-function readForm(): { params: RunParams; errors: string[] } {
+function readForm(): FormReading {
   const errors: string[] = [];
+  const invalidData: string[] = [];
+  const integerField = (input: HTMLInputElement, name: string, range: readonly [number, number], dataField: boolean): number => {
+    const value = integerIn(input.value, name, range, errors);
+    input.setAttribute('aria-invalid', String(value === undefined));
+    if (value === undefined && dataField) invalidData.push(name);
+    return value ?? NaN;
+  };
   const dataset = selectedDataset();
+  const sphere = dataset === 'sphere';
   const params: RunParams = {
     dataset,
-    n: dataset === 'sphere' ? integerField(inputs.n, 'n', LIMITS.n, errors) : DEFAULT_PARAMS.n,
-    d: dataset === 'sphere' ? integerField(inputs.d, 'd', LIMITS.d, errors) : DEFAULT_PARAMS.d,
+    n: sphere ? integerField(inputs.n, 'n', LIMITS.n, true) : DEFAULT_PARAMS.n,
+    d: sphere ? integerField(inputs.d, 'd', LIMITS.d, true) : DEFAULT_PARAMS.d,
     points: editor.get(),
     liftPoints: inputs.lift.checked,
     widths: [],
     eta: undefined,
-    steps: integerField(inputs.steps, 'steps', LIMITS.steps, errors),
-    seed: integerField(inputs.seed, 'seed', LIMITS.seed, errors),
+    steps: integerField(inputs.steps, 'steps', LIMITS.steps, false),
+    // The sphere data are drawn from the seed; clicked points do not depend on it.
+    seed: integerField(inputs.seed, 'seed', LIMITS.seed, sphere),
     joint: inputs.joint.checked,
   };
   const widthErrors: string[] = [];
@@ -140,8 +152,10 @@ function readForm(): { params: RunParams; errors: string[] } {
   const etaErrors: string[] = [];
   params.eta = parseEta(inputs.eta.value, etaErrors);
   inputs.eta.setAttribute('aria-invalid', String(etaErrors.length > 0));
-  errors.push(...widthErrors, ...etaErrors, ...validateParams(params));
-  return { params, errors };
+  const datasetErrors = validateParams(params);
+  if (datasetErrors.length > 0) invalidData.push('the points');
+  errors.push(...widthErrors, ...etaErrors, ...datasetErrors);
+  return { params, errors, invalidData };
 }
 
 function dataSpec(p: RunParams): DataSpec {
@@ -182,14 +196,24 @@ let analysisTimer: number | undefined;
 let analysisId = 0;
 let latestAnalysis: Analysis | undefined;
 
-/** Recomputes λ0 and the suggested η shortly after the data controls change. */
+/**
+ * Recomputes λ0 and the suggested η shortly after the data controls change. Nothing is sent while
+ * a field the data depend on is invalid: the page says which, and forgets the old data's advice.
+ */
 function scheduleAnalysis(): void {
   if (analysisTimer !== undefined) clearTimeout(analysisTimer);
   analysisTimer = window.setTimeout(() => {
     analysisTimer = undefined;
-    const { params, errors } = readForm();
-    const dataOk = params.dataset === 'points' ? params.points.length > 0 : !errors.some((e) => /^[nd] /.test(e));
-    if (!dataOk) return;
+    const { params, invalidData } = readForm();
+    delete etaAdvice.dataset.suggested;
+    if (invalidData.length > 0) {
+      analysisId = 0; // a reply still on its way describes other data: ignore it
+      latestAnalysis = undefined;
+      useSuggestedButton.disabled = true;
+      etaAdvice.textContent = `The suggested η needs valid data: correct ${invalidData.join(' and ')} above.`;
+      showWarnings();
+      return;
+    }
     analysisId = nextId++;
     etaAdvice.textContent = 'Computing the suggested η…';
     const spec = dataSpec(params);
@@ -241,8 +265,15 @@ interface WidthProgress {
   done?: WidthDone;
 }
 
+/** A run estimated to last longer than this gets a visible warning with the estimate. */
+const LONG_RUN_SECONDS = 60;
+
 interface Run {
   id: number;
+  /** performance.now() at Start, and the seconds still to go as last estimated. */
+  startedAt: number;
+  remaining?: number;
+  longRunNote?: HTMLParagraphElement;
   params: RunParams;
   charts?: RunCharts;
   widths: WidthProgress[];
@@ -267,14 +298,16 @@ function startRun(params: RunParams): void {
   run?.charts?.destroy();
   const id = nextId++;
   run = {
-    id, params, widths: params.widths.map(() => ({ received: 0 })), current: 0,
+    id, params, widths: params.widths.map(() => ({ received: 0 })), current: 0, startedAt: performance.now(),
     result: { status: 'running', query, stepsReceived: 0, widths: params.widths.map((m) => ({ m, status: 'pending' })) },
   };
   window.__overparamResult = run.result;
   progress.value = 0;
   statusText.textContent = 'Preparing the data and H∞…';
-  summaryCaption.textContent = `Run ${decodeURIComponent(query)}`;
+  summaryCaption.textContent = describeRun(params);
   summaryBody.replaceChildren();
+  runNotes.replaceChildren();
+  runNotes.hidden = true;
   heatWidth.replaceChildren();
   heatWidth.disabled = true;
   heatNote.textContent = '';
@@ -294,6 +327,8 @@ function stopRun(): void {
   const width = run.current;
   const where = run.widths[width] ? ` at step ${Math.max(0, run.widths[width].received - 1)} of width m = ${run.params.widths[width]}` : '';
   for (const w of run.result.widths) if (w.status === 'running') w.status = 'stopped';
+  run.longRunNote?.remove();
+  runNotes.hidden = runNotes.childElementCount === 0;
   finishRun('stopped');
   statusText.textContent = `Stopped${where}. Partial curves are kept.`;
   scheduleAnalysis();
@@ -319,7 +354,27 @@ function updateProgress(r: Run): void {
   const received = r.widths[r.current]?.received ?? 0;
   if (r.result.status === 'running') {
     statusText.textContent = `Training m = ${r.params.widths[r.current]} (${r.current + 1} of ${r.params.widths.length}): ` +
-      `step ${Math.max(0, received - 1)} of ${r.params.steps}`;
+      `step ${Math.max(0, received - 1)} of ${r.params.steps}` +
+      (r.remaining !== undefined && r.remaining >= 1 ? `, about ${formatDuration(r.remaining)} left` : '');
+  }
+}
+
+/** Updates the run's time estimate from a batch's step times; warns once if the run is long. */
+function estimateTime(r: Run, batch: StepBatch): void {
+  const lastStep = batch.fromStep + batch.residualSq.length - 1;
+  const remaining = remainingSeconds({
+    widths: r.params.widths, current: batch.widthIndex, steps: r.params.steps, lastStep,
+    setupSeconds: batch.setupSeconds, stepSeconds: batch.stepSeconds,
+  });
+  if (remaining === undefined) return;
+  r.remaining = remaining;
+  const total = (performance.now() - r.startedAt) / 1000 + remaining;
+  if (total > LONG_RUN_SECONDS && !r.longRunNote) {
+    const m = r.params.widths[batch.widthIndex];
+    r.longRunNote = addRunNote(
+      `This run will take about ${formatDuration(total)} (measured ${(batch.stepSeconds / lastStep).toPrecision(2)} s a step ` +
+      `at m = ${m}). Stop (or Escape) ends it and keeps the curves so far; fewer steps or smaller widths are quicker.`);
+    r.longRunNote.dataset.seconds = String(total);
   }
 }
 
@@ -333,8 +388,13 @@ function onReply(reply: Reply): void {
     if (reply.id === analysisId) showAnalysis(reply);
     return;
   }
+  if (reply.type === 'error' && reply.id === analysisId) {
+    // The advice line, not the status line: the next analysis replaces it.
+    etaAdvice.textContent = `Could not compute the suggested η: ${reply.message}`;
+    return;
+  }
   if (reply.type === 'error' && reply.id !== run?.id) {
-    statusText.textContent = reply.message;
+    if (reply.id === -1) statusText.textContent = reply.message; // the core did not load
     return;
   }
   if (!run || reply.id !== run.id) return;
@@ -362,6 +422,7 @@ function onReply(reply: Reply): void {
       break;
     case 'steps':
       r.widths[reply.widthIndex].received = reply.fromStep + reply.residualSq.length;
+      estimateTime(r, reply);
       r.result.stepsReceived += reply.residualSq.length;
       r.charts?.addSteps(reply);
       updateProgress(r);
@@ -377,14 +438,17 @@ function onReply(reply: Reply): void {
       });
       addSummaryRow(reply);
       addHeatmapChoice(reply);
+      if (reply.divergenceMessage) addRunNote(`m = ${reply.m} diverged at step ${reply.stepsRun}: ${reply.divergenceMessage}`);
       updateProgress(r);
       break;
     case 'runDone': {
+      r.longRunNote?.remove(); // a prediction, not news, once the run is over
+      runNotes.hidden = runNotes.childElementCount === 0;
       finishRun('done');
       progress.value = 1;
       const diverged = r.params.widths.filter((_, w) => r.widths[w].done?.status === 'diverged');
       statusText.textContent = `Done in ${reply.seconds.toFixed(2)} s.` +
-        (diverged.length > 0 ? ` Diverged: m = ${diverged.join(', ')} (η too large).` : '');
+        (diverged.length > 0 ? ` Diverged: m = ${diverged.join(', ')} (see the note above the charts).` : '');
       break;
     }
     case 'error':
@@ -394,6 +458,14 @@ function onReply(reply: Reply): void {
     default:
       break;
   }
+}
+
+/** A line about the run shown above the charts (a divergence, a long run's estimate). */
+function addRunNote(text: string): HTMLParagraphElement {
+  const note = Object.assign(document.createElement('p'), { textContent: text });
+  runNotes.append(note);
+  runNotes.hidden = false;
+  return note;
 }
 
 function addSummaryRow(done: WidthDone): void {
@@ -464,6 +536,8 @@ form.addEventListener('submit', (event) => {
   showErrors(errors);
   if (errors.length === 0) startRun(params);
 });
+// Checked as typed: a message names its field, and goes away as soon as the field is corrected.
+form.addEventListener('input', () => showErrors(readForm().errors));
 stopButton.addEventListener('click', () => stopRun());
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && run?.result.status === 'running') stopRun();

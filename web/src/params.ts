@@ -150,6 +150,19 @@ export function validateParams(p: RunParams): string[] {
   return errors;
 }
 
+/**
+ * A one-line description of a run for the results table. The points themselves are left to the
+ * link: written out they would be a single word thousands of pixels long.
+ */
+export function describeRun(p: RunParams): string {
+  const data = p.dataset === 'sphere'
+    ? `sphere data, n = ${p.n}, d = ${p.d}`
+    : `${p.points.length} point${p.points.length === 1 ? '' : 's'}${p.liftPoints ? ' with a bias coordinate' : ''}`;
+  const eta = p.eta === undefined ? 'suggested η' : `η = ${p.eta}`;
+  return `Run: ${data}; m = ${p.widths.join(', ')}; ${eta}; ${p.steps} steps; seed ${p.seed}` +
+    `${p.joint ? '; output layer trained too' : ''}.`;
+}
+
 /** The URL query that reproduces `p` (only what differs from nothing: every field is explicit). */
 export function toQuery(p: RunParams): string {
   const q = new URLSearchParams();

@@ -51,6 +51,10 @@ export interface StepBatch {
   /** λ_min(H(k)) at the steps of this batch that were on the measuring grid. */
   lambdaSteps: number[];
   lambdaValues: number[];
+  /** Seconds from this width's start to its step 0 (the net, u(0), H(0), the step's setup). */
+  setupSeconds: number;
+  /** Seconds from step 0 to the batch's last step: the measured cost of the steps so far. */
+  stepSeconds: number;
 }
 
 /** A width's end of training: its full result and the kernels for the heatmaps. */

@@ -59,10 +59,14 @@ class StepStreamer {
   private lambdaSteps: number[] = [];
   private lambdaValues: number[] = [];
   private lastFlush = performance.now();
+  private stepZeroAt = NaN;
+  private lastStepAt = NaN;
 
-  constructor(private readonly id: number, private readonly widthIndex: number) {}
+  constructor(private readonly id: number, private readonly widthIndex: number, private readonly startedAt: number) {}
 
   readonly onStep = (info: StepInfo): void => {
+    this.lastStepAt = performance.now();
+    if (info.step === 0) this.stepZeroAt = this.lastStepAt;
     if (this.residualSq.length === 0) this.fromStep = info.step;
     this.residualSq.push(info.residualSq);
     this.patternChangeFraction.push(info.patternChangeFraction);
@@ -71,7 +75,8 @@ class StepStreamer {
       this.lambdaSteps.push(info.step);
       this.lambdaValues.push(info.lambdaMinGram);
     }
-    if (performance.now() - this.lastFlush >= BATCH_MILLISECONDS) this.flush();
+    // Steps 1 and 2 go out at once: their times are the page's first estimate of the run's length.
+    if (info.step <= 2 || performance.now() - this.lastFlush >= BATCH_MILLISECONDS) this.flush();
   };
 
   flush(): void {
@@ -83,6 +88,8 @@ class StepStreamer {
       patternChangeFraction: Float64Array.from(this.patternChangeFraction),
       maxWeightDistance: Float64Array.from(this.maxWeightDistance),
       lambdaSteps: this.lambdaSteps, lambdaValues: this.lambdaValues,
+      setupSeconds: (this.stepZeroAt - this.startedAt) / 1000,
+      stepSeconds: (this.lastStepAt - this.stepZeroAt) / 1000,
     };
     send(batch, [batch.residualSq.buffer, batch.patternChangeFraction.buffer, batch.maxWeightDistance.buffer]);
     this.residualSq = [];
@@ -124,7 +131,7 @@ function run(request: Extract<Request, { type: 'run' }>): void {
       send({ type: 'widthStart', id, widthIndex, m, bound, infiniteWidth });
 
       const H0 = net.gram(X);
-      const streamer = new StepStreamer(id, widthIndex);
+      const streamer = new StepStreamer(id, widthIndex, widthStarted);
       const result = train(net, X, y, { eta, steps, trainOutputLayer: joint, gramEvery, onStep: streamer.onStep });
       streamer.flush();
       const Hk = net.gram(X);
