@@ -2,12 +2,12 @@
 // loads it: Vite's dev server (which pre-bundles dependencies away from their files) and its
 // build, esbuild, webpack 5, a plain page without an import map, and a CDN (the unpacked tarball
 // on another origin). Each page runs the same small training; its curve must equal Node's bit for bit.
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { init, sphereData, train, TwoLayerNet } from '../../src/index.js';
-import { packTarball, unpackAsDependency } from '../install/tarball.js';
+import { packTarball, repoRoot, unpackAsDependency } from '../install/tarball.js';
 import { chromiumMissingReason, launchChromium } from './chromium.js';
 import { serveDirectory, type StaticServer } from './staticServer.js';
 
@@ -182,6 +182,26 @@ describe.skipIf(skipReason !== undefined)('the tarball in Chromium', () => {
     const file = entry === 'overparam' ? 'index.js' : 'inline.js';
     await writeFile(join(project, `plain-${file}.html`), html(appSource(`./node_modules/overparam/dist/${file}`)));
     expect(await resultOf(`${await serve(project)}plain-${file}.html`)).toEqual(expected);
+  });
+
+  it("README's page without a bundler runs as pasted", async () => {
+    const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
+    const block = /^### In a browser without a bundler[^]*?```html\n([^]*?)```/m.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    await writeFile(join(project, 'readme.html'), `<!doctype html><meta charset="utf-8">\n${block}`);
+    const page = await browser.newPage();
+    try {
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const logged = page.waitForEvent('console', { predicate: (m) => m.type() === 'log', timeout: 30_000 });
+      await page.goto(`${await serve(project)}readme.html`);
+      const value = Number((await logged).text());
+      expect(errors).toEqual([]);
+      expect(value).toBeGreaterThan(0);
+      expect(Number.isFinite(value)).toBe(true);
+    } finally {
+      await page.close();
+    }
   });
 
   it.each(ENTRIES)('from a CDN (the unpacked tarball on another origin): %s', async (entry) => {
