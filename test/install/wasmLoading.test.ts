@@ -27,7 +27,7 @@ async function initError(library: Library, options?: { threads?: number }): Prom
 }
 
 /** A small run whose numbers the entries must agree on. */
-function smallRun(library: Library): Float32Array {
+function smallRun(library: Library): Float64Array {
   const { X, y } = library.sphereData({ n: 20, d: 6, seed: 4 });
   const net = library.TwoLayerNet.random({ d: 6, m: 300, seed: 5 });
   try {
