@@ -126,6 +126,38 @@ describe.skipIf(skipReason !== undefined)('the tarball in Chromium', () => {
       }
     });
 
+    it('dev server, kernel threads in a Web Worker of a cross-origin-isolated page: overparam/inline', async () => {
+      const { createServer } = await import('vite');
+      const root = join(project, 'vite-dev-threads');
+      await mkdir(root, { recursive: true });
+      // Pre-bundled, the entry is far from dist/wasm/thread_worker.js: its threads start from its own copy.
+      await writeFile(join(root, 'worker.js'), `import { init, sphereData, TwoLayerNet, train, threadCount } from 'overparam/inline';
+        try {
+          await init();
+          const { X, y } = sphereData({ n: 30, d: 8, seed: 21 });
+          const net = TwoLayerNet.random({ d: 8, m: 500, seed: 22 });
+          postMessage({ threads: threadCount(), curve: Array.from(train(net, X, y, { eta: 0.4, steps: 8 }).residualSq) });
+        } catch (error) { postMessage({ error: String(error) }); }`);
+      await writeFile(join(root, 'main.js'), `const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+        w.onmessage = (e) => { window.__result = e.data; };
+        w.onerror = (e) => { window.__result = { error: e.message }; };`);
+      await writeFile(join(root, 'index.html'), html('', 'type="module" src="./main.js"'));
+      const server = await createServer({
+        root, configFile: false, logLevel: 'silent', cacheDir: join(root, '.vite'), worker: { format: 'es' },
+        optimizeDeps: { include: ['overparam/inline'] },
+        server: {
+          host: '127.0.0.1', port: 0,
+          headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+        },
+      });
+      await server.listen();
+      closers.push(() => server.close());
+      const result = await resultOf(server.resolvedUrls!.local[0]) as { threads?: number; curve?: number[]; error?: string };
+      expect(result.error).toBeUndefined();
+      expect(result.threads).toBeGreaterThan(1);
+      expect(result.curve).toEqual(expected);
+    });
+
     it('dev server with optimizeDeps.exclude: overparam', async () => {
       const { createServer } = await import('vite');
       const root = await app('vite-dev-exclude', 'overparam');
@@ -182,6 +214,27 @@ describe.skipIf(skipReason !== undefined)('the tarball in Chromium', () => {
     const file = entry === 'overparam' ? 'index.js' : 'inline.js';
     await writeFile(join(project, `plain-${file}.html`), html(appSource(`./node_modules/overparam/dist/${file}`)));
     expect(await resultOf(`${await serve(project)}plain-${file}.html`)).toEqual(expected);
+  });
+
+  it.each(ENTRIES)('kernel threads in a Web Worker of a cross-origin-isolated page: %s', async (entry) => {
+    const file = entry === 'overparam' ? 'index.js' : 'inline.js';
+    const worker = `import { init, sphereData, TwoLayerNet, train, threadCount } from './node_modules/overparam/dist/${file}';
+      try {
+        await init();
+        const { X, y } = sphereData({ n: 30, d: 8, seed: 21 });
+        const net = TwoLayerNet.random({ d: 8, m: 500, seed: 22 });
+        postMessage({ threads: threadCount(), curve: Array.from(train(net, X, y, { eta: 0.4, steps: 8 }).residualSq) });
+      } catch (error) { postMessage({ error: String(error) }); }`;
+    await writeFile(join(project, `threads-${file}`), worker);
+    await writeFile(join(project, `threads-${file}.html`), html(`
+      const w = new Worker('./threads-${file}', { type: 'module' });
+      w.onmessage = (e) => { window.__result = e.data; };
+      w.onerror = (e) => { window.__result = { error: e.message }; };`));
+    const isolated = await serve(project, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
+    const result = await resultOf(`${isolated}threads-${file}.html`) as { threads?: number; curve?: number[]; error?: string };
+    expect(result.error).toBeUndefined();
+    expect(result.threads).toBeGreaterThan(1);
+    expect(result.curve).toEqual(expected);
   });
 
   it("README's page without a bundler runs as pasted", async () => {
