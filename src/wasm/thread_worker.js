@@ -44,9 +44,11 @@ async function start(init, reply) {
   }
 }
 
+// No top-level await: webpack emits this file as an asset and minifies it as a classic script.
 if (isNode) {
-  const { parentPort } = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:worker_threads');
-  parentPort.once('message', (init) => start(init, (m) => parentPort.postMessage(m)));
+  import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:worker_threads').then(({ parentPort }) => {
+    parentPort.once('message', (init) => start(init, (m) => parentPort.postMessage(m)));
+  });
 } else {
   self.onmessage = (event) => { self.onmessage = null; start(event.data, (m) => self.postMessage(m)); };
 }

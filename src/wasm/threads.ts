@@ -49,12 +49,17 @@ export class ThreadPool {
     this.workers = workers;
   }
 
-  /** Starts `size − 1` workers on the shared-memory module and waits until each is ready. */
-  static async start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<ThreadPool> {
+  /**
+   * Starts `size − 1` workers on the shared-memory module and waits until each is ready.
+   * `workerUrl` replaces thread_worker.js beside this module (the inline entry passes its own copy).
+   */
+  static async start(
+    size: number, module: WebAssembly.Module, memory: WebAssembly.Memory, workerUrl?: string | URL,
+  ): Promise<ThreadPool> {
     const control = new Int32Array(new SharedArrayBuffer(4 * 4 * size));
     const args = new Float64Array(new SharedArrayBuffer(8 * ARGS_PER_JOB * size));
     const results = new Float64Array(new SharedArrayBuffer(8 * size));
-    const url = new URL('./thread_worker.js', import.meta.url);
+    const url = workerUrl ?? new URL('./thread_worker.js', import.meta.url);
     const workers = await Promise.all(Array.from({ length: size - 1 }, async (_, t) => {
       const init = {
         module, memory, control, args, results, index: t + 1, kernelNames: [...THREAD_KERNELS], argsPerJob: ARGS_PER_JOB,

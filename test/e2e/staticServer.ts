@@ -27,6 +27,8 @@ export interface StaticServer {
 export interface ServeOptions {
   /** Replaces the Content-Type sent for an extension, e.g. { '.wasm': 'application/octet-stream' }. */
   mimeOverrides?: Record<string, string>;
+  /** Extra headers on every response, e.g. a CDN's { 'Access-Control-Allow-Origin': '*' }. */
+  headers?: Record<string, string>;
 }
 
 /** Serves the files under `root` (GET and HEAD only; '/' means index.html; nothing outside root). */
@@ -52,6 +54,7 @@ export async function serveDirectory(root: string, options: ServeOptions = {}): 
           'Content-Type': types[extname(file)] ?? 'application/octet-stream',
           'Content-Length': body.length,
           'Cache-Control': 'no-store',
+          ...options.headers,
         });
         response.end(request.method === 'HEAD' ? undefined : body);
       } catch {
