@@ -92,10 +92,10 @@ async function child(threads: number, rounds: number, only: string[] | undefined
   const M = (x: number): number => Math.max(64, Math.round(x * s));
   const workloads: Record<string, () => string> = {
     // The reported case (n > 2d: 'auto' picks primal), and both step forms with joint training.
-    'train primal n=500 d=100 m=10000': trainRun('primal', 500, 100, M(10000), 8, false),
-    'train primal joint n=300 d=301 m=1801': trainRun('primal', 300, 301, M(1801), 10, true),
-    'train kernel joint n=201 d=120 m=2700 gramEvery': trainRun('kernel', 201, 120, M(2700), 10, true, 5),
-    'train kernel n=96 d=200 m=4099': trainRun('kernel', 96, 200, M(4099), 10, false),
+    [`train primal n=500 d=100 m=${M(10000)}`]: trainRun('primal', 500, 100, M(10000), 8, false),
+    [`train primal joint n=300 d=301 m=${M(1801)}`]: trainRun('primal', 300, 301, M(1801), 10, true),
+    [`train kernel joint n=201 d=120 m=${M(2700)} gramEvery`]: trainRun('kernel', 201, 120, M(2700), 10, true, 5),
+    [`train kernel n=96 d=200 m=${M(4099)}`]: trainRun('kernel', 96, 200, M(4099), 10, false),
     gemmNT: () => {
       const rows = M(2003), cols = 301, inner = 67;
       const A = filled('f32', rows * inner, 1), B = filled('f32', cols * inner, 2), C = filled('f32', rows * cols, 3);
