@@ -78,9 +78,12 @@ async function child(threads: number, rounds: number, only: string[] | undefined
     try {
       const r = lib.train(net, X, y, { eta: 0.2, steps, method, trainOutputLayer, gramEvery });
       const { W, a } = net.weights();
-      const parts: ArrayBufferView[] = [r.residualSq, r.patternChangeFraction, r.maxWeightDistance, W.data, a];
-      if (r.lambdaMinGram) parts.push(Float64Array.from(r.lambdaMinGram.value));
-      return digest(parts);
+      // One short hash a part, so that a mismatch says which part differed.
+      const parts: Record<string, ArrayBufferView> = {
+        residualSq: r.residualSq, patterns: r.patternChangeFraction, distance: r.maxWeightDistance, W: W.data, a,
+      };
+      if (r.lambdaMinGram) parts.lambdaMinGram = Float64Array.from(r.lambdaMinGram.value);
+      return Object.entries(parts).map(([name, part]) => `${name}=${digest([part]).slice(0, 12)}`).join(' ');
     } finally {
       net.dispose();
     }
@@ -319,7 +322,9 @@ async function parent(o: Options): Promise<number> {
         entry.runs++;
         if (l.hash !== expected[l.name]) {
           entry.bad++;
-          mismatches.push(`${l.name}: ${threads} threads, child ${id}, round ${l.round}: ${l.hash.slice(0, 16)} ≠ ${expected[l.name].slice(0, 16)}`);
+          const want = expected[l.name].split(' '), got = l.hash.split(' ');
+          const differing = got.length > 1 ? got.filter((part, i) => part !== want[i]).join(' ') : l.hash.slice(0, 16);
+          mismatches.push(`${l.name}: ${threads} threads, child ${id}, round ${l.round}: ${differing} (one thread: ${want.length > 1 ? want.filter((p, i) => p !== got[i]).join(' ') : want[0].slice(0, 16)})`);
         }
         runs.set(key, entry);
       }
