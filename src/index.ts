@@ -1,11 +1,12 @@
 // The public API. Everything else under src/ is internal.
 import { loadKernels } from './wasm/loader.js';
 import { warmUp } from './warm_up.js';
-import { threadsAvailable } from './wasm/threads.js';
+import { coresAvailable, maxThreads, threadsAvailable } from './wasm/threads.js';
 
 export { setWasmPath, threadCount, relaxedSimdActive } from './wasm/loader.js';
 export type { Matrix } from './matrix.js';
 import { checkInteger } from './matrix.js';
+import { OverparamRangeError } from './errors.js';
 export { OverparamError, OverparamTypeError, OverparamRangeError, type ErrorCode } from './errors.js';
 export { sphereData } from './data.js';
 export { TwoLayerNet, type RandomNetOptions } from './network.js';
@@ -23,7 +24,8 @@ export interface InitOptions {
    * Kernel threads (the caller plus `threads − 1` workers on one shared WebAssembly.Memory), used
    * where shared memory and blocking are allowed (Node; a Web Worker on a cross-origin-isolated
    * page), else 1. Default: every available core there (in Node, OVERPARAM_THREADS overrides the
-   * default). Results are bit-identical for any thread count.
+   * default). Results are bit-identical for any thread count. At most 4 × the core count (at
+   * least 8): more throws OverparamRangeError BAD_VALUE (so does such an OVERPARAM_THREADS).
    */
   threads?: number;
   /**
@@ -43,8 +45,8 @@ export interface InitOptions {
  * same setup.
  */
 export async function init(options: InitOptions = {}): Promise<void> {
-  if (options.threads !== undefined) checkInteger(options.threads, 'init: threads', 1, 256);
-  await loadKernels(options.threads ?? defaultThreadsFromEnvironment() ?? await threadsAvailable(),
+  if (options.threads !== undefined) await checkThreadCount(options.threads, 'init: threads');
+  await loadKernels(options.threads ?? await defaultThreadsFromEnvironment() ?? await threadsAvailable(),
     options.relaxedSimd ?? relaxedSimdFromEnvironment());
   if (!warmedUp) {
     warmedUp = true;
@@ -61,12 +63,27 @@ function relaxedSimdFromEnvironment(): boolean {
 }
 
 /** OVERPARAM_THREADS in Node's environment, when set: lets a test suite or a user pin the default. */
-function defaultThreadsFromEnvironment(): number | undefined {
+async function defaultThreadsFromEnvironment(): Promise<number | undefined> {
   const value = typeof process !== 'undefined' ? process.env?.OVERPARAM_THREADS : undefined;
   if (value === undefined || value === '') return undefined;
   const threads = Number(value);
-  checkInteger(threads, 'init: OVERPARAM_THREADS', 1, 256);
+  await checkThreadCount(threads, 'init: OVERPARAM_THREADS');
   return threads;
+}
+
+/**
+ * Refuses thread counts above maxThreads(cores) (4 a core, at least 8) before any worker starts:
+ * each is a worker with its own instance of the kernels, and 256 of them on 2 cores took 9 s and 2.5 GB.
+ */
+async function checkThreadCount(threads: unknown, name: string): Promise<void> {
+  checkInteger(threads, name);
+  const cores = await coresAvailable();
+  const cap = maxThreads(cores);
+  if (threads > cap) {
+    throw new OverparamRangeError('BAD_VALUE',
+      `${name} must be at most ${cap} (4 × the ${cores} available core${cores === 1 ? '' : 's'}, at least 8; ` +
+      `each thread is a worker with its own copy of the kernels), got ${threads}`);
+  }
 }
 
 export * from './experiments/index.js';

@@ -8,19 +8,32 @@ const SPIN_MS = 0.5;
 
 const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
 
+/** "Name: message" of anything thrown, for the caller's THREAD_FAILED error. */
+function describe(error) {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 async function start(init, reply) {
-  const { module, memory, control, args, results, index, kernelNames, argsPerJob } = init;
-  const { exports } = await WebAssembly.instantiate(module, {
-    env: {
-      memory,
-      abort() { throw new Error('overparam: a kernel aborted on a worker thread'); },
-      // Only the main thread forks; a worker runs the parts it is given.
-      householderParallelPass() { throw new Error('overparam: a worker thread tried to fork'); },
-    },
-  });
-  const kernels = kernelNames.map((name) => exports[name]);
-  const sequenceSlot = index * 4, doneSlot = sequenceSlot + 1, errorSlot = sequenceSlot + 2;
+  const { module, memory, control, args, results, messages, index, kernelNames, argsPerJob, controlWords, messageBytes } = init;
+  let kernels;
+  try {
+    const { exports } = await WebAssembly.instantiate(module, {
+      env: {
+        memory,
+        abort() { throw new Error('a kernel aborted'); },
+        // Only the main thread forks; a worker runs the parts it is given.
+        householderParallelPass() { throw new Error('a worker thread tried to fork'); },
+      },
+    });
+    kernels = kernelNames.map((name) => exports[name]);
+  } catch (error) {
+    reply({ error: describe(error) });
+    return;
+  }
+  const sequenceSlot = index * controlWords, doneSlot = sequenceSlot + 1, errorSlot = sequenceSlot + 2;
   const base = index * argsPerJob;
+  const message = messages.subarray(index * messageBytes, (index + 1) * messageBytes);
+  const encoder = new TextEncoder();
   reply('ready');
   let seen = 0;
   for (;;) {
@@ -37,8 +50,12 @@ async function start(init, reply) {
       results[index] = kernel(...Array.from(args.subarray(base + 2, base + 2 + count))) ?? 0;
       Atomics.store(control, errorSlot, 0);
     } catch (error) {
-      Atomics.store(control, errorSlot, 1);
+      // The caller is blocked in Atomics.wait, so the message travels through shared memory: its
+      // UTF-8 bytes (cut to the slot) here, their count + 1 in the error word.
+      const { written } = encoder.encodeInto(describe(error), message);
+      Atomics.store(control, errorSlot, written + 1);
     }
+    // Publishes the result, the error word and the message above.
     Atomics.store(control, doneSlot, seen);
     Atomics.notify(control, doneSlot);
   }
