@@ -61,8 +61,8 @@ Reproduces the paper's Figure 1 (Du et al., ICLR 2019) with the theory's lines, 
 results.json, one CSV per curve, SVG charts and report.html to --out.
 
 Options:
-  --preset <quick|paper>  quick (default): n = d = ${PRESETS.quick.n}, about 30 s on 2 cores;
-                          paper: n = d = ${PRESETS.paper.n}, the paper's size, about 2 min
+  --preset <quick|paper>  quick (default): n = d = ${PRESETS.quick.n}, about 4 s on 2 cores (measured 3.6 s);
+                          paper: n = d = ${PRESETS.paper.n}, the paper's size, about 10–20 s
   --n <int>               number of points on the unit sphere
   --d <int>               input dimension
   --widths <list>         comma-separated widths m (default ${PRESETS.quick.widths.join(',')})

@@ -12,17 +12,25 @@ import { createProgress } from './progress.js';
 import { runSweepInWorker } from './runner.js';
 import type { SweepRequest } from './sweepWorker.js';
 
-/** Exit codes: 0 finished, 1 failed, 2 bad command line, 130 stopped by Ctrl-C (128 + SIGINT). */
-export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130 } as const;
+/**
+ * Exit codes: 0 finished with every decided check passing, 1 failed, 2 bad command line, 3 finished
+ * but a check failed (for example on runs that diverged), 130 stopped by Ctrl-C (128 + SIGINT),
+ * 143 stopped by SIGTERM (128 + 15).
+ */
+export const EXIT = { ok: 0, error: 1, usage: 2, checkFailed: 3, interrupted: 130, terminated: 143 } as const;
+
+/** The signal that stopped the last sweep, which decides its exit code (130 or 143). */
+let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
 
 /** Runs the sweep with a progress bar; the first Ctrl-C stops it after the current step, a second quits at once. */
 async function runWithProgress(options: SweepRequest['options']): Promise<WidthSweepResult> {
   const progress = createProgress();
   const controller = new AbortController();
   let interrupts = 0;
-  const onSignal = () => {
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     interrupts++;
-    if (interrupts > 1) process.exit(EXIT.interrupted);
+    stoppedBy = signal;
+    if (interrupts > 1) process.exit(signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted);
     progress.note('Stopping after the current step and writing what has finished (Ctrl-C again to quit at once)…');
     controller.abort();
   };
@@ -103,7 +111,12 @@ async function runAndWrite(command: 'figure1' | 'train', settings: Figure1Settin
   console.log(`wrote ${files.length} files to ${path.resolve(settings.out)}: ${files.join(', ')}`);
   if (result.status === 'aborted') {
     console.log('stopped early: the files cover the runs that finished');
-    return EXIT.interrupted;
+    return stoppedBy === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+  }
+  const failed = checks.filter((c) => c.passed === false);
+  if (command === 'figure1' && failed.length > 0) {
+    console.log(`exit ${EXIT.checkFailed}: ${failed.length} check(s) failed: ${failed.map((c) => c.id).join(', ')}`);
+    return EXIT.checkFailed;
   }
   return EXIT.ok;
 }

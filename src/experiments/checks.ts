@@ -50,35 +50,40 @@ export function figure1Checks(result: WidthSweepResult, options: { slopeToleranc
   const checks: Figure1Check[] = [];
   const lastCommon = Math.min(...summaries.map((s) => s.patternChangeFraction.length - 1));
   const widest = summaries[summaries.length - 1];
+  // A diverged run did not converge, so no claim about convergence can pass on it: each training
+  // claim fails (rather than comparing, say, two negative rates) and names the diverged runs.
+  const divergedWidths = [...new Set(runs.filter((r) => r.status === 'diverged').map((r) => r.m))];
+  const onDiverged = (passed: boolean | null): boolean | null => (divergedWidths.length > 0 ? false : passed);
+  const divergedNote = divergedWidths.length > 0 ? `diverged at m = ${divergedWidths.join(', ')}; ` : '';
 
   checks.push({
     id: 'rate-increases-with-m',
     claim: 'the training error falls faster for larger m',
     source: 'Figure 1(a)',
-    passed: monotone(summaries.map((s) => s.convergenceRate), 1),
-    detail: `rate −ln(‖y−u(K)‖²/‖y−u(0)‖²)/K over K = ${rateWindow} steps: ${perWidth(summaries, (s) => s.convergenceRate)}`,
+    passed: onDiverged(monotone(summaries.map((s) => s.convergenceRate), 1)),
+    detail: `${divergedNote}rate −ln(‖y−u(K)‖²/‖y−u(0)‖²)/K over K = ${rateWindow} steps: ${perWidth(summaries, (s) => s.convergenceRate)}`,
   });
   checks.push({
     id: 'pattern-change-decreases-with-m',
     claim: 'fewer activation patterns change for larger m',
     source: 'Figure 1(b)',
-    passed: monotone(summaries.map((s) => s.patternChangeFraction[lastCommon]), -1),
-    detail: `fraction changed at step ${lastCommon}: ${perWidth(summaries, (s) => s.patternChangeFraction[lastCommon])}`,
+    passed: onDiverged(monotone(summaries.map((s) => s.patternChangeFraction[lastCommon]), -1)),
+    detail: `${divergedNote}fraction changed at step ${lastCommon}: ${perWidth(summaries, (s) => s.patternChangeFraction[lastCommon])}`,
   });
   checks.push({
     id: 'distance-decreases-with-m',
     claim: 'the weights move less from their start for larger m',
     source: 'Figure 1(c)',
-    passed: monotone(summaries.map((s) => s.maxWeightDistance[lastCommon]), -1),
-    detail: `max_r ‖w_r(k) − w_r(0)‖₂ at step ${lastCommon}: ${perWidth(summaries, (s) => s.maxWeightDistance[lastCommon])}`,
+    passed: onDiverged(monotone(summaries.map((s) => s.maxWeightDistance[lastCommon]), -1)),
+    detail: `${divergedNote}max_r ‖w_r(k) − w_r(0)‖₂ at step ${lastCommon}: ${perWidth(summaries, (s) => s.maxWeightDistance[lastCommon])}`,
   });
   const worstRatio = runs.length === 0 ? NaN : Math.max(...runs.map((r) => Math.max(...r.maxWeightDistance) / r.theory.distanceBound));
   checks.push({
     id: 'distance-under-bound',
     claim: "every weight vector stays within R' = 4√n‖y − u(0)‖/(√m λ0) of its start",
     source: 'Corollary 4.1',
-    passed: runs.length === 0 ? null : runs.every((r) => Math.max(...r.maxWeightDistance) <= r.theory.distanceBound),
-    detail: `largest distance / R': ${perWidth(summaries, (s) => s.largestWeightDistance / s.distanceBound)} (worst run ${format(worstRatio)})`,
+    passed: runs.length === 0 ? null : onDiverged(runs.every((r) => Math.max(...r.maxWeightDistance) <= r.theory.distanceBound)),
+    detail: `${divergedNote}largest distance / R': ${perWidth(summaries, (s) => s.largestWeightDistance / s.distanceBound)} (worst run ${format(worstRatio)})`,
   });
   const floor = trainingGramFloor(lambda0);
   const widestRuns = widest ? runs.filter((r) => r.m === widest.m) : [];
@@ -88,7 +93,7 @@ export function figure1Checks(result: WidthSweepResult, options: { slopeToleranc
     claim: 'λ_min(H(k)) ≥ λ0/2 at every recorded step, for the widest net',
     source: 'Lemma 3.2, Theorem 4.1',
     passed: widestRuns.length === 0 || widestRuns.every((r) => r.lambdaMinGram.value.length === 0) ? null
-      : widestRuns.every((r) => r.lambdaMinGram.value.every((v) => v >= floor)),
+      : onDiverged(widestRuns.every((r) => r.lambdaMinGram.value.every((v) => v >= floor))),
     detail: widest ? `m=${widest.m}: lowest λ_min(H(k)) ${format(widestLowest)} vs λ0/2 = ${format(floor)} (λ0 = ${format(lambda0)})` : 'no run',
   });
   const fit = result.gramDeviationFit;
@@ -99,7 +104,7 @@ export function figure1Checks(result: WidthSweepResult, options: { slopeToleranc
     passed: fit ? Math.abs(fit.slope - GRAM_DEVIATION_SLOPE) <= slopeTolerance : null,
     detail: fit
       ? `fitted slope ${format(fit.slope)} (R² ${fit.rSquared.toFixed(4)}); ‖H(0) − H∞‖₂: ${perWidth(summaries, (s) => s.deviationFromInfinity)}`
-      : 'needs two or more widths',
+      : result.gramDeviationFitSkipped ?? 'needs two or more widths',
   });
   const initialFloor = initialGramFloor(lambda0);
   checks.push({
@@ -115,8 +120,8 @@ export function figure1Checks(result: WidthSweepResult, options: { slopeToleranc
       id: 'test-predictions-approach-kernel',
       claim: 'on held-out points, trained nets predict closer to the kernel-regime (NTK) prediction as m grows',
       source: 'kernel regime (seeds 003/004)',
-      passed: tested.length === summaries.length ? monotone(tested.map((s) => s.test!.deviationFromKernel), -1) : null,
-      detail: `RMS(f_net − f_kernel) over ${result.parameters.testPoints} test points: ${perWidth(tested, (s) => s.test!.deviationFromKernel)}`,
+      passed: tested.length === summaries.length ? onDiverged(monotone(tested.map((s) => s.test!.deviationFromKernel), -1)) : null,
+      detail: `${divergedNote}RMS(f_net − f_kernel) over ${result.parameters.testPoints} test points: ${perWidth(tested, (s) => s.test!.deviationFromKernel)}`,
     });
   }
   return checks;

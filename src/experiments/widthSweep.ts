@@ -147,6 +147,8 @@ export interface WidthSweepResult {
   rateWindow: number;
   /** log-log fit of ‖H(0) − H∞‖₂ against m over all runs (Lemma 3.1 predicts slope −½); needs two widths. */
   gramDeviationFit?: PowerLawFit;
+  /** Why there is no fit although there are two widths (‖H(0) − H∞‖₂ = 0 exactly, as for n = 1 or d = 1). */
+  gramDeviationFitSkipped?: string;
 }
 
 /**
@@ -285,10 +287,21 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     stepSize: { eta, source: options.eta === undefined ? 'derived' : 'given', suggestion },
     lambda0, lambdaMaxInfinity, degenerate, ...(warning ? { warning } : {}),
     runs, summaries, rateWindow,
-    ...(distinctWidths.size >= 2
-      ? { gramDeviationFit: fitPowerLaw(runs.map((r) => r.m), runs.map((r) => r.initial.deviationFromInfinity)) }
-      : {}),
+    ...gramDeviationFitOf(runs, distinctWidths.size),
   };
+}
+
+/**
+ * The log-log fit of ‖H(0) − H∞‖₂ against m, or why there is none: a power law needs every value
+ * > 0, and with n = 1 or d = 1 H(0) equals H∞ exactly. The runs are kept either way.
+ */
+function gramDeviationFitOf(runs: WidthRun[], widths: number): { gramDeviationFit?: PowerLawFit; gramDeviationFitSkipped?: string } {
+  if (widths < 2) return {};
+  const zero = runs.filter((r) => !(r.initial.deviationFromInfinity > 0)).map((r) => r.m);
+  if (zero.length > 0) {
+    return { gramDeviationFitSkipped: `not applicable: ‖H(0) − H∞‖₂ = 0 exactly at m = ${[...new Set(zero)].join(', ')} (as for n = 1 or d = 1), so no power law can be fitted` };
+  }
+  return { gramDeviationFit: fitPowerLaw(runs.map((r) => r.m), runs.map((r) => r.initial.deviationFromInfinity)) };
 }
 
 function checkWidths(widths: unknown): asserts widths is number[] {
@@ -305,15 +318,18 @@ function sweepData(options: WidthSweepOptions, seed: number): { X: Matrix; y: Fl
   if (options.data) {
     // Checked here, before any network is built, rather than by train() after every H(0).
     const { X, y, test } = options.data;
-    checkMatrix(X, 'widthSweep: data.X');
-    checkVector(y, 'widthSweep: data.y', X.rows);
-    if (test) checkMatrix(test.X, 'widthSweep: data.test.X', { cols: X.cols });
-    return { X, y, Xtest: test?.X };
+    const Xm = checkMatrix(X, 'widthSweep: data.X', { float32: true });
+    checkVector(y, 'widthSweep: data.y', Xm.rows, true);
+    const Xtest = test ? checkMatrix(test.X, 'widthSweep: data.test.X', { cols: Xm.cols, float32: true }) : undefined;
+    return { X: Xm, y, Xtest };
   }
   const { n, d, testPoints = 0 } = options;
   if (n === undefined || d === undefined) {
     throw new OverparamRangeError('BAD_VALUE', 'widthSweep: give n and d (or data)');
   }
+  // Checked here with the sweep's own names, not deep inside crossGramInfinity after the setup.
+  checkInteger(n, 'widthSweep: n');
+  checkInteger(d, 'widthSweep: d');
   checkInteger(testPoints, 'widthSweep: testPoints', 0);
   // sphereData draws rows in order, so the first n of n + t points are exactly sphereData({ n }).
   const all = sphereData({ n: n + testPoints, d, seed });
