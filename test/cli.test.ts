@@ -155,6 +155,30 @@ describe('overparam figure1: Ctrl-C', () => {
   });
 });
 
+describe('the CLI exit status', () => {
+  it('is 3 when a check fails (all runs diverged), with the files still written', async () => {
+    const out = path.join(tmp, 'diverged');
+    const run = await overparam(['figure1', '--n', '20', '--d', '20', '--widths', '10,100', '--steps', '30', '--eta', '50',
+      '--test-points', '0', '--out', out]);
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stdout).toMatch(/exit 3: \d+ check\(s\) failed: rate-increases-with-m/);
+    const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+    expect(results.checks.find((c: { id: string }) => c.id === 'rate-increases-with-m').passed).toBe(false);
+  });
+
+  it('is 143 for SIGTERM (128 + 15), after writing what finished', async () => {
+    const out = path.join(tmp, 'terminated');
+    let sent = false;
+    const run = await overparam(['figure1', '--n', '64', '--d', '64', '--widths', '5,40000', '--steps', '400',
+      '--test-points', '0', '--out', out], (soFar, child) => {
+      if (!sent && /finished m = 5,/.test(soFar)) { sent = true; child.kill('SIGTERM'); }
+    });
+    expect(sent).toBe(true);
+    expect(run.code, run.stderr).toBe(143);
+    expect(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')).status).toBe('aborted');
+  });
+});
+
 describe('overparam train', () => {
   it('trains on a CSV and warns about parallel rows by index', async () => {
     const file = path.join(tmp, 'data.csv');

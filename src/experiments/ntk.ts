@@ -139,13 +139,7 @@ export function kernelPredict(
       residual.set(next);
     }
   }
-  const prediction = new Float64Array(t);
-  for (let p = 0; p < t; p++) {
-    let sum = initialTest ? initialTest[p] : 0;
-    for (let j = 0; j < n; j++) sum += cross.data[p * n + j] * coefficients[j];
-    prediction[p] = sum;
-  }
-  return prediction;
+  return predictAt(cross, coefficients, initialTest);
 }
 
 /**
@@ -181,6 +175,12 @@ export function kernelPredictFromEigen(
     for (let j = 0; j < n; j++) sum += V[i * n + j] * projected[j];
     coefficients[i] = sum;
   }
+  return predictAt(cross, coefficients, initialTest);
+}
+
+/** f(x_p) = f₀(x_p) + Σ_j H∞(x_p, x_j) c_j: the kernel predictor at the test inputs from its coefficients. */
+function predictAt(cross: Matrix, coefficients: Float64Array, initialTest?: ArrayLike<number>): Float64Array {
+  const n = cross.cols, t = cross.rows;
   const prediction = new Float64Array(t);
   for (let p = 0; p < t; p++) {
     let sum = initialTest ? initialTest[p] : 0;
