@@ -179,6 +179,36 @@ describe('the CLI exit status', () => {
   });
 });
 
+describe('the command line, checked before anything runs', () => {
+  it.each([['--n', '-5', /--n must be an integer ≥ 1, got '-5'/], ['--steps', '-1', /--steps must be an integer ≥ 0, got '-1'/],
+    ['--eta', '-0.5', /--eta must be a number > 0, got '-0.5'/], ['--trials', '-2', /--trials must be an integer ≥ 1/],
+    ['--test-points', '-3', /--test-points must be an integer ≥ 0/], ['--widths', '-10,20', /--widths must be an integer ≥ 1, got '-10'/]])(
+    'names %s %s with its range, exit 2', async (flag, value, message) => {
+      const run = await overparam(['figure1', flag, value, '--out', path.join(tmp, 'never')]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/ambiguous/);
+    });
+
+  it.each(['a file', '/dev/null'])('refuses an --out that is %s before any run', async (kind) => {
+    const file = kind === 'a file' ? path.join(tmp, 'not-a-dir') : '/dev/null';
+    if (kind === 'a file') await writeFile(file, 'x');
+    const run = await overparam(['train', '--m', '5', '--steps', '2', '--out', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--out must be a directory/);
+    expect(run.stdout).not.toMatch(/finished m = /);
+  });
+
+  it('keeps going and writes its files when stdout is closed early (| head)', async () => {
+    const out = path.join(tmp, 'piped');
+    const run = await overparam(['train', '--n', '20', '--d', '10', '--m', '50', '--steps', '5', '--out', out],
+      (_, child) => { child.stdout!.destroy(); });
+    expect(run.stderr).not.toMatch(/EPIPE|Error/);
+    expect(run.code).toBe(0);
+    JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+  });
+});
+
 describe('overparam train', () => {
   it('trains on a CSV and warns about parallel rows by index', async () => {
     const file = path.join(tmp, 'data.csv');

@@ -45,7 +45,7 @@ export interface TrainSettings {
 export type PresetName = 'quick' | 'paper';
 
 /**
- * The figure1 presets. quick: about 30 s on a 2-core machine (measured: see README);
+ * The figure1 presets. quick: about 4 s on a 2-core machine (measured: see README);
  * paper: the paper's size (n = d = 1000, widths two decades apart, 100 steps).
  */
 const PRESETS: Record<PresetName, Omit<Figure1Settings, 'preset' | 'out' | 'eta' | 'gramEvery'>> = {
@@ -80,7 +80,8 @@ Options:
 export const TRAIN_USAGE = `Usage: overparam train [options]
 
 One network trained by gradient descent; prints the curves' summary and writes results.json
-and curves.csv to --out.
+and the curves' CSVs (training-error.csv, pattern-changes.csv, weight-distance.csv,
+gram-lambda-min.csv) to --out.
 
 Options:
   --data <file.csv>       training data, one point a line: x_1,…,x_d,y (a header line and
@@ -121,9 +122,27 @@ function widthList(value: string | undefined): number[] | undefined {
   return widths;
 }
 
+/**
+ * `--n -5` as `--n=-5`: parseArgs reads a value that starts with '-' as an option ("argument is
+ * ambiguous"), which hid the flag's own message; a negative number then gets the range error.
+ */
+function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) {
+      out.push(`--${name}=${argv[++i]}`);
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
 function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>): Record<string, string | boolean | undefined> {
   try {
-    const { values } = parseArgs({ args: argv, options: { ...options, ...HELP_FLAG }, strict: true, allowPositionals: false });
+    const args = joinNegativeValues(argv, options);
+    const { values } = parseArgs({ args, options: { ...options, ...HELP_FLAG }, strict: true, allowPositionals: false });
     return values as Record<string, string | boolean | undefined>;
   } catch (error) {
     throw new UsageError((error as Error).message);

@@ -1,10 +1,11 @@
 // The two subcommands. Each parses its arguments, runs the sweep in a worker (progress bar, Ctrl-C),
 // prints a summary and writes its files; the returned number is the process exit code.
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { figure1Checks, type Figure1Check, type WidthSweepResult } from '../experiments/index.js';
 import { formatNumber as format } from '../experiments/format.js';
 import {
-  FIGURE1_USAGE, parseFigure1Args, parseTrainArgs, TRAIN_USAGE, type Figure1Settings, type TrainSettings,
+  UsageError, FIGURE1_USAGE, parseFigure1Args, parseTrainArgs, TRAIN_USAGE, type Figure1Settings, type TrainSettings,
 } from './args.js';
 import { readDataCsv } from './csv.js';
 import { environment, writeSweepOutputs } from './outputs.js';
@@ -121,6 +122,21 @@ async function runAndWrite(command: 'figure1' | 'train', settings: Figure1Settin
   return EXIT.ok;
 }
 
+/**
+ * Refuses an --out that cannot take the files (an existing file, /dev/null, a folder without write
+ * permission) before anything runs, rather than after the whole sweep.
+ */
+function checkOutputDirectory(out: string): void {
+  const existing = (() => { try { return statSync(out); } catch { return undefined; } })();
+  if (existing && !existing.isDirectory()) throw new UsageError(`--out must be a directory, but '${out}' is an existing file`);
+  try {
+    mkdirSync(out, { recursive: true });
+    accessSync(out, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`--out '${out}' cannot be written to (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
 /** The parsed settings without `help`; undefined, after printing `usage`, when -h/--help was given. */
 function settingsOrUsage<S>({ help, ...settings }: S & { help: boolean }, usage: string): Omit<S, 'help'> | undefined {
   if (!help) return settings;
@@ -132,6 +148,7 @@ function settingsOrUsage<S>({ help, ...settings }: S & { help: boolean }, usage:
 export async function figure1Command(argv: string[]): Promise<number> {
   const config = settingsOrUsage(parseFigure1Args(argv), FIGURE1_USAGE);
   if (!config) return EXIT.ok;
+  checkOutputDirectory(config.out);
   console.log(`overparam figure1 (preset ${config.preset}): n = ${config.n}, d = ${config.d}, widths ${config.widths.join(', ')}, ` +
     `${config.steps} steps, seed ${config.seed}${config.trials > 1 ? `, ${config.trials} trials` : ''}${config.joint ? ', both layers' : ''} → ${config.out}`);
   return runAndWrite('figure1', config, {
@@ -144,6 +161,7 @@ export async function figure1Command(argv: string[]): Promise<number> {
 export async function trainCommand(argv: string[]): Promise<number> {
   const config = settingsOrUsage(parseTrainArgs(argv), TRAIN_USAGE);
   if (!config) return EXIT.ok;
+  checkOutputDirectory(config.out);
   const base = { widths: [config.m], steps: config.steps, eta: config.eta, seed: config.seed, trainOutputLayer: config.joint, gramEvery: config.gramEvery };
   let options: SweepRequest['options'];
   if (config.data) {

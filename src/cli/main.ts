@@ -40,4 +40,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that closes stdout early (`overparam figure1 | head`) is not an error: stop printing
+// and carry on, so that the files are still written.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  console.log = () => {};
+  console.info = () => {};
+});
+
 process.exitCode = await main(process.argv.slice(2));
