@@ -413,7 +413,7 @@ export class TrainingRun implements ActiveRun {
 
   /** λ_min (1) or λ_max (2) of H built from the activation pattern of the pre-activations `ZT` (eq. 5). */
   private extremeOfGram(ZT: WasmBuffer, want: 1 | 2): number {
-    const { k, n, m } = this;
+    const { n, m } = this;
     const wordsPerRow = Math.ceil(m / 64);
     const rowBits = new WasmBuffer('u64', n * wordsPerRow);
     const H = new WasmBuffer('f64', n * n);

@@ -152,7 +152,7 @@ export function kernelPredict(
 export function kernelPredictFromEigen(
   eigen: { values: Float64Array; vectors: Matrix }, cross: Matrix, ytrain: ArrayLike<number>, options: NtkPredictOptions = {},
 ): Float64Array {
-  const n = eigen.values.length, t = cross.rows, V = eigen.vectors.data;
+  const n = eigen.values.length, V = eigen.vectors.data;
   const { eta, steps, initialTrain, initialTest } = options;
   const projected = new Float64Array(n); // Vᵀ r(0)
   for (let i = 0; i < n; i++) {
