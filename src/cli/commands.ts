@@ -165,7 +165,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const base = { widths: [config.m], steps: config.steps, eta: config.eta, seed: config.seed, trainOutputLayer: config.joint, gramEvery: config.gramEvery };
   let options: SweepRequest['options'];
   if (config.data) {
-    const data = await readDataCsv(config.data);
+    const { header, ...data } = await readDataCsv(config.data);
+    if (header) console.log(`${config.data}:${header.line}: skipped as a header (no numeric field): '${header.text}'`);
     console.log(`overparam train: ${data.X.rows} points in R^${data.X.cols} from ${config.data}, m = ${config.m}, ${config.steps} steps → ${config.out}`);
     options = { ...base, data };
   } else {
