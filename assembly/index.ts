@@ -3,7 +3,6 @@ export { alloc, free } from "./memory";
 export { fillNormal, fillSigns, normalizeRows } from "./rng";
 export { gemmNT, gemmSubtractNN, packColumnPanels } from "./linalg/gemm";
 export { forward, forwardColumns, outputLayerGradient } from "./relu_net/forward";
-export { rowCombine } from "./relu_net/combine";
 export { scaleRows, maskedRowSum, maskedRowSumScratchBytes } from "./relu_net/masked_sum";
 export { maskedRowSumByTables, maskedRowSumByTablesScratchBytes } from "./relu_net/subset_sums";
 export { maxRowDistance, maxDistanceFromCoefficients, accumulateCoefficients } from "./relu_net/distance";

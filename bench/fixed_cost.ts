@@ -29,9 +29,6 @@ const run = new TrainingRun(stepNet, X, y, 'kernel', ETA, false);
 const S = new WasmBuffer('f32', m * n), Xb = new WasmBuffer('f32', n * d), W = new WasmBuffer('f32', m * d);
 for (const b of [S, Xb, W]) { const a = b.f32(); for (let i = 0; i < a.length; i++) a[i] = Math.sin(i) * 1e-3; }
 const packed = new WasmBuffer('f32', parallel.gemmSubtractScratchBytes(n, d) / 4);
-const words = Math.ceil(n / 64), ones = new WasmBuffer('u64', words), carry = new WasmBuffer('f32', 32 * m);
-ones.words().fill(0xffffffffffffffffn);
-ones.words()[words - 1] = (1n << BigInt(n - 64 * (words - 1))) - 1n;
 
 const numpyStep: number[] = [];
 const numpyScript = fileURLToPath(new URL('./numpy_step.py', import.meta.url));
@@ -40,7 +37,6 @@ const timings = await interleaved([
   { name: `train steps: ${STEPS}`, fn: trainOn(STEPS) },
   { name: `${STEPS} bare steps`, fn: () => { for (let s = 0; s < STEPS; s++) { run.observe(); run.step(); } } },
   { name: 'rebuild (GEMM)', fn: () => parallel.gemmSubtractNN(S.ptr, Xb.ptr, packed.ptr, W.ptr, m, d, n) },
-  { name: 'rebuild (per-neuron combine, before)', fn: () => parallel.rowCombine(W.ptr, m, d, Xb.ptr, S.ptr, n, 0, -1, ones.ptr, words, 0, carry.ptr) },
   ...(args.includes('--no-numpy') ? [] : [{
     name: 'numpy step (child)', warmup: false,
     fn: () => {
@@ -49,7 +45,7 @@ const timings = await interleaved([
     },
   }]),
 ], rounds);
-run.free(); stepNet.dispose(); net.dispose(); freeAll(S, Xb, W, packed, ones, carry);
+run.free(); stepNet.dispose(); net.dispose(); freeAll(S, Xb, W, packed);
 
 const ms = (name: string) => timings.get(name)!;
 const row = (name: string) => { const t = ms(name); return `${t.median.toFixed(0)} ms (${t.min.toFixed(0)}–${t.max.toFixed(0)})`; };

@@ -137,29 +137,6 @@ describe('scaleRows + maskedRowSum', () => {
     }
   });
 
-  it('matches rowCombine, the fused kernel it replaces, bit for bit', () => {
-    const k = kernels();
-    const rows = 37, cols = 45, bitCount = 150, wordsPerRow = 3;
-    const rand = mulberry32(77);
-    const B = bufferFrom('f32', Float32Array.from({ length: bitCount * cols }, () => rand() - 0.5));
-    const coef = bufferFrom('f32', Float32Array.from({ length: bitCount }, () => rand() * 3));
-    const scale = bufferFrom('f32', Float32Array.from({ length: rows }, () => rand()));
-    const masks = Array.from({ length: rows }, () => Array.from({ length: bitCount }, () => rand() < 0.5));
-    const bits = new WasmBuffer('u64', rows * wordsPerRow);
-    const fused = new WasmBuffer('f32', rows * cols), split = new WasmBuffer('f32', rows * cols);
-    const carry = new WasmBuffer('f32', 32 * rows), P = new WasmBuffer('f32', bitCount * cols);
-    const scratch = new WasmBuffer('f32', maskedRowSumScratchBytes(cols, bitCount, rows, 1) / 4);
-    try {
-      bits.words().set(packMasks(masks, wordsPerRow));
-      k.rowCombine(fused.ptr, rows, cols, B.ptr, coef.ptr, 0, scale.ptr, 0.5, bits.ptr, wordsPerRow, wordsPerRow, carry.ptr);
-      k.scaleRows(P.ptr, B.ptr, coef.ptr, bitCount, cols);
-      k.maskedRowSum(split.ptr, rows, cols, P.ptr, scale.ptr, 0.5, bits.ptr, wordsPerRow, wordsPerRow, scratch.ptr);
-      expect(Array.from(split.f32())).toEqual(Array.from(fused.f32()));
-    } finally {
-      freeAll(B, coef, scale, bits, fused, split, carry, P, scratch);
-    }
-  });
-
   it('sizes its scratch as the TypeScript mirror says, for either kernel', () => {
     const k = kernels();
     for (const cols of [1, 3, 4, 5, 16, 999, 1000]) {

@@ -69,9 +69,9 @@ export function gemmNT(A: usize, B: usize, C: usize, rows: i32, cols: i32, inner
 
 // W −= S X with S (rows×inner) and X (inner×cols), both row-major: the rebuild W(k) = W(0) − S X at
 // the end of a kernel-space run (DESIGN §5.1). Every output is acc = Σ_j S[r, j] X[j, c] summed in
-// increasing j with a float32 rounding after each multiply and each add, then W[r, c] − acc: the
-// same operations as the masked combine it replaces (every mask bit set), so the weights are the
-// same bits, and the same whatever block or thread an output falls in. Blocks of 4 rows × 8
+// increasing j with a float32 rounding after each multiply and each add, then W[r, c] − acc (the
+// order of the per-neuron combine it replaced, so the weights kept their bits; test/gemm.test.ts
+// holds it against a float32 emulation), the same whatever block or thread an output falls in. Blocks of 4 rows × 8
 // columns keep eight v128 accumulators in registers and use each loaded pair of X vectors four
 // times; the rows of a block read X's column panel from L2 (inner × 32 bytes), where the
 // per-row combine streamed all of X once per row.

@@ -22,8 +22,6 @@ export interface CoreKernels {
   forwardColumns(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number, wordsPerNeuron: number,
     colStart: number, colEnd: number): void;
   outputLayerGradient(ZT: number, m: number, n: number, e: number, invSqrtM: number, gradient: number): void;
-  rowCombine(out: number, rows: number, cols: number, B: number, coef: number, coefRowStride: number,
-    rowScale: number, globalScale: number, bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number): void;
   /** P[j, :] = coef[j]·B[j, :]. */
   scaleRows(P: number, B: number, coef: number, rows: number, cols: number): void;
   maskedRowSum(out: number, rows: number, cols: number, P: number, rowScale: number, globalScale: number,

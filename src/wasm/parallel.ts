@@ -23,28 +23,6 @@ function ranges(rows: number, parts: number, align: number): [number, number][] 
   return out;
 }
 
-/** Scratch rowCombine needs per output row: 32 running f32 sums. */
-export const ROW_COMBINE_SCRATCH_BYTES = 128;
-
-/** rowCombine (see assembly/relu_net/combine.ts) over all threads; `scratch` holds 128 bytes a row. */
-export function rowCombine(
-  out: number, rows: number, cols: number, B: number, coef: number, coefRowStride: number,
-  rowScale: number, globalScale: number, bits: number, wordsPerRow: number, bitsRowStride: number,
-  scratch: number,
-): void {
-  const k = kernels(), pool = threadPool();
-  if (!pool) {
-    k.rowCombine(out, rows, cols, B, coef, coefRowStride, rowScale, globalScale, bits, wordsPerRow, bitsRowStride, scratch);
-    return;
-  }
-  const jobs = ranges(rows, pool.size, 1).map(([r0, r1]) => [
-    out + 4 * r0 * cols, r1 - r0, cols, B, coef + 4 * r0 * coefRowStride, coefRowStride,
-    rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale, bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride,
-    scratch + ROW_COMBINE_SCRATCH_BYTES * r0,
-  ]);
-  pool.run((a) => k.rowCombine(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]), 'rowCombine', jobs);
-}
-
 /**
  * From this many neurons (output rows) on, the masked sum reads subset-sum tables
  * (assembly/relu_net/subset_sums.ts) instead of replaying active-row lists: building a column

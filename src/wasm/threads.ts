@@ -12,7 +12,7 @@ import { OverparamError } from '../errors.js';
 
 /** Kernels a worker can run; the index is what travels through shared memory. */
 export const THREAD_KERNELS = [
-  'rowCombine', 'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
+  'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
   'choleskyPanelUpdate', 'forwardColumns', 'accumulateCoefficients', 'maxDistanceFromCoefficients', 'maxRowDistance',
   'outputLayerGradient', 'linearKernelRows', 'householderPassRows', 'gemmSubtractNN',
 ] as const;

@@ -93,6 +93,17 @@ async function child(threads: number, rounds: number, only: string[] | undefined
   // m not a multiple of 64 and column counts with tails of 1–3 (mod 4), 16 and 32 where it matters.
   const s = quick ? 0.5 : 1;
   const M = (x: number): number => Math.max(64, Math.round(x * s));
+  /** The GD step's masked sum on `rows` output rows of `cols` columns over `inputs` rows of P. */
+  const maskedSum = (rows: number, cols: number, inputs: number, seed: number): string => {
+    const words = Math.ceil(inputs / 64);
+    const out = filled('f32', rows * cols, seed), P = filled('f32', inputs * cols, seed + 1), scale = filled('f32', rows, seed + 2);
+    const bits = maskBits(rows, words, inputs, seed + 3);
+    const scratch = new WasmBuffer('f32', parallel.maskedRowSumScratchBytes(cols, inputs, rows, threads) / 4);
+    parallel.maskedRowSum(out.ptr, rows, cols, P.ptr, inputs, scale.ptr, -0.3, bits.ptr, words, words, scratch.ptr);
+    const h = digest([out.f32()]);
+    freeAll(out, P, scale, bits, scratch);
+    return h;
+  };
   const workloads: Record<string, () => string> = {
     // The reported case (n > 2d: 'auto' picks primal), and both step forms with joint training.
     [`train primal n=500 d=100 m=${M(10000)}`]: trainRun('primal', 500, 100, M(10000), 8, false),
@@ -107,34 +118,16 @@ async function child(threads: number, rounds: number, only: string[] | undefined
       freeAll(A, B, C);
       return h;
     },
-    'maskedRowSum (lists)': () => {
-      const rows = 250, cols = 301, inputs = 499, words = Math.ceil(inputs / 64);
-      const out = filled('f32', rows * cols, 4), P = filled('f32', inputs * cols, 5), scale = filled('f32', rows, 6);
-      const bits = maskBits(rows, words, inputs, 7);
-      const scratch = new WasmBuffer('f32', parallel.maskedRowSumScratchBytes(cols, inputs, rows, threads) / 4);
-      parallel.maskedRowSum(out.ptr, rows, cols, P.ptr, inputs, scale.ptr, -0.3, bits.ptr, words, words, scratch.ptr);
-      const h = digest([out.f32()]);
-      freeAll(out, P, scale, bits, scratch);
-      return h;
-    },
-    'maskedRowSum (tables)': () => {
-      const rows = M(3001), cols = 101, inputs = 500, words = Math.ceil(inputs / 64);
-      const out = filled('f32', rows * cols, 8), P = filled('f32', inputs * cols, 9), scale = filled('f32', rows, 10);
-      const bits = maskBits(rows, words, inputs, 11);
-      const scratch = new WasmBuffer('f32', parallel.maskedRowSumScratchBytes(cols, inputs, rows, threads) / 4);
-      parallel.maskedRowSum(out.ptr, rows, cols, P.ptr, inputs, scale.ptr, -0.3, bits.ptr, words, words, scratch.ptr);
-      const h = digest([out.f32()]);
-      freeAll(out, P, scale, bits, scratch);
-      return h;
-    },
-    rowCombine: () => {
-      const rows = M(1999), cols = 99, n = 130, words = Math.ceil(n / 64);
-      const out = filled('f32', rows * cols, 12), B = filled('f32', n * cols, 13), coef = filled('f32', rows * n, 14);
-      const bits = maskBits(rows, words, n, 15);
-      const scratch = new WasmBuffer('f32', rows * (parallel.ROW_COMBINE_SCRATCH_BYTES / 4));
-      parallel.rowCombine(out.ptr, rows, cols, B.ptr, coef.ptr, n, 0, -1, bits.ptr, words, words, scratch.ptr);
-      const h = digest([out.f32()]);
-      freeAll(out, B, coef, bits, scratch);
+    // Below 256 rows the masked sum replays active-row lists, from 256 on it reads subset-sum tables.
+    'maskedRowSum (lists)': () => maskedSum(250, 301, 499, 4),
+    'maskedRowSum (tables)': () => maskedSum(M(3001), 101, 500, 8),
+    'gemmSubtractNN (W −= S X, the rebuild of W(k))': () => {
+      const rows = M(1999), cols = 99, inner = 130;
+      const W = filled('f32', rows * cols, 12), X = filled('f32', inner * cols, 13), S = filled('f32', rows * inner, 14);
+      const packed = new WasmBuffer('f32', parallel.gemmSubtractScratchBytes(inner, cols) / 4);
+      parallel.gemmSubtractNN(S.ptr, X.ptr, packed.ptr, W.ptr, rows, cols, inner);
+      const h = digest([W.f32()]);
+      freeAll(W, X, S, packed);
       return h;
     },
     'forward, distances, coefficients, output gradient': () => {
