@@ -350,15 +350,21 @@ export function spectralNormOfDifference(A: Matrix, B: Matrix, options?: EigenOp
     throw new OverparamRangeError('BAD_SHAPE', `${fn}: B must be ${Am.rows}×${Am.cols} like A, got ${Bm.rows}×${Bm.cols}`);
   }
   const a = Am.data, b = Bm.data;
+  let overflow = -1;
   const r = extremes(fn, {
     n: Am.rows,
-    fill: (view) => { for (let k = 0; k < view.length; k++) view[k] = a[k] - b[k]; },
     // a_ij − b_ij can overflow where a and b do not (1e308 − (−1e308)); then so does the norm,
-    // which is at least max |a_ij − b_ij|: say so rather than return NaN.
-    check: (D) => {
-      const view = D.f64();
-      const k = view.findIndex((v) => !Number.isFinite(v));
-      if (k >= 0) throw differenceOverflow(fn, `|a − b| at (${Math.floor(k / Am.rows)}, ${k % Am.rows}) = |${a[k]} − ${b[k]}|`);
+    // which is at least max |a_ij − b_ij|: found while filling, and said rather than returned as NaN.
+    fill: (view) => {
+      for (let k = 0; k < view.length; k++) {
+        view[k] = a[k] - b[k];
+        if (overflow < 0 && !Number.isFinite(view[k])) overflow = k;
+      }
+    },
+    check: () => {
+      if (overflow >= 0) {
+        throw differenceOverflow(fn, `|a − b| at (${Math.floor(overflow / Am.rows)}, ${overflow % Am.rows}) = |${a[overflow]} − ${b[overflow]}|`);
+      }
     },
   }, options, 3, true);
   const norm = Math.max(Math.abs(r.min), Math.abs(r.max));

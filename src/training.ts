@@ -343,7 +343,11 @@ export class TrainingRun implements ActiveRun {
   syncWeights(final = false): void {
     if (this.method !== 'kernel' || this.weightsStep === this.currentStep) return;
     if (this.weightsStep !== 0) this.net._W.f32().set(this.initialWeights!.f32());
-    else if (!final) this.initialWeights ??= bufferFrom('f32', this.net._W.f32());
+    else if (!final && !this.initialWeights) {
+      // Allocate first, then take both views: the allocation may grow memory and detach views.
+      this.initialWeights = new WasmBuffer('f32', this.m * this.d);
+      this.initialWeights.f32().set(this.net._W.f32());
+    }
     this.rebuildWeights();
     this.weightsStep = this.currentStep;
   }
@@ -437,10 +441,8 @@ export class TrainingRun implements ActiveRun {
    * took no step (or was restored to step 0) has S = 0 and keeps W(0) as it is: W − 0·X is W.
    */
   private rebuildWeights(): void {
-    const S = this.S!.f32();
-    let zero = true;
-    for (let i = 0; i < S.length && zero; i++) zero = S[i] === 0;
-    if (zero) return;
+    // S(0) = 0, and a restore to step 0 brings back S(0): no scan of the m·n coefficients needed.
+    if (this.currentStep === 0) return;
     const packed = new WasmBuffer('f32', parallel.gemmSubtractScratchBytes(this.n, this.d) / 4);
     try {
       parallel.gemmSubtractNN(this.S!.ptr, this.X.ptr, packed.ptr, this.net._W.ptr, this.m, this.d, this.n);

@@ -137,16 +137,16 @@ describe('overparam figure1 (tiny override of the quick preset)', () => {
 });
 
 describe('overparam figure1: Ctrl-C', () => {
-  it('stops after the current step, keeps the finished run and exits 130', async () => {
-    const out = path.join(tmp, 'interrupted');
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops after the current step, keeps the finished run and exits %i (128 + signal)', async (signal, code) => {
+    const out = path.join(tmp, `interrupted-${signal}`);
     let sent = false;
     // Two widths: the narrow one finishes at once, the wide one runs for many seconds unless stopped.
     const run = await overparam(['figure1', '--n', '64', '--d', '64', '--widths', '5,40000', '--steps', '400',
       '--test-points', '0', '--out', out], (soFar, child) => {
-      if (!sent && /finished m = 5,/.test(soFar)) { sent = true; child.kill('SIGINT'); }
+      if (!sent && /finished m = 5,/.test(soFar)) { sent = true; child.kill(signal); }
     });
     expect(sent).toBe(true);
-    expect(run.code, run.stderr).toBe(130);
+    expect(run.code, run.stderr).toBe(code);
     const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
     expect(results.status).toBe('aborted');
     expect(results.result.runs.map((r: { m: number; status: string }) => [r.m, r.status])).toEqual([[5, 'done'], [40000, 'aborted']]);
@@ -164,18 +164,6 @@ describe('the CLI exit status', () => {
     expect(run.stdout).toMatch(/exit 3: \d+ check\(s\) failed: rate-increases-with-m/);
     const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
     expect(results.checks.find((c: { id: string }) => c.id === 'rate-increases-with-m').passed).toBe(false);
-  });
-
-  it('is 143 for SIGTERM (128 + 15), after writing what finished', async () => {
-    const out = path.join(tmp, 'terminated');
-    let sent = false;
-    const run = await overparam(['figure1', '--n', '64', '--d', '64', '--widths', '5,40000', '--steps', '400',
-      '--test-points', '0', '--out', out], (soFar, child) => {
-      if (!sent && /finished m = 5,/.test(soFar)) { sent = true; child.kill('SIGTERM'); }
-    });
-    expect(sent).toBe(true);
-    expect(run.code, run.stderr).toBe(143);
-    expect(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')).status).toBe('aborted');
   });
 });
 

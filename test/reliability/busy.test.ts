@@ -129,14 +129,6 @@ describe.each(METHODS)('a net being trained (%s step)', (method) => {
     net.dispose();
     expect(memoryInUse().bytesInUse).toBe(baseline);
   });
-
-  it('does no rebuild for steps: 0 (the weights keep their bits)', () => {
-    const net = TwoLayerNet.random({ d: 20, m: 90, seed: 2 });
-    const before = bits(net.weights().W.data);
-    expect(train(net, X, y, { eta: 0.3, steps: 0, method }).stepsRun).toBe(0);
-    expect(bits(net.weights().W.data)).toEqual(before);
-    net.dispose();
-  });
 });
 
 describe('after errors', () => {
