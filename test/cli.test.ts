@@ -198,7 +198,7 @@ describe('the command line, checked before anything runs', () => {
 });
 
 describe('overparam train', () => {
-  it('trains on a CSV and warns about parallel rows by index', async () => {
+  it('trains on a CSV and warns about parallel rows by index and by file line', async () => {
     const file = path.join(tmp, 'data.csv');
     const lines = ['x1,x2,x3,y', '1,0,0,0.5', '0,1,0,-1', '0,0,1,2', '2,0,0,0.1', '0.5,0.5,0,1', '# a comment', '0,0.6,0.8,-0.3'];
     await writeFile(file, lines.join('\n'));
@@ -206,6 +206,8 @@ describe('overparam train', () => {
     const run = await overparam(['train', '--data', file, '--m', '300', '--steps', '15', '--eta', '0.2', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/warning: λ0 = λ_min\(H∞\) = 0: the inputs have 1 parallel pair\(s\) \(0, 3\)/);
+    // Rows 0 and 3 are the file's lines 2 and 5 (line 1 is the header).
+    expect(run.stderr).toContain(`in ${file}: parallel pairs on lines (2, 5)`);
     expect(run.stdout).toMatch(/m = 300: ‖y−u‖² /);
     const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
     expect(results.command).toBe('train');

@@ -1,8 +1,9 @@
 // The two subcommands. Each parses its arguments, runs the sweep in a worker (progress bar, Ctrl-C),
 // prints a summary and writes its files; the returned number is the process exit code.
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { figure1Checks, type Figure1Check, type WidthSweepResult } from '../experiments/index.js';
+import type { InputDiagnostics } from '../kernels.js';
 import { formatNumber as format } from '../experiments/format.js';
 import {
   UsageError, FIGURE1_USAGE, parseFigure1Args, parseTrainArgs, TRAIN_USAGE, type Figure1Settings, type TrainSettings,
@@ -92,15 +93,32 @@ function printChecks(checks: Figure1Check[]): void {
   }
 }
 
+/** A data file and the file line of each of its data rows (readDataCsv's fileLines). */
+interface DataSource { file: string; fileLines: number[] }
+
+/**
+ * The degenerate rows by the data file's own line numbers: the library numbers rows from 0, the
+ * user looks for lines in the file (a header, comments and blank lines make the two differ).
+ */
+function inFileLines(degenerate: InputDiagnostics, source: DataSource): string {
+  const line = (row: number) => source.fileLines[row];
+  const parts: string[] = [];
+  if (degenerate.zeroRows.length > 0) parts.push(`zero rows on lines ${degenerate.zeroRows.map(line).join(', ')}`);
+  if (degenerate.parallelPairs.length > 0) {
+    parts.push(`parallel pairs on lines ${degenerate.parallelPairs.map((p) => `(${line(p.i)}, ${line(p.j)})`).join(', ')}`);
+  }
+  return `in ${source.file}: ${parts.join('; ')}`;
+}
+
 /**
  * Runs the sweep, prints the warning, step size, summaries and checks, and writes the files;
  * returns the exit code (130 when Ctrl-C stopped the sweep early).
  */
 async function runAndWrite(command: 'figure1' | 'train', settings: Figure1Settings | TrainSettings, options: SweepRequest['options'],
-  outputs: { charts: boolean; report: boolean }): Promise<number> {
+  outputs: { charts: boolean; report: boolean }, source?: DataSource): Promise<number> {
   const startedAt = new Date();
   const result = await runWithProgress(options);
-  if (result.warning) console.warn(`warning: ${result.warning}`);
+  if (result.warning) console.warn(`warning: ${result.warning}${source ? `; ${inFileLines(result.degenerate, source)}` : ''}`);
   printStepSize(result);
   const checks = figure1Checks(result);
   printSummaries(result);
@@ -131,7 +149,11 @@ function checkOutputDirectory(out: string): void {
   if (existing && !existing.isDirectory()) throw new UsageError(`--out must be a directory, but '${out}' is an existing file`);
   try {
     mkdirSync(out, { recursive: true });
-    accessSync(out, constants.W_OK);
+    // Write a probe file rather than ask access(W_OK): that answers from permission bits, which can
+    // disagree with a real write (ACLs, network file systems, root squash), and a write is the test.
+    const probe = path.join(out, `.overparam-write-check-${process.pid}`);
+    writeFileSync(probe, '');
+    unlinkSync(probe);
   } catch (error) {
     throw new UsageError(`--out '${out}' cannot be written to (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
@@ -164,8 +186,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
   checkOutputDirectory(config.out);
   const base = { widths: [config.m], steps: config.steps, eta: config.eta, seed: config.seed, trainOutputLayer: config.joint, gramEvery: config.gramEvery };
   let options: SweepRequest['options'];
+  let source: DataSource | undefined;
   if (config.data) {
-    const { header, ...data } = await readDataCsv(config.data);
+    const { header, fileLines, ...data } = await readDataCsv(config.data);
+    source = { file: config.data, fileLines };
     if (header) console.log(`${config.data}:${header.line}: skipped as a header (no numeric field): '${header.text}'`);
     console.log(`overparam train: ${data.X.rows} points in R^${data.X.cols} from ${config.data}, m = ${config.m}, ${config.steps} steps → ${config.out}`);
     options = { ...base, data };
@@ -173,5 +197,5 @@ export async function trainCommand(argv: string[]): Promise<number> {
     console.log(`overparam train: n = ${config.n} points on the unit sphere in R^${config.d}, m = ${config.m}, ${config.steps} steps → ${config.out}`);
     options = { ...base, n: config.n, d: config.d };
   }
-  return runAndWrite('train', config, options, { charts: false, report: false });
+  return runAndWrite('train', config, options, { charts: false, report: false }, source);
 }

@@ -25,6 +25,8 @@ export interface DataCsv {
   y: Float32Array;
   /** The skipped header: its file line (1-based) and text. */
   header?: { line: number; text: string };
+  /** The file line (1-based) of each data row: row i of X came from line fileLines[i]. */
+  fileLines: number[];
 }
 
 /** A decimal number as people write it: 12, -0.5, .5, 1e-3; not 0x10, 1_000, NaN or Infinity. */
@@ -37,7 +39,7 @@ function splitFields(line: string): string[] {
 
 /** @internal Parses the text of a data CSV (see {@link readDataCsv}); `name` is used in error messages. */
 export function parseDataCsv(text: string, name = 'data'): DataCsv {
-  const rows: number[][] = [];
+  const rows: number[][] = [], fileLines: number[] = [];
   const lines = text.split(/\r?\n/);
   let header: DataCsv['header'];
   let seenContent = false;
@@ -63,6 +65,7 @@ export function parseDataCsv(text: string, name = 'data'): DataCsv {
       throw new UsageError(`${name}:${fileLine}: expected ${rows[0].length} fields like the first data line, got ${values.length}`);
     }
     rows.push(values);
+    fileLines.push(fileLine);
   }
   if (rows.length === 0) throw new UsageError(`${name}: no data lines`);
   if (rows[0].length < 2) throw new UsageError(`${name}: each line needs at least one input and the label (x_1,…,x_d,y)`);
@@ -72,7 +75,7 @@ export function parseDataCsv(text: string, name = 'data'): DataCsv {
     X.set(row.slice(0, d), i * d);
     y[i] = row[d];
   });
-  return { X: { rows: n, cols: d, data: X }, y, ...(header ? { header } : {}) };
+  return { X: { rows: n, cols: d, data: X }, y, fileLines, ...(header ? { header } : {}) };
 }
 
 /** A CSV text from a header and rows; numbers are written in full precision, non-finite ones as empty fields. */
