@@ -4,7 +4,7 @@ import { reserve, seedWords, withBuffers } from './wasm/memory.js';
 import { checkInteger, type Matrix } from './matrix.js';
 
 /** Random-stream ids: each kind of draw has its own stream, so changing n never shifts W's draws. */
-export const STREAM = { inputs: 1, labels: 2, weights: 3, outputSigns: 4 } as const;
+export const STREAM = { inputs: 1, labels: 2, weights: 3, outputSigns: 4, outputGaussian: 5 } as const;
 
 /** Largest seed accepted: seeds are split into two u32 words. */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;

@@ -1,11 +1,13 @@
-// The two-layer ReLU network of eq. (1), f(W, a, x) = (1/√m) Σ_r a_r relu(w_rᵀx), with its
-// weights held in wasm memory so training reads and writes them in place.
+// The two-layer network of eq. (1), f(W, a, x) = (1/√m) Σ_r a_r relu(w_rᵀx), generalised to
+// f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (DESIGN §7.1), with its weights held in wasm memory so training reads
+// and writes them in place.
 import { kernels } from './wasm/loader.js';
 import * as parallel from './wasm/parallel.js';
 import { WasmBuffer, bufferFrom, reserve, seedWords, withBuffers } from './wasm/memory.js';
 import { checkFinite, checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from './matrix.js';
 import { OverparamError, OverparamRangeError } from './errors.js';
 import { MAX_SEED, STREAM } from './data.js';
+import { checkOutputInit, checkScaling, outputFactor, type OutputInit, type Scaling } from './parametrisation.js';
 import { computeGram, gramBytes } from './kernels.js';
 
 /**
@@ -18,8 +20,25 @@ export interface ActiveRun {
   syncWeights(): void;
 }
 
+/** The model's scaling, shared by {@link TwoLayerNet.random} and {@link TwoLayerNet.fromWeights}. */
+export interface NetModelOptions {
+  /** α in f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx), > 0 (default 1). Large α trains lazily (DESIGN §7.3). */
+  outputScale?: number;
+  /** γ in f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx), in [0, 2] (default ½, the paper's; 1 is the mean-field scaling). */
+  widthExponent?: number;
+}
+
+/** Options of {@link TwoLayerNet.fromWeights}. */
+export interface FromWeightsOptions extends NetModelOptions {
+  /**
+   * How the given a was made, for the record; 'symmetric' is checked (m even, w_{2r+1} = w_{2r} and
+   * a_{2r+1} = −a_{2r}, so f(W, a, ·) = 0). Default 'sign' when every a_r is ±1, else 'gaussian'.
+   */
+  outputInit?: OutputInit;
+}
+
 /** Options of {@link TwoLayerNet.random}. */
-export interface RandomNetOptions {
+export interface RandomNetOptions extends NetModelOptions {
   /** Input dimension. */
   d: number;
   /** Width (number of hidden neurons). */
@@ -28,6 +47,12 @@ export interface RandomNetOptions {
   seed?: number;
   /** κ in w_r(0) ~ N(0, κ²I); 1 in the paper. */
   scale?: number;
+  /**
+   * a(0): 'sign' (default, the paper's a_r ~ unif{−1, +1}), 'gaussian' (a_r ~ N(0, 1)) or
+   * 'symmetric' (m even; neurons 2r and 2r + 1 share w and have opposite ±1 output weights, so
+   * f(W(0), a(0), x) = 0 exactly for every x: DESIGN §7.1).
+   */
+  outputInit?: OutputInit;
 }
 
 const unreclaimed = typeof FinalizationRegistry === 'undefined'
@@ -44,10 +69,34 @@ function allocateOrFree(allocate: () => WasmBuffer, held: WasmBuffer): WasmBuffe
   }
 }
 
-/** Two-layer ReLU network f(W, a, x) = (1/√m) Σ_r a_r relu(w_rᵀx) (eq. 1), float32 weights. */
+/**
+ * Checks outputInit 'symmetric' on given weights: m even, w_{2r+1} = w_{2r} and a_{2r+1} = −a_{2r}
+ * (DESIGN §7.1), the property that makes f(W(0)) = 0.
+ */
+function checkSymmetricPairs(W: Matrix, a: ArrayLike<number>): void {
+  const m = W.rows, d = W.cols;
+  const fail = (why: string) => {
+    throw new OverparamRangeError('BAD_VALUE', `TwoLayerNet.fromWeights: outputInit 'symmetric' needs ${why}`);
+  };
+  if (m % 2 !== 0) fail(`an even m, got ${m}`);
+  for (let r = 0; r < m; r += 2) {
+    if (Math.fround(a[r + 1]) !== -Math.fround(a[r])) fail(`a[${r + 1}] = −a[${r}], got ${a[r + 1]} and ${a[r]}`);
+    for (let j = 0; j < d; j++) {
+      if (Math.fround(W.data[(r + 1) * d + j]) !== Math.fround(W.data[r * d + j])) fail(`row ${r + 1} of W equal to row ${r}`);
+    }
+  }
+}
+
+/** Two-layer network f(W, a, x) = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (eq. 1 at α = 1, γ = ½, ψ = relu), float32 weights. */
 export class TwoLayerNet {
   readonly d: number;
   readonly m: number;
+  /** α of f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (1 in the paper). */
+  readonly outputScale: number;
+  /** γ of f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (½ in the paper). */
+  readonly widthExponent: number;
+  /** How a(0) was drawn (or, for fromWeights, what the given a is). */
+  readonly outputInit: OutputInit;
   /** @internal W (m×d, row r = w_r) in wasm memory. */
   readonly _W: WasmBuffer;
   /** @internal a (m) in wasm memory. */
@@ -56,27 +105,56 @@ export class TwoLayerNet {
   /** @internal The train() call running on this net, if any. */
   _run?: ActiveRun;
 
-  private constructor(d: number, m: number, W: WasmBuffer, a: WasmBuffer) {
+  private constructor(d: number, m: number, W: WasmBuffer, a: WasmBuffer, scaling: Scaling, outputInit: OutputInit) {
     this.d = d;
     this.m = m;
+    this.outputScale = scaling.outputScale;
+    this.widthExponent = scaling.widthExponent;
+    this.outputInit = outputInit;
     this._W = W;
     this._a = a;
     unreclaimed?.register(this, [W, a], this);
   }
 
-  /** A network at the paper's initialisation: w_r ~ N(0, scale²I), a_r ~ unif{−1, +1}. */
-  static random({ d, m, seed = 0, scale = 1 }: RandomNetOptions): TwoLayerNet {
+  /**
+   * A network at the paper's initialisation, w_r ~ N(0, scale²I), a_r ~ unif{−1, +1}, or at one of
+   * the other output initialisations; α and γ as given (default the paper's 1 and ½).
+   */
+  static random(options: RandomNetOptions): TwoLayerNet {
+    const { d, m, seed = 0, scale = 1 } = options;
     checkInteger(d, 'TwoLayerNet.random: d');
     checkInteger(m, 'TwoLayerNet.random: m');
     checkInteger(seed, 'TwoLayerNet.random: seed', 0, MAX_SEED);
     checkPositive(scale, 'TwoLayerNet.random: scale');
+    const scaling = checkScaling('TwoLayerNet.random', options.outputScale, options.widthExponent);
+    const outputInit = checkOutputInit('TwoLayerNet.random', options.outputInit);
+    if (outputInit === 'symmetric' && m % 2 !== 0) {
+      throw new OverparamRangeError('BAD_VALUE', `TwoLayerNet.random: outputInit 'symmetric' pairs the neurons, so m must be even, got ${m}`);
+    }
     const k = kernels();
     const [lo, hi] = seedWords(seed);
     reserve(4 * (m * d + m), `TwoLayerNet.random (d = ${d}, m = ${m})`, 'reduce m or d');
     const W = new WasmBuffer('f32', m * d);
     const a = allocateOrFree(() => new WasmBuffer('f32', m), W);
-    k.fillNormal(W.ptr, m * d, scale, lo, hi, STREAM.weights);
-    k.fillSigns(a.ptr, m, lo, hi, STREAM.outputSigns);
+    if (outputInit === 'symmetric') {
+      // Neurons 2r and 2r + 1: the same w_r, opposite a_r (DESIGN §7.1). Adjacent rather than r and
+      // r + m/2, so that the forward pass, which sums over r in order, cancels each pair exactly
+      // and f(W(0)) is 0 bit for bit, not merely to rounding.
+      const half = m / 2;
+      k.fillNormal(W.ptr, half * d, scale, lo, hi, STREAM.weights);
+      k.fillSigns(a.ptr, half, lo, hi, STREAM.outputSigns);
+      const Wv = W.f32(), av = a.f32();
+      for (let r = half - 1; r >= 0; r--) {   // backwards: rows 2r, 2r + 1 ≥ r are not yet read
+        Wv.copyWithin(2 * r * d, r * d, (r + 1) * d);
+        Wv.copyWithin((2 * r + 1) * d, 2 * r * d, (2 * r + 1) * d);
+        av[2 * r] = av[r];
+        av[2 * r + 1] = -av[2 * r];
+      }
+    } else {
+      k.fillNormal(W.ptr, m * d, scale, lo, hi, STREAM.weights);
+      if (outputInit === 'gaussian') k.fillNormal(a.ptr, m, 1, lo, hi, STREAM.outputGaussian);
+      else k.fillSigns(a.ptr, m, lo, hi, STREAM.outputSigns);
+    }
     // A normal draw is below 9 in magnitude (Box–Muller from 53-bit uniforms reaches 8.6), so only a
     // scale near float32's limit can overflow; then check the weights as the net holds them.
     if (!Number.isFinite(Math.fround(9 * scale))) {
@@ -87,17 +165,27 @@ export class TwoLayerNet {
         throw error;
       }
     }
-    return new TwoLayerNet(d, m, W, a);
+    return new TwoLayerNet(d, m, W, a, scaling, outputInit);
   }
 
   /** A network with the given first-layer weights W (m×d) and output weights a (m); both are copied. */
-  static fromWeights(W: Matrix, a: Float32Array | Float64Array): TwoLayerNet {
+  static fromWeights(W: Matrix, a: Float32Array | Float64Array, options: FromWeightsOptions = {}): TwoLayerNet {
     const Wm = checkMatrix(W, 'TwoLayerNet.fromWeights: W', { float32: true });
     checkVector(a, 'TwoLayerNet.fromWeights: a', Wm.rows, true);
+    const scaling = checkScaling('TwoLayerNet.fromWeights', options.outputScale, options.widthExponent);
+    const outputInit = options.outputInit === undefined
+      ? (Array.prototype.every.call(a, (v: number) => v === 1 || v === -1) ? 'sign' : 'gaussian')
+      : checkOutputInit('TwoLayerNet.fromWeights', options.outputInit);
+    if (outputInit === 'symmetric') checkSymmetricPairs(Wm, a);
     kernels();
     reserve(4 * (Wm.data.length + Wm.rows), `TwoLayerNet.fromWeights (d = ${Wm.cols}, m = ${Wm.rows})`, 'reduce m or d');
     const Wb = bufferFrom('f32', Wm.data);
-    return new TwoLayerNet(Wm.cols, Wm.rows, Wb, allocateOrFree(() => bufferFrom('f32', a), Wb));
+    return new TwoLayerNet(Wm.cols, Wm.rows, Wb, allocateOrFree(() => bufferFrom('f32', a), Wb), scaling, outputInit);
+  }
+
+  /** The net's α and γ. */
+  get scaling(): Scaling {
+    return { outputScale: this.outputScale, widthExponent: this.widthExponent };
   }
 
   /** Copies out the current weights (inside train's onStep: W(k) and a(k) of the step reported). */
@@ -120,7 +208,7 @@ export class TwoLayerNet {
       const u = scope.buffer('f32', n);
       const bits = scope.buffer('u64', m * words);
       parallel.gemmNT(this._W.ptr, Xb.ptr, ZT.ptr, m, n, this.d);
-      parallel.forward(ZT.ptr, m, n, this._a.ptr, 1 / Math.sqrt(m), u.ptr, bits.ptr, words);
+      parallel.forward(ZT.ptr, m, n, this._a.ptr, outputFactor(this.scaling, m), u.ptr, bits.ptr, words);
       const out = u.toFloat32();
       const bad = out.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) {
