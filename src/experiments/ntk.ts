@@ -26,9 +26,11 @@ export function crossGramInfinity(Xtrain: Matrix, Xtest: Matrix): { train: Matri
 
 /**
  * Solves A x = b for symmetric positive definite A (n×n) by Cholesky, A = L Lᵀ; inputs untouched.
- * Throws OverparamRangeError when A is not positive definite (for H∞: λ0 ≈ 0, degenerate inputs).
+ * Throws OverparamRangeError when A is not positive definite (for H∞: λ0 ≈ 0, degenerate inputs):
+ * when a pivot L_jj² is ≤ `pivotFloor` × max_i A_ii (default 0; n·2⁻⁵² also refuses matrices
+ * singular to working precision, whose last pivot round-off leaves slightly positive).
  */
-export function choleskySolve(A: Matrix, b: ArrayLike<number>): Float64Array {
+export function choleskySolve(A: Matrix, b: ArrayLike<number>, { pivotFloor = 0 }: { pivotFloor?: number } = {}): Float64Array {
   const Am = checkMatrix(A, 'choleskySolve: A');
   const n = Am.rows;
   if (Am.cols !== n || b.length !== n) {
@@ -38,10 +40,13 @@ export function choleskySolve(A: Matrix, b: ArrayLike<number>): Float64Array {
   checkSymmetric(Am, 'choleskySolve: A');
   checkFinite(b, 'choleskySolve: b');
   const L = Float64Array.from(Am.data);
+  let largestDiagonal = 0;
+  for (let j = 0; j < n; j++) largestDiagonal = Math.max(largestDiagonal, L[j * n + j]);
+  const floor = pivotFloor * largestDiagonal;
   for (let j = 0; j < n; j++) {
     let diagonal = L[j * n + j];
     for (let k = 0; k < j; k++) diagonal -= L[j * n + k] * L[j * n + k];
-    if (!(diagonal > 0)) {
+    if (!(diagonal > floor)) {
       throw new OverparamRangeError('BAD_VALUE',
         `choleskySolve: the matrix is not positive definite (pivot ${j} is ${diagonal.toExponential(3)}); ` +
         'for H∞ this means λ0 ≈ 0: look for zero or parallel inputs (inputDiagnostics)');
