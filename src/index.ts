@@ -9,6 +9,8 @@ import { checkInteger } from './matrix.js';
 import { OverparamRangeError } from './errors.js';
 export { OverparamError, OverparamTypeError, OverparamRangeError, type ErrorCode } from './errors.js';
 export { sphereData } from './data.js';
+export { loadDigits, withLabelNoise, DIGITS_TRAIN_ROWS, DIGITS_TEST_ROWS, type LoadDigitsOptions, type DigitsTask, type DigitsSet, type DigitsData, type LabelNoise } from './digits.js';
+export { readIdx, type IdxArray, type IdxType } from './idx.js';
 export { TwoLayerNet, type RandomNetOptions } from './network.js';
 export { gramInfinity, inputDiagnostics, type InputDiagnostics } from './kernels.js';
 export {
