@@ -9,4 +9,4 @@ export { suggestStepSize, stepSizeFromSpectrum, DEFAULT_FRACTION_OF_LIMIT, type 
 export { ntkPredict, crossGramInfinity, choleskySolve, type NtkPredictOptions } from './ntk.js';
 export { figure1Checks, SLOPE_TOLERANCE, type Figure1Check } from './checks.js';
 export { labelSpectrum, modeProjections, predictedModeDecay, fitModeRates, smallInitResidualPrediction, createModeRecorder, type ModeSelection, type LabelSpectrum, type ModeProjections, type ModeTrajectory, type ModeRate, type FitModeRatesOptions, type ModeRecorder } from './modes.js';
-export { generalizationBound, distancePrediction, generalizationTerms, generalizationTermsFromEigen, type GeneralizationTerms } from './generalization.js';
+export { generalizationBound, distancePrediction, generalizationTerms, generalizationTermsFromEigen, classificationError, type GeneralizationTerms } from './generalization.js';
