@@ -145,7 +145,15 @@ async function readDigitsFile(source: string | URL | Uint8Array): Promise<Digits
   if (source instanceof Uint8Array) bytes = source;
   else if (typeof source === 'string' || source instanceof URL) bytes = await readBytes(source);
   else throw new OverparamTypeError('BAD_VALUE', 'loadDigits: source must be a URL, a file path or the bytes of optdigits.idx.gz');
+  const where = source instanceof Uint8Array ? 'the bytes given' : String(source);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzip(bytes);
+  else if (!(bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0)) {
+    const start = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    // A dev server that pre-bundled the package (Vite's) answers a missing file with its HTML page.
+    throw new OverparamError('BAD_VALUE', `loadDigits: ${where} is not the digits file (neither gzip nor IDX: it starts ${start}` +
+      `${bytes[0] === 0x3c ? ', an HTML page: a dev server that moved the package away from its data/ folder' : ''}); ` +
+      'serve data/optdigits.idx.gz from the package and pass its URL as options.source');
+  }
   const idx = readIdx(bytes);
   if (idx.type !== 'uint8' || idx.dims.length !== 2 || idx.dims[1] !== 65) {
     throw new OverparamRangeError('BAD_VALUE', `loadDigits: expected the digits file (uint8, N × 65), got ${idx.type} ${idx.dims.join(' × ')}`);

@@ -111,6 +111,8 @@ describe('loadDigits', () => {
       expect(got.X.data).toEqual(want.X.data);
     }
     await expect(loadDigits({ task: 'evenOdd', source: '/nonexistent/optdigits.idx.gz' })).rejects.toThrow(/cannot read the digits data at .*ENOENT/);
+    await expect(loadDigits({ task: 'evenOdd', source: new TextEncoder().encode('<!doctype html>') }))
+      .rejects.toThrow(/the bytes given is not the digits file \(neither gzip nor IDX: it starts 3c 21 64 6f, an HTML page.*options.source/);
   });
 
   it('refuses bad options, naming them', async () => {

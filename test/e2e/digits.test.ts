@@ -1,5 +1,6 @@
 // loadDigits in Chromium from the packed tarball: the data file is found beside the package (as the
-// .wasm is) on a plain page and through Vite's build and webpack 5, which emit it as an asset.
+// .wasm is) on a plain page, through Vite's build and webpack 5, which emit it as an asset, and from
+// Vite's dev server with optimizeDeps.exclude (pre-bundled without it, the package is away from its data/).
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,25 @@ describe.skipIf(skipReason !== undefined)('loadDigits in Chromium', () => {
   it('a plain page without an import map', async () => {
     await writeFile(join(project, 'plain-digits.html'), html(`<script type="module">${appSource('./node_modules/overparam/dist/index.js')}</script>`));
     expect(await resultOf(`${await serve(project)}plain-digits.html`)).toEqual(EXPECTED);
+  });
+
+  it("Vite's dev server: with optimizeDeps.exclude it works; pre-bundled, the error names the cause and options.source", async () => {
+    const { createServer } = await import('vite');
+    for (const exclude of [true, false]) {
+      const root = await app(`vite-dev-digits-${exclude}`);
+      const server = await createServer({
+        root, configFile: false, logLevel: 'silent', cacheDir: join(root, '.vite'),
+        server: { host: '127.0.0.1', port: 0, strictPort: false }, optimizeDeps: exclude ? { exclude: ['overparam'] } : {},
+      });
+      await server.listen();
+      try {
+        const result = await resultOf(server.resolvedUrls!.local[0]);
+        if (exclude) expect(result).toEqual(EXPECTED);
+        else expect(result).toMatch(/^BAD_VALUE: loadDigits: .* is not the digits file .*an HTML page.*options\.source/);
+      } finally {
+        await server.close();
+      }
+    }
   });
 
   it("Vite's build", async () => {
