@@ -10,7 +10,8 @@ import { OverparamRangeError } from './errors.js';
 export { OverparamError, OverparamTypeError, OverparamRangeError, type ErrorCode } from './errors.js';
 export { sphereData } from './data.js';
 export { TwoLayerNet, type RandomNetOptions } from './network.js';
-export { gramInfinity, inputDiagnostics, type InputDiagnostics } from './kernels.js';
+export { gramInfinity, inputDiagnostics, type InputDiagnostics, type GramInfinityOptions } from './kernels.js';
+export { ACTIVATIONS, DEFAULT_NEGATIVE_SLOPE, type Activation, type KernelPart } from './activations.js';
 export {
   eigh, eigvalsh, lambdaMin, lambdaMax, extremeEigenvalues, spectralNormOfDifference,
   type Eigendecomposition, type EigenMethod, type EigenOptions, type ExtremeEigenvalues,
