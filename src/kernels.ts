@@ -64,8 +64,9 @@ export interface GramInfinityOptions {
  * GELU use Gauss–Hermite quadrature in its Mehler form (E[f(u)g(v)] = Σ_k a_k b_k ρ^k with a_k, b_k
  * one-dimensional Gauss–Hermite integrals per row), with the rule doubled until the expansion has
  * converged: the result agrees with the rule of twice the nodes to 1e-12 relative. The quadrature
- * needs κ‖x_i‖ ≲ 3 (beyond, ψ(κ‖x_i‖g) is close to a step and the rule of 4096 nodes does not
- * converge): it throws NOT_CONVERGED then, naming the row; normalise the inputs (as sphereData does).
+ * converges up to about κ‖x_i‖ = 2.5 for tanh and 4 for the others (beyond, ψ(κ‖x_i‖g) is close to
+ * a step and the rule of 4096 nodes does not resolve it): it throws NOT_CONVERGED then, naming the
+ * row; normalise the inputs (as sphereData does).
  *
  * @example
  * ```ts
@@ -82,6 +83,8 @@ export function gramInfinity(X: Matrix, options: GramInfinityOptions = {}): Matr
 export interface QuadratureControls {
   /** Nodes of the Gauss–Hermite rule (even, ≥ 8); the expansion keeps nodes/2 terms. */
   nodes?: number;
+  /** Called with the number of nodes of the rule the result came from. */
+  onRule?: (nodes: number) => void;
 }
 
 /** Nodes of the first and of the largest Gauss–Hermite rule the adaptive quadrature tries. */
@@ -157,6 +160,7 @@ function seriesKernel(scope: BufferScope, K: WasmBuffer, n: number, id: number, 
       }
       if (unconverged >= 0 && fixed === undefined) return unconverged;
       k.limitKernelSeriesRows(K.ptr, n, coefValue.ptr, coefDerivative.ptr, counts.ptr, terms, part, SERIES_TOLERANCE, H.ptr, 0, n);
+      controls.onRule?.(nodes);
       return -1;
     });
     if (attempt < 0) return;
@@ -164,7 +168,8 @@ function seriesKernel(scope: BufferScope, K: WasmBuffer, n: number, id: number, 
       throw new OverparamError('NOT_CONVERGED',
         `${fn(activation)}: the Gauss–Hermite expansion did not converge with ${nodes} nodes for row ${attempt}, ` +
         `where κ‖x‖ = ${sig[attempt].toPrecision(4)} (the largest is ${largest.toPrecision(4)}); ` +
-        `the quadrature needs κ‖x_i‖ ≲ 3: normalise the rows of X or lower options.scale`);
+        `the quadrature converges up to about κ‖x_i‖ = 2.5 for tanh and 4 for softplus, sigmoid and GELU: ` +
+        `normalise the rows of X or lower options.scale`);
     }
   }
 }

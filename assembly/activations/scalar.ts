@@ -22,7 +22,10 @@ export function erf(x: f64): f64 {
   return x < 0 ? -value : value;
 }
 
-/** erfc(x) = 1 − erf(x), accurate in relative terms also where it is tiny (x large). */
+/**
+ * erfc(x) = 1 − erf(x): accurate in relative terms for x ≥ 3 (continued fraction), to ~1e-16
+ * absolute below (1 − the series).
+ */
 export function erfc(x: f64): f64 {
   if (x >= 3.0) return erfcLarge(x);
   if (x <= -3.0) return 2.0 - erfcLarge(-x);
