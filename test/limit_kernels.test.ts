@@ -1,6 +1,10 @@
 // gramInfinity for every activation and part (DESIGN §7.2) against the float64 oracle of
 // test/reference/limit_kernels.ts (closed forms from DESIGN, a trapezoidal rule otherwise), Monte
 // Carlo, finite-width H(0), and itself with twice the Gauss–Hermite nodes.
+// Checked to fail when the code they guard is broken: the sign of leaky ReLU's 2s(sin θ − θ cos θ),
+// of erf's −4Σ12², of quadratic's 2Σ12²; the odd part of ψ′'s coefficients; the sign of ρ in the
+// Horner sum; a node moved by 1e-9 relative (Golub–Welsch test); sigmoid's exponent off by 1e-4
+// (Monte Carlo and finite width); a looser expansion tolerance (the NOT_CONVERGED test).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, gramInfinity, TwoLayerNet, OverparamError, ACTIVATIONS, type Activation, type KernelPart, type Matrix } from '../src/index';
