@@ -10,3 +10,5 @@ export { countChangedBits, rowMasksFromPreactivations, rowMaskWordsFromPreactiva
 export { linearKernel, linearKernelRows, certifyRowMasks, gramFromMasks, gramFromMaskRows, gramInfinity, demoteToF32 } from "./ntk/gram";
 export * from "./linalg/eigen";
 export { peakMulAdd, streamRead } from "./linalg/peak";
+export { limitKernelClosedRows, gaussHermiteRule, hermiteTable, hermiteCoefficientRows, limitKernelSeriesRows } from "./ntk/limit_kernels";
+export { erf, erfc, activationValue, activationDerivative } from "./activations/scalar";

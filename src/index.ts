@@ -12,7 +12,8 @@ export { sphereData } from './data.js';
 export { loadDigits, withLabelNoise, DIGITS_TRAIN_ROWS, DIGITS_TEST_ROWS, type LoadDigitsOptions, type DigitsTask, type DigitsSet, type DigitsData, type LabelNoise } from './digits.js';
 export { readIdx, type IdxArray, type IdxType } from './idx.js';
 export { TwoLayerNet, type RandomNetOptions } from './network.js';
-export { gramInfinity, inputDiagnostics, type InputDiagnostics } from './kernels.js';
+export { gramInfinity, inputDiagnostics, type InputDiagnostics, type GramInfinityOptions } from './kernels.js';
+export { ACTIVATIONS, DEFAULT_NEGATIVE_SLOPE, type Activation, type KernelPart } from './activations.js';
 export {
   eigh, eigvalsh, lambdaMin, lambdaMax, extremeEigenvalues, spectralNormOfDifference,
   type Eigendecomposition, type EigenMethod, type EigenOptions, type ExtremeEigenvalues,

@@ -1,8 +1,10 @@
 // Gram matrices: the finite-width H(k) (eq. 5) and the infinite-width limit H∞ (Theorem 3.1).
 import { kernels } from './wasm/loader.js';
 import * as parallel from './wasm/parallel.js';
-import { WasmBuffer, reserve, withBuffers } from './wasm/memory.js';
-import { checkMatrix, type Matrix } from './matrix.js';
+import { WasmBuffer, BufferScope, reserve, withBuffers } from './wasm/memory.js';
+import { checkInteger, checkMatrix, checkPositive, type Matrix } from './matrix.js';
+import { OverparamError } from './errors.js';
+import { PART_IDS, resolveActivation, resolvePart, type Activation, type KernelPart } from './activations.js';
 
 /** @internal Bytes {@link computeGram} allocates for n inputs of dimension d and m neurons. */
 export function gramBytes(n: number, d: number, m: number): number {
@@ -33,22 +35,147 @@ export function computeGram(X: Matrix, W: WasmBuffer, m: number): Matrix {
   });
 }
 
+/** Options of {@link gramInfinity}. */
+export interface GramInfinityOptions {
+  /** The activation ψ (default 'relu', the paper's). */
+  activation?: Activation;
+  /**
+   * 'first' (default): the first layer's H*_ij = x_iᵀx_j·E[ψ′(u)ψ′(v)] (eq. 5's limit; for ReLU
+   * Theorem 3.1's H∞); 'output': the output layer's K^a_ij = E[ψ(u)ψ(v)]; 'both': their sum, the
+   * limit when both layers train. Here (u, v) = (wᵀx_i, wᵀx_j), w ~ N(0, scale²·I) (DESIGN §7.2).
+   */
+  part?: KernelPart;
+  /** Leaky ReLU's negative slope s in [0, 1] (default 0.01); only with activation 'leakyRelu'. */
+  negativeSlope?: number;
+  /**
+   * κ, the standard deviation of the first-layer weights w_r ~ N(0, κ²I), as `scale` of
+   * TwoLayerNet.random (default 1). ReLU's H* does not depend on it; smooth ψ's kernels do.
+   */
+  scale?: number;
+}
+
 /**
- * H∞_ij = x_iᵀx_j (π − θ_ij)/(2π), θ_ij the angle between x_i and x_j (Theorem 3.1), float64 n×n.
- * Rows are used as given (float32); a zero row gives a zero row and column.
+ * The infinite-width kernel of the two-layer net (DESIGN §7.2), float64 n×n, for the rows of X
+ * (used as given, in float32). With the defaults this is Theorem 3.1's
+ * H∞_ij = x_iᵀx_j (π − θ_ij)/(2π), θ_ij the angle between x_i and x_j (a zero row gives a zero row
+ * and column).
+ *
+ * ReLU, leaky ReLU, erf, quadratic and linear ψ have closed forms. Softplus, sigmoid, tanh and
+ * GELU use Gauss–Hermite quadrature in its Mehler form (E[f(u)g(v)] = Σ_k a_k b_k ρ^k with a_k, b_k
+ * one-dimensional Gauss–Hermite integrals per row), with the rule doubled until the expansion has
+ * converged: the result agrees with the rule of twice the nodes to 1e-12 relative. The quadrature
+ * converges up to about κ‖x_i‖ = 2.5 for tanh and 4 for the others (beyond, ψ(κ‖x_i‖g) is close to
+ * a step and the rule of 4096 nodes does not resolve it): it throws NOT_CONVERGED then, naming the
+ * row; normalise the inputs (as sphereData does).
+ *
+ * @example
+ * ```ts
+ * const { X } = sphereData({ n: 100, d: 10, seed: 1 });
+ * const H = gramInfinity(X);                                          // Theorem 3.1's H∞
+ * const joint = gramInfinity(X, { activation: 'tanh', part: 'both' }); // H* + K^a for tanh
+ * ```
  */
-export function gramInfinity(X: Matrix): Matrix {
-  const Xm = checkMatrix(X, 'gramInfinity: X', { float32: true });
+export function gramInfinity(X: Matrix, options: GramInfinityOptions = {}): Matrix {
+  return limitKernel(X, options);
+}
+
+/** @internal Quadrature controls for tests: a fixed rule instead of the adaptive one. */
+export interface QuadratureControls {
+  /** Nodes of the Gauss–Hermite rule (even, ≥ 8); the expansion keeps nodes/2 terms. */
+  nodes?: number;
+  /** Called with the number of nodes of the rule the result came from. */
+  onRule?: (nodes: number) => void;
+}
+
+/** Nodes of the first and of the largest Gauss–Hermite rule the adaptive quadrature tries. */
+const FIRST_RULE = 256, LARGEST_RULE = 4096;
+/**
+ * A row's expansion ends where the tail's ‖·‖₂ falls below this fraction of ‖a‖₂; a pair's
+ * truncation then costs at most its square, 1e-16·‖a‖‖b‖.
+ */
+const COEFFICIENT_TOLERANCE = 1e-8;
+/** The rule has converged when every row's expansion ends within this fraction of its terms. */
+const CONVERGED_FRACTION = 0.75;
+/** A pair's series stops where |ρ|^k/(1 − |ρ|) falls below this. */
+const SERIES_TOLERANCE = 1e-17;
+
+/** @internal gramInfinity with quadrature controls (tests: convergence by doubling the nodes). */
+export function limitKernel(X: Matrix, options: GramInfinityOptions = {}, controls: QuadratureControls = {}): Matrix {
+  const fn = 'gramInfinity';
+  const Xm = checkMatrix(X, `${fn}: X`, { float32: true });
+  const opts = (options ?? {}) as GramInfinityOptions;
+  const { id, activation, negativeSlope } = resolveActivation(fn, opts.activation, opts.negativeSlope);
+  const part = resolvePart(fn, opts.part);
+  const scale = opts.scale ?? 1;
+  checkPositive(scale, `${fn}: options.scale`);
   const n = Xm.rows, k = kernels();
-  reserve(4 * Xm.data.length + 16 * n * n, `gramInfinity (n = ${n})`, 'reduce n');
+  reserve(4 * Xm.data.length + 16 * n * n, `${fn} (n = ${n})`, 'reduce n');
   return withBuffers((scope) => {
     const Xb = scope.from('f32', Xm.data);
     const K = scope.buffer('f64', n * n);
     const H = scope.buffer('f64', n * n);
     parallel.linearKernel(Xb.ptr, n, Xm.cols, K.ptr);
-    k.gramInfinity(K.ptr, n, H.ptr);
+    if (activation === 'relu' && part === 'first') {
+      k.gramInfinity(K.ptr, n, H.ptr); // §2, Theorem 3.1: the original kernel, same bits
+    } else if (QUADRATURE.has(activation)) {
+      seriesKernel(scope, K, n, id, negativeSlope, scale, PART_IDS[part], activation, H, controls);
+    } else {
+      k.limitKernelClosedRows(K.ptr, n, id, PART_IDS[part], negativeSlope, scale * scale, H.ptr, 0, n);
+    }
     return { rows: n, cols: n, data: H.toFloat64() };
   });
+}
+
+const QUADRATURE = new Set<Activation>(['softplus', 'sigmoid', 'tanh', 'gelu']);
+
+function seriesKernel(scope: BufferScope, K: WasmBuffer, n: number, id: number, slope: number, scale: number,
+                      part: number, activation: Activation, H: WasmBuffer, controls: QuadratureControls): void {
+  const k = kernels();
+  const gram = K.f64();
+  const sigma = scope.buffer('f64', n);
+  const sig = sigma.f64();
+  let largest = 0;
+  for (let i = 0; i < n; i++) { sig[i] = scale * Math.sqrt(gram[i * n + i]); largest = Math.max(largest, sig[i]); }
+  const fixed = controls.nodes;
+  if (fixed !== undefined) checkInteger(fixed, 'limitKernel: controls.nodes', 8, 1 << 16);
+  for (let nodes = fixed ?? FIRST_RULE; ; nodes *= 2) {
+    const terms = nodes / 2;
+    reserve(16 * n * terms + 8 * (3 * nodes + (nodes / 2) * terms), `${fn(activation)} (n = ${n}, ${nodes} nodes)`, 'reduce n');
+    const attempt = withBuffers((inner) => {
+      const x = inner.buffer('f64', nodes), w = inner.buffer('f64', nodes), scratch = inner.buffer('f64', nodes);
+      if (k.gaussHermiteRule(nodes, x.ptr, w.ptr, scratch.ptr) !== 0) {
+        throw new OverparamError('NOT_CONVERGED', `${fn(activation)}: the Gauss–Hermite rule of ${nodes} nodes did not converge`);
+      }
+      const G = inner.buffer('f64', (nodes / 2) * terms);
+      k.hermiteTable(x.ptr, w.ptr, nodes, terms, G.ptr);
+      const coefValue = inner.buffer('f64', n * terms), coefDerivative = inner.buffer('f64', n * terms);
+      const counts = inner.buffer('f64', n); // 2n i32
+      k.hermiteCoefficientRows(id, slope, sigma.ptr, x.ptr, nodes, G.ptr, terms, COEFFICIENT_TOLERANCE,
+        coefValue.ptr, coefDerivative.ptr, counts.ptr, 0, n);
+      const count = new Int32Array(k.memory.buffer, counts.ptr, 2 * n);
+      const enough = CONVERGED_FRACTION * terms;
+      let unconverged = -1;
+      for (let i = 0; i < n && unconverged < 0; i++) {
+        if (((part & 2) && count[2 * i] > enough) || ((part & 1) && count[2 * i + 1] > enough)) unconverged = i;
+      }
+      if (unconverged >= 0 && fixed === undefined) return unconverged;
+      k.limitKernelSeriesRows(K.ptr, n, coefValue.ptr, coefDerivative.ptr, counts.ptr, terms, part, SERIES_TOLERANCE, H.ptr, 0, n);
+      controls.onRule?.(nodes);
+      return -1;
+    });
+    if (attempt < 0) return;
+    if (nodes >= LARGEST_RULE) {
+      throw new OverparamError('NOT_CONVERGED',
+        `${fn(activation)}: the Gauss–Hermite expansion did not converge with ${nodes} nodes for row ${attempt}, ` +
+        `where κ‖x‖ = ${sig[attempt].toPrecision(4)} (the largest is ${largest.toPrecision(4)}); ` +
+        `the quadrature converges up to about κ‖x_i‖ = 2.5 for tanh and 4 for softplus, sigmoid and GELU: ` +
+        `normalise the rows of X or lower options.scale`);
+    }
+  }
+}
+
+function fn(activation: Activation): string {
+  return `gramInfinity (activation '${activation}')`;
 }
 
 /** What {@link inputDiagnostics} found. */

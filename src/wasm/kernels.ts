@@ -50,6 +50,25 @@ export interface CoreKernels {
   gramFromMaskRows(rowBits: number, wordsPerRow: number, K: number, n: number, m: number, H: number,
     rowStart: number, rowEnd: number): void;
   gramInfinity(K: number, n: number, H: number): void;
+  /** Closed-form limit kernels (assembly/ntk/limit_kernels.ts): part bit flags, kappaSq = κ²; rows [rowStart, rowEnd). */
+  limitKernelClosedRows(K: number, n: number, activation: number, part: number, slope: number, kappaSq: number,
+    H: number, rowStart: number, rowEnd: number): void;
+  /** Gauss–Hermite rule for N(0, 1) by Golub–Welsch (count even): x, w ascending; scratch count f64. 0 or −1. */
+  gaussHermiteRule(count: number, x: number, w: number, scratch: number): number;
+  /** G[p·terms + k] = w_p h_k(x_p) over the rule's positive nodes. */
+  hermiteTable(x: number, w: number, count: number, terms: number, G: number): void;
+  /** Hermite coefficients of ψ(σ_i g) and ψ′(σ_i g), and their significant-term counts (2n i32), rows [rowStart, rowEnd). */
+  hermiteCoefficientRows(activation: number, slope: number, sigma: number, x: number, count: number, G: number,
+    terms: number, tolerance: number, coefValue: number, coefDerivative: number, termCount: number,
+    rowStart: number, rowEnd: number): void;
+  /** Mehler-series limit kernels from the coefficients; rows [rowStart, rowEnd). */
+  limitKernelSeriesRows(K: number, n: number, coefValue: number, coefDerivative: number, termCount: number,
+    terms: number, part: number, tolerance: number, H: number, rowStart: number, rowEnd: number): void;
+  /** erf, erfc and the activations ψ, ψ′ in f64 (assembly/activations/scalar.ts). */
+  erf(x: number): number;
+  erfc(x: number): number;
+  activationValue(activation: number, z: number, slope: number): number;
+  activationDerivative(activation: number, z: number, slope: number): number;
   demoteToF32(src: number, dst: number, count: number): void;
   /** f32x4 mul+add peak loop: `iterations` rounds of 96 flops; returns a checksum. */
   peakMulAdd(iterations: number): number;
