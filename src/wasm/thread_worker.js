@@ -55,7 +55,15 @@ async function start(init, reply) {
     // step, several per GD step), and waking a sleeping thread costs tens of microseconds.
     const spinEnd = performance.now() + SPIN_MS;
     while (Atomics.load(control, sequenceSlot) === seen && performance.now() < spinEnd);
-    Atomics.wait(control, sequenceSlot, seen);
+    // A wake-up is only a hint: sleep until the word really differs from the job last run. The
+    // caller stores a job's number, then notifies; if it is descheduled between the two, this
+    // thread can see the number while spinning, run the job, finish, and be asleep on the same
+    // number when that late notify arrives. Atomics.wait then returns "ok" with nothing new, and
+    // a single wait here ran the finished job a second time, racing the caller, who had already
+    // moved on (the intermittent mismatches of issue 11 §2: an accumulation added twice).
+    // Happens-before is unchanged: the job's arguments are read only after an Atomics.load that
+    // returned the number the caller stored after writing them.
+    while (Atomics.load(control, sequenceSlot) === seen) Atomics.wait(control, sequenceSlot, seen);
     seen = Atomics.load(control, sequenceSlot);
     if (seen < 0) return; // shutdown
     jitter();
