@@ -8,6 +8,20 @@ const SPIN_MS = 0.5;
 
 const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
 
+/**
+ * Stress harness only (test/stress/threads.ts --jitter): OVERPARAM_THREAD_JITTER_MS > 0 makes a
+ * thread pause a random 0 … that many ms before it starts a job and before it reports it done,
+ * sometimes spinning, sometimes sleeping, so that jobs overlap in orders the scheduler rarely picks.
+ */
+const JITTER_MS = (isNode && Number(process.env.OVERPARAM_THREAD_JITTER_MS)) || 0;
+const jitterCell = JITTER_MS > 0 ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+function jitter() {
+  if (!jitterCell) return;
+  const ms = Math.random() * Math.random() * JITTER_MS;
+  if (Math.random() < 0.5) Atomics.wait(jitterCell, 0, 0, ms);
+  else for (const end = performance.now() + ms; performance.now() < end;);
+}
+
 /** "Name: message" of anything thrown, for the caller's THREAD_FAILED error. */
 function describe(error) {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -41,9 +55,18 @@ async function start(init, reply) {
     // step, several per GD step), and waking a sleeping thread costs tens of microseconds.
     const spinEnd = performance.now() + SPIN_MS;
     while (Atomics.load(control, sequenceSlot) === seen && performance.now() < spinEnd);
-    Atomics.wait(control, sequenceSlot, seen);
+    // A wake-up is only a hint: sleep until the word really differs from the job last run. The
+    // caller stores a job's number, then notifies; if it is descheduled between the two, this
+    // thread can see the number while spinning, run the job, finish, and be asleep on the same
+    // number when that late notify arrives. Atomics.wait then returns "ok" with nothing new, and
+    // a single wait here ran the finished job a second time, racing the caller, who had already
+    // moved on (the intermittent mismatches of issue 11 §2: an accumulation added twice).
+    // Happens-before is unchanged: the job's arguments are read only after an Atomics.load that
+    // returned the number the caller stored after writing them.
+    while (Atomics.load(control, sequenceSlot) === seen) Atomics.wait(control, sequenceSlot, seen);
     seen = Atomics.load(control, sequenceSlot);
     if (seen < 0) return; // shutdown
+    jitter();
     try {
       const kernel = kernels[args[base]];
       const count = args[base + 1];
@@ -55,6 +78,7 @@ async function start(init, reply) {
       const { written } = encoder.encodeInto(describe(error), message);
       Atomics.store(control, errorSlot, written + 1);
     }
+    jitter();
     // Publishes the result, the error word and the message above.
     Atomics.store(control, doneSlot, seen);
     Atomics.notify(control, doneSlot);

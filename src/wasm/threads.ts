@@ -163,8 +163,10 @@ export class ThreadPool {
         args.set(jobs[t], base + 2);
         // The store publishes the arguments above (Atomics are sequentially consistent).
         Atomics.store(control, t * CONTROL_WORDS, sequence);
+        jitter();
         Atomics.notify(control, t * CONTROL_WORDS);
       }
+      jitter();
       try {
         mainResult = call(jobs[0]) ?? 0;
       } catch (error) {
@@ -203,6 +205,19 @@ export class ThreadPool {
 }
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/**
+ * The stress harness's perturbation (see thread_worker.js): a random pause between storing a
+ * worker's job number and notifying it (a caller descheduled there), and before the caller's own job.
+ */
+const JITTER_MS = (isNode && Number(process.env.OVERPARAM_THREAD_JITTER_MS)) || 0;
+const jitterCell = JITTER_MS > 0 ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+function jitter(): void {
+  if (!jitterCell) return;
+  const ms = Math.random() * Math.random() * JITTER_MS;
+  if (Math.random() < 0.5) Atomics.wait(jitterCell, 0, 0, ms);
+  else for (const end = performance.now() + ms; performance.now() < end;);
+}
 // Computed specifiers, so browser bundlers leave these Node-only imports alone (as in loader.ts).
 const NODE_WORKERS = 'node:worker_threads';
 const NODE_OS = 'node:os';

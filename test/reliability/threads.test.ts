@@ -34,6 +34,18 @@ async function sharedKernels(size: number) {
   return { module, memory, k, pool: await ThreadPool.start(size, module, memory) };
 }
 
+describe('thread hand-off', () => {
+  // Issue 11 §2: a caller descheduled between storing a job's number and notifying made the worker
+  // see the job while spinning, finish it, fall asleep on the same number, wake on the late notify
+  // and run the finished job again. The pause (OVERPARAM_THREAD_JITTER_MS) sits in that window; with
+  // a single Atomics.wait in the worker, 25 of 3000 runs here added a share twice.
+  it('runs every job exactly once, with pauses between a job\'s number and its notify (1500 runs on 3 threads)', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./handOff.ts', import.meta.url)), '3', '1500'],
+      { encoding: 'utf8', env: { ...process.env, OVERPARAM_THREAD_JITTER_MS: '1' } });
+    expect(JSON.parse(out.trim())).toEqual({ threads: 3, runs: 1500, bad: 0 });
+  }, 60_000);
+});
+
 describe('thread failures', () => {
   it('forwards a worker\'s trap as THREAD_FAILED with its message, and the pool still gives the right bits afterwards', async () => {
     const { memory, k, pool } = await sharedKernels(2);

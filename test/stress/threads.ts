@@ -9,6 +9,13 @@
 //
 //   node --import tsx test/stress/threads.ts [--seconds 60] [--rounds 3] [--threads 2,3,4]
 //        [--load <2 × cores>] [--parallel <cores>] [--only name,name] [--quick]
+//        [--jitter <ms>] [--pin <cpu list>]
+//
+// --jitter sets OVERPARAM_THREAD_JITTER_MS for the children: every thread pauses a random time
+// (up to that many ms) before it starts a job and before it reports it done (threads.ts,
+// thread_worker.js), so that the jobs of a run overlap in orders the scheduler rarely picks.
+// --pin moves every thread of a child onto those CPUs once its pool is up (taskset; the pool is
+// sized before, since init() takes the thread count from the CPUs the process may use).
 //
 // Exit status 0 when every run matched the reference, 1 otherwise (the report names each
 // mismatch: workload, thread count, child, round).
@@ -24,13 +31,17 @@ const script = fileURLToPath(import.meta.url);
 // ---------------------------------------------------------------------------------------------
 // Child: one thread count, `rounds` rounds of every workload, one JSON line per workload and round.
 
-async function child(threads: number, rounds: number, only: string[] | undefined, quick: boolean): Promise<void> {
+async function child(threads: number, rounds: number, only: string[] | undefined, quick: boolean, pin: string): Promise<void> {
   const lib = await import('../../src/index');
-  const { kernels } = await import('../../src/wasm/loader');
+  const { kernels, threadPool } = await import('../../src/wasm/loader');
   const { WasmBuffer, bufferFrom } = await import('../../src/wasm/memory');
   const parallel = await import('../../src/wasm/parallel');
   await lib.init({ threads });
   if (lib.threadCount() !== threads) throw new Error(`asked for ${threads} threads, got ${lib.threadCount()}`);
+  if (pin) {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('taskset', ['-a', '-cp', pin, String(process.pid)], { stdio: 'ignore' });
+  }
   const k = kernels();
 
   type Buffer = InstanceType<typeof WasmBuffer>;
@@ -191,6 +202,27 @@ async function child(threads: number, rounds: number, only: string[] | undefined
       return digest([lib.eigvalsh(H), values, vectors.data as Float64Array,
         Float64Array.of(lib.lambdaMin(H), extremes.min, extremes.max, extremes.iterations)]);
     },
+    // The hand-off itself: back-to-back runs of tiny jobs (no split threshold in the way) of a
+    // kernel that is not idempotent, S += …, so that a job run twice (issue 11 §2's race) shows.
+    'hand-off: 400 tiny runs of S += …': () => {
+      const pool = threadPool(), m = 48, n = 20;
+      const S = new WasmBuffer('f32', m * n), ZT = filled('f32', m * n, 32), e = filled('f32', n, 33), scale = filled('f32', m, 34);
+      const call = (a: number[]): void => k.accumulateCoefficients(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+      for (let run = 0; run < 400; run++) {
+        // Each run adds the same to every row whatever the split: 2 … size jobs in turn, so that
+        // some workers sit out some runs; on one thread, the whole on the caller.
+        const parts = pool ? 2 + (run % (pool.size - 1)) : 1, rows = Math.floor(m / parts);
+        const jobs = Array.from({ length: parts }, (_, t) => {
+          const r0 = t * rows, r1 = t === parts - 1 ? m : r0 + rows;
+          return [S.ptr + 4 * r0 * n, ZT.ptr + 4 * r0 * n, r1 - r0, n, e.ptr, scale.ptr + 4 * r0, 0.01];
+        });
+        if (pool) pool.run(call, 'accumulateCoefficients', jobs);
+        else call(jobs[0]);
+      }
+      const h = digest([S.f32()]);
+      freeAll(S, ZT, e, scale);
+      return h;
+    },
     'after memory.grow': () => {
       // Fresh pages every round: the ballast stays allocated, so these buffers land above every
       // earlier high-water mark and the workers touch memory grown since their last job.
@@ -227,11 +259,12 @@ async function child(threads: number, rounds: number, only: string[] | undefined
 
 interface Options {
   seconds: number; rounds: number; threads: number[]; load: number; parallel: number; only?: string[]; quick: boolean;
+  jitter: number; pin: string;
 }
 
 function parseOptions(argv: string[]): Options {
   const cores = availableParallelism();
-  const o: Options = { seconds: 60, rounds: 3, threads: [2, 3, 4], load: 2 * cores, parallel: cores, quick: false };
+  const o: Options = { seconds: 60, rounds: 3, threads: [2, 3, 4], load: 2 * cores, parallel: cores, quick: false, jitter: 0, pin: '' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i], value = argv[i + 1];
     const number = (): number => {
@@ -247,6 +280,8 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--threads') { o.threads = value.split(',').map(Number); i++; }
     else if (flag === '--only') { o.only = value.split(','); i++; }
     else if (flag === '--quick') o.quick = true;
+    else if (flag === '--jitter') o.jitter = number();
+    else if (flag === '--pin') { o.pin = value; i++; }
     else throw new Error(`stress:threads: unknown flag ${flag}`);
   }
   if (!o.threads.every((t) => Number.isInteger(t) && t >= 2)) throw new Error('stress:threads: --threads takes counts ≥ 2');
@@ -256,8 +291,10 @@ function parseOptions(argv: string[]): Options {
 interface ChildResult { threads: number; lines: { name: string; round: number; hash: string }[]; code: number | null; stderr: string }
 
 function runChild(threads: number, o: Options, rounds: number): { process: ChildProcess; done: Promise<ChildResult> } {
-  const args = ['--import', 'tsx', script, '--child', String(threads), String(rounds), o.only?.join(',') ?? '', o.quick ? '1' : '0'];
-  const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['--import', 'tsx', script, '--child', String(threads), String(rounds), o.only?.join(',') ?? '', o.quick ? '1' : '0',
+    threads > 1 ? o.pin : ''];
+  const env = { ...process.env, OVERPARAM_THREAD_JITTER_MS: threads > 1 ? String(o.jitter) : '0' };
+  const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '', err = '';
   p.stdout!.on('data', (c) => { out += c; });
   p.stderr!.on('data', (c) => { err += c; });
@@ -273,7 +310,8 @@ function runChild(threads: number, o: Options, rounds: number): { process: Child
 async function parent(o: Options): Promise<number> {
   const started = Date.now();
   console.log(`stress:threads: ${availableParallelism()} cores; threads ${o.threads.join(', ')}; ${o.parallel} children at once, ` +
-    `${o.load} busy-loop processes, ${o.rounds} rounds a child, ${o.seconds} s${o.quick ? ' (quick sizes)' : ''}`);
+    `${o.load} busy-loop processes, ${o.rounds} rounds a child, ${o.seconds} s${o.quick ? ' (quick sizes)' : ''}` +
+    `${o.jitter ? `, jitter up to ${o.jitter} ms` : ''}${o.pin ? `, children pinned to CPUs ${o.pin}` : ''}`);
   const reference = await runChild(1, o, 1).done;
   if (reference.code !== 0) {
     console.error(`the one-thread reference failed (exit ${reference.code}):\n${reference.stderr}`);
@@ -350,7 +388,7 @@ async function parent(o: Options): Promise<number> {
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--child') {
-  await child(Number(argv[1]), Number(argv[2]), argv[3] ? argv[3].split(',') : undefined, argv[4] === '1');
+  await child(Number(argv[1]), Number(argv[2]), argv[3] ? argv[3].split(',') : undefined, argv[4] === '1', argv[5] ?? '');
 } else {
   process.exitCode = await parent(parseOptions(argv));
 }
