@@ -81,7 +81,15 @@ export function theoryStepSize(lambda0: number, n: number): number {
 
 /** Gradient descent on a quadratic with Hessian H is stable iff η < 2/λ_max(H). */
 export function stabilityLimit(lambdaMax: number): number {
-  return 2 / lambdaMax;
+  return largestStableStep(lambdaMax, 'sum', 1);
+}
+
+/**
+ * @internal 2/λ_max(H), the largest stable η, in the units of train()'s η and loss: the mean loss
+ * divides the gradient by n, so its limit is 2n/λ_max.
+ */
+export function largestStableStep(lambdaMax: number, loss: 'sum' | 'mean', n: number): number {
+  return (loss === 'mean' ? 2 * n : 2) / lambdaMax; // GD on a quadratic: stable iff η < 2/λ_max
 }
 
 /** Result of {@link infiniteWidthTrajectory}. */
