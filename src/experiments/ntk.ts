@@ -1,8 +1,9 @@
 // Kernel predictions (seeds 003/004): as m → ∞ a network trained by GD predicts like kernel
 // regression with H∞, f(x) ≈ f₀(x) + H∞(x, X) H∞⁻¹ (y − u(0)). Plain float64 TypeScript: these run
 // once per experiment on n×n matrices, far from the training loop's hot path.
-import { gramInfinity, OverparamRangeError, type Matrix } from '../index.js';
-import { checkFinite, checkInteger, checkMatrix, checkPositive, checkSymmetric } from '../matrix.js';
+import { gramInfinity } from '../kernels.js';
+import { OverparamRangeError } from '../errors.js';
+import { checkFinite, checkInteger, checkMatrix, checkPositive, checkSymmetric, type Matrix } from '../matrix.js';
 
 /**
  * Both blocks of H∞ for a training set X (n×d) and a test set T (t×d): `train` = H∞(X, X) (n×n)

@@ -1,6 +1,8 @@
 // What the theory predicts for a run, computed rather than drawn by hand. Each formula lives here
 // once, with the paper's (Du, Zhai, Póczos, Singh, ICLR 2019) equation or theorem beside it.
-import { eigh, OverparamRangeError, type Eigendecomposition, type Matrix } from '../index.js';
+import { eigh, type Eigendecomposition } from '../spectra.js';
+import { OverparamRangeError } from '../errors.js';
+import type { Matrix } from '../matrix.js';
 
 /**
  * Theorem 4.1's bound on the training error: ‖y − u(k)‖² ≤ (1 − ηλ0/2)^k ‖y − u(0)‖², k = 0..steps.

@@ -1,11 +1,13 @@
 // The paper's synthetic experiment (its Figure 1, DESIGN §3): one dataset, one network per width
 // (and per trial), trained by GD with one step size; the three curves per width, the Gram spectra
 // the proofs rest on, and the theory's lines computed for the very same runs.
-import {
-  eigh, extremeEigenvalues, gramInfinity, inputDiagnostics, OverparamRangeError, spectralNormOfDifference, sphereData,
-  train, TwoLayerNet, type InputDiagnostics, type Matrix, type TrainResult,
-} from '../index.js';
-import { checkInteger, checkMatrix, checkPositive, checkVector } from '../matrix.js';
+import { eigh, extremeEigenvalues, spectralNormOfDifference } from '../spectra.js';
+import { gramInfinity, inputDiagnostics, type InputDiagnostics } from '../kernels.js';
+import { OverparamRangeError } from '../errors.js';
+import { sphereData } from '../data.js';
+import { train, type TrainResult } from '../training.js';
+import { TwoLayerNet } from '../network.js';
+import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from '../matrix.js';
 import { crossGramInfinity, kernelPredictFromEigen } from './ntk.js';
 import { stepSizeFromSpectrum, type StepSizeSuggestion } from './stepSize.js';
 import {
