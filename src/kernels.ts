@@ -3,6 +3,7 @@ import { kernels } from './wasm/loader.js';
 import * as parallel from './wasm/parallel.js';
 import { WasmBuffer, reserve, withBuffers } from './wasm/memory.js';
 import { checkMatrix, type Matrix } from './matrix.js';
+import { PARALLEL_COSINE_TOLERANCE } from './degeneracy.js';
 
 /** @internal Bytes {@link computeGram} allocates for n inputs of dimension d and m neurons. */
 export function gramBytes(n: number, d: number, m: number): number {
@@ -69,7 +70,7 @@ export interface InputDiagnostics {
  * Checks the assumption behind Theorem 3.1: λ0 > 0 iff no input is zero and no two inputs are
  * parallel. Antiparallel pairs (θ = π) are fine: their H∞ entry is 0.
  */
-export function inputDiagnostics(X: Matrix, { tolerance = 1e-6 }: { tolerance?: number } = {}): InputDiagnostics {
+export function inputDiagnostics(X: Matrix, { tolerance = PARALLEL_COSINE_TOLERANCE }: { tolerance?: number } = {}): InputDiagnostics {
   const Xm = checkMatrix(X, 'inputDiagnostics: X', { float32: true });
   const n = Xm.rows;
   kernels();

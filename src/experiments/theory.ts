@@ -94,6 +94,37 @@ export function largestStableStep(lambdaMax: number, loss: 'sum' | 'mean', n: nu
   return (loss === 'mean' ? 2 * n : 2) / lambdaMax; // GD on a quadratic: stable iff η < 2/λ_max
 }
 
+/**
+ * @internal The kernel regime's recursion r(k+1) = (I − ηH∞) r(k) (seeds 003/004; DESIGN §7.4 for
+ * GD) on one eigen-coordinate of r: it shrinks by this factor, 1 − ηλ, every step.
+ */
+export function kernelRegimeFactor(eta: number, lambda: number): number {
+  return 1 - eta * lambda; // r(k+1) = (I − ηH∞) r(k), along the eigenvector of λ
+}
+
+/**
+ * @internal The same recursion summed: the coefficients f_K = f₀ + H∞(·, X) η Σ_{k<K} r(k) collect,
+ * along the eigenvector of λ, g = η Σ_{k<K} (1 − ηλ)^k = (1 − (1 − ηλ)^K)/λ times r(0) (ηK when λ = 0).
+ */
+export function kernelRegimeGain(eta: number, lambda: number, steps: number): number {
+  if (lambda === 0) return eta * steps;
+  // 1 − (1 − x)^K without cancellation for small x = ηλ: −expm1(K log1p(−x)).
+  if (Math.abs(eta * lambda) < 0.5) return -Math.expm1(steps * Math.log1p(-eta * lambda)) / lambda;
+  return (1 - kernelRegimeFactor(eta, lambda) ** steps) / lambda;
+}
+
+/**
+ * @internal One step of the same recursion on the training set with the matrix itself:
+ * next = (I − ηH) r for the n×n row-major H.
+ */
+export function kernelRegimeStep(H: ArrayLike<number>, n: number, eta: number, r: ArrayLike<number>, next: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += H[i * n + j] * r[j];
+    next[i] = r[i] - eta * sum; // r(k+1) = (I − ηH∞) r(k)
+  }
+}
+
 /** Result of {@link infiniteWidthTrajectory}. */
 export interface TrajectoryResult {
   /** ‖r(k)‖², k = 0..steps. */
@@ -125,7 +156,7 @@ export function infiniteWidthTrajectory(
     for (let j = 0; j < n; j++) coefficients[j] += V[i * n + j] * ri;
   }
   // Kernel regime (seeds 003/004): each eigen-coordinate of r shrinks by (1 − ηλ_j) per step.
-  const contraction = values.map((lambda) => 1 - eta * lambda);
+  const contraction = values.map((lambda) => kernelRegimeFactor(eta, lambda));
   const residualSq: number[] = [];
   for (let k = 0; k <= steps; k++) {
     if (k > 0) for (let j = 0; j < n; j++) coefficients[j] *= contraction[j];

@@ -8,6 +8,7 @@ import { sphereData } from '../data.js';
 import { train, type TrainResult } from '../training.js';
 import { TwoLayerNet } from '../network.js';
 import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from '../matrix.js';
+import { invertibleGram } from '../degeneracy.js';
 import { crossGramInfinity, kernelPredictFromEigen } from './ntk.js';
 import { stepSizeFromSpectrum, type StepSizeSuggestion } from './stepSize.js';
 import {
@@ -219,7 +220,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
 
   // Phase 2: training, with the theory for each run.
   // The converged predictor needs H∞⁻¹: skip it on degenerate data (λ0 ≈ 0), where it does not exist.
-  const invertible = lambda0 > 1e-10 * lambdaMaxInfinity;
+  const invertible = invertibleGram(lambda0, lambdaMaxInfinity);
   // Both predictors go through H∞'s eigendecomposition, computed above anyway (n² a run instead of
   // 100 n² for the kernel-regime iteration and n³/3 for a Cholesky solve).
   const ntkLimit = test && invertible ? kernelPredictFromEigen(eigen, test.blocks.cross, y) : undefined;
