@@ -1,7 +1,7 @@
 // Re-exports only: one kernel family a file.
 export { alloc, free } from "./memory";
 export { fillNormal, fillSigns, normalizeRows } from "./rng";
-export { gemmNT, gemmSubtractNN, packColumnPanels } from "./linalg/gemm";
+export { gemmNT, gemmSubtractNN, packColumnPanels, packColumnPanelsBytes } from "./linalg/gemm";
 export { forward, forwardColumns, outputLayerGradient } from "./relu_net/forward";
 export { scaleRows, maskedRowSum, maskedRowSumScratchBytes } from "./relu_net/masked_sum";
 export { maskedRowSumByTables, maskedRowSumByTablesScratchBytes } from "./relu_net/subset_sums";

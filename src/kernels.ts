@@ -5,6 +5,7 @@ import { WasmBuffer, BufferScope, reserve, withBuffers } from './wasm/memory.js'
 import { checkInteger, checkMatrix, checkPositive, type Matrix } from './matrix.js';
 import { OverparamError } from './errors.js';
 import { PART_IDS, resolveActivation, resolvePart, type Activation, type KernelPart } from './activations.js';
+import { PARALLEL_COSINE_TOLERANCE } from './degeneracy.js';
 
 /** @internal Bytes {@link computeGram} allocates for n inputs of dimension d and m neurons. */
 export function gramBytes(n: number, d: number, m: number): number {
@@ -196,7 +197,7 @@ export interface InputDiagnostics {
  * Checks the assumption behind Theorem 3.1: λ0 > 0 iff no input is zero and no two inputs are
  * parallel. Antiparallel pairs (θ = π) are fine: their H∞ entry is 0.
  */
-export function inputDiagnostics(X: Matrix, { tolerance = 1e-6 }: { tolerance?: number } = {}): InputDiagnostics {
+export function inputDiagnostics(X: Matrix, { tolerance = PARALLEL_COSINE_TOLERANCE }: { tolerance?: number } = {}): InputDiagnostics {
   const Xm = checkMatrix(X, 'inputDiagnostics: X', { float32: true });
   const n = Xm.rows;
   kernels();

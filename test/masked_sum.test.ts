@@ -137,14 +137,41 @@ describe('scaleRows + maskedRowSum', () => {
     }
   });
 
-  it('sizes its scratch as the TypeScript mirror says, for either kernel', () => {
+  it('stays inside the scratch its ...ScratchBytes asks for, either kernel', () => {
+    // parallel.ts sizes every thread's slice from these two functions of the core; a kernel that
+    // wrote past what its function says would overwrite the guard after its region.
+    const GUARD = 1024, SENTINEL = 0x7fc0dead;
     const k = kernels();
-    for (const cols of [1, 3, 4, 5, 16, 999, 1000]) {
-      for (const inputs of [0, 1, 64, 65, 256, 257, 1000, 5000]) {
-        const perThread = Math.max(k.maskedRowSumScratchBytes(cols), k.maskedRowSumByTablesScratchBytes(inputs));
-        expect(maskedRowSumScratchBytes(cols, inputs, 0, 1)).toBe(perThread);
-        expect(maskedRowSumScratchBytes(cols, inputs, 300, 3)).toBe(3 * perThread + 64 * 300);
+    for (const [rows, cols, inputs] of [[19, 21, 300], [300, 37, 300], [256, 1000, 65], [40, 5, 1000], [3, 16, 64]]) {
+      const wordsPerRow = Math.ceil(inputs / 64);
+      const rand = mulberry32(rows * 7 + cols);
+      const P = bufferFrom('f32', Float32Array.from({ length: inputs * cols }, () => rand() - 0.5));
+      const bits = new WasmBuffer('u64', rows * wordsPerRow);
+      bits.words().set(packMasks(Array.from({ length: rows }, () => Array.from({ length: inputs }, () => rand() < 0.5)), wordsPerRow));
+      const out = new WasmBuffer('f32', rows * cols);
+      const listBytes = k.maskedRowSumScratchBytes(cols), tableBytes = k.maskedRowSumByTablesScratchBytes(inputs);
+      const lists = new WasmBuffer('f32', listBytes / 4 + GUARD), tables = new WasmBuffer('f32', tableBytes / 4 + GUARD);
+      const sums = new WasmBuffer('f32', 16 * rows + GUARD);
+      const guards = () => [[lists, listBytes], [tables, tableBytes], [sums, 64 * rows]] as const;
+      try {
+        for (const [b, bytes] of guards()) new Int32Array(b.f32().buffer, b.ptr + bytes, GUARD).fill(SENTINEL);
+        k.maskedRowSum(out.ptr, rows, cols, P.ptr, 0, 1, bits.ptr, wordsPerRow, wordsPerRow, lists.ptr);
+        k.maskedRowSumByTables(out.ptr, rows, cols, P.ptr, inputs, 0, 1, bits.ptr, wordsPerRow, wordsPerRow, tables.ptr, sums.ptr);
+        for (const [b, bytes] of guards()) {
+          expect(new Int32Array(b.f32().buffer, b.ptr + bytes, GUARD).every((v) => v === SENTINEL),
+            `rows ${rows}, cols ${cols}, inputs ${inputs}, region of ${bytes} bytes`).toBe(true);
+        }
+      } finally {
+        freeAll(P, bits, out, lists, tables, sums);
       }
+    }
+  });
+
+  it('lays out a slice a thread plus the tables\' row sums', () => {
+    const k = kernels();
+    for (const [cols, inputs] of [[1, 0], [16, 65], [1000, 5000]]) {
+      const perThread = Math.max(k.maskedRowSumScratchBytes(cols), k.maskedRowSumByTablesScratchBytes(inputs));
+      expect(maskedRowSumScratchBytes(cols, inputs, 300, 3)).toBe(3 * perThread + 64 * 300);
     }
   });
 });

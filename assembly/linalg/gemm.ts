@@ -105,6 +105,11 @@ function subtractRowTail(S: usize, X: usize, W: usize, cols: i32, inner: i32, c0
 // @ts-ignore: decorator
 @inline const ROW_GROUP = 64;
 
+/** Bytes packColumnPanels writes for an inner×cols X: its full panels, 4·inner·(cols − cols mod 8). */
+export function packColumnPanelsBytes(inner: i32, cols: i32): i32 {
+  return (inner * (cols - cols % PANEL_COLS)) << 2;
+}
+
 /**
  * Copies X's full 8-column panels into `packed` panel after panel, each inner×8 and contiguous
  * (packed holds 4·inner·(cols − cols mod 8) bytes): gemmSubtractNN then streams a panel instead of

@@ -7,7 +7,8 @@ import { TrainingRun } from '../../src/training.js';
 import { kernels } from '../../src/wasm/loader.js';
 import { interleaved } from '../lib/measure.js';
 import { bytes, ms, table } from '../lib/report.js';
-import { autoMethod, measureRunBytes } from './step.js';
+import { measureRunBytes } from './step.js';
+import { autoStepMethod } from '../../src/training/stepForm.js';
 
 export interface ScalingPoint {
   n: number; m: number; d: number;
@@ -36,7 +37,7 @@ export async function benchScaling(grid: { n: number[]; m: number[]; d: number[]
     for (const n of grid.n) {
       const { X, y } = sphereData({ n, d, seed: 1 });
       for (const m of grid.m) {
-        const method = autoMethod(n, d);
+        const method = autoStepMethod(n, d);
         const memory = measureRunBytes(X, y, m, method);
         const net = TwoLayerNet.random({ d, m, seed: 2 });
         const run = new TrainingRun(net, X, y, method, 1e-3, false);

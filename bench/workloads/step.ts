@@ -3,6 +3,7 @@
 // against our primal step at that size, so the comparison is between equal computations.
 import { estimateTrainingBytes, memoryInUse, sphereData, TwoLayerNet, type Matrix } from '../../src/index.js';
 import { TrainingRun } from '../../src/training.js';
+import { autoStepMethod } from '../../src/training/stepForm.js';
 import { kernels } from '../../src/wasm/loader.js';
 import { relativeDistance } from '../lib/compare.js';
 import { interleaved, type TimedTask } from '../lib/measure.js';
@@ -34,11 +35,6 @@ interface PeerStep {
   step(): number;
   weights(): ArrayLike<number>;
   dispose?(): void;
-}
-
-/** The step form train() picks by default: kernel space when n ≤ 2d (src/training.ts). */
-export function autoMethod(n: number, d: number): 'kernel' | 'primal' {
-  return n <= 2 * d ? 'kernel' : 'primal';
 }
 
 /** Bytes a fresh network + training run allocate, and what train() would reserve for them. */
@@ -119,7 +115,7 @@ export async function benchStep(options: {
   const primalRun = new TrainingRun(primalNet, X, y, 'primal', ETA, false);
   const peer = tfjs ? new TfjsStep(Xdata, W.data as Float32Array, a, y, n, d, m, ETA) : undefined;
   const plainW = Float32Array.from(W.data);
-  const auto = autoMethod(n, d);
+  const auto = autoStepMethod(n, d);
   const names = {
     kernel: `overparam wasm, kernel-space step${auto === 'kernel' ? ' (auto)' : ''}`,
     primal: `overparam wasm, primal step${auto === 'primal' ? ' (auto)' : ''}`,

@@ -9,7 +9,8 @@ import {
   UsageError, FIGURE1_USAGE, parseFigure1Args, parseTrainArgs, TRAIN_USAGE, type Figure1Settings, type TrainSettings,
 } from './args.js';
 import { readDataCsv } from './csv.js';
-import { environment, writeSweepOutputs } from './outputs.js';
+import { writeSweepOutputs } from './outputs.js';
+import { environment } from './results.js';
 import { createProgress } from './progress.js';
 import { runSweepInWorker } from './runner.js';
 import type { SweepRequest } from './sweepWorker.js';

@@ -3,7 +3,7 @@
 // lines; `overparam train …` runs one network. Everything runs on the package's public API.
 import { UsageError } from './args.js';
 import { EXIT, figure1Command, trainCommand } from './commands.js';
-import { packageVersion } from './outputs.js';
+import { packageVersion } from './results.js';
 
 const USAGE = `Usage: overparam <command> [options]
 

@@ -2,7 +2,7 @@
 // per-width table and the charts inlined (so the page can be mailed or opened from anywhere).
 import { formatNumber } from '../experiments/format.js';
 import type { Chart } from './charts.js';
-import type { ResultsFile } from './outputs.js';
+import type { ResultsFile } from './results.js';
 
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -1,8 +1,10 @@
 // Kernel predictions (seeds 003/004): as m → ∞ a network trained by GD predicts like kernel
 // regression with H∞, f(x) ≈ f₀(x) + H∞(x, X) H∞⁻¹ (y − u(0)). Plain float64 TypeScript: these run
 // once per experiment on n×n matrices, far from the training loop's hot path.
-import { gramInfinity, OverparamRangeError, type Matrix } from '../index.js';
-import { checkFinite, checkInteger, checkMatrix, checkPositive, checkSymmetric } from '../matrix.js';
+import { gramInfinity } from '../kernels.js';
+import { kernelRegimeGain, kernelRegimeStep } from './theory.js';
+import { OverparamRangeError } from '../errors.js';
+import { checkFinite, checkInteger, checkMatrix, checkPositive, checkSymmetric, type Matrix } from '../matrix.js';
 
 /**
  * Both blocks of H∞ for a training set X (n×d) and a test set T (t×d): `train` = H∞(X, X) (n×n)
@@ -135,12 +137,8 @@ export function kernelPredict(
     coefficients = new Float64Array(n);
     const H = train.data, next = new Float64Array(n);
     for (let k = 0; k < steps; k++) {
-      for (let i = 0; i < n; i++) {
-        coefficients[i] += eta * residual[i];
-        let sum = 0;
-        for (let j = 0; j < n; j++) sum += H[i * n + j] * residual[j];
-        next[i] = residual[i] - eta * sum;
-      }
+      for (let i = 0; i < n; i++) coefficients[i] += eta * residual[i];
+      kernelRegimeStep(H, n, eta, residual, next);
       residual.set(next);
     }
   }
@@ -166,13 +164,7 @@ export function kernelPredictFromEigen(
   }
   for (let j = 0; j < n; j++) {
     const lambda = eigen.values[j];
-    let gain: number;
-    if (eta === undefined || steps === undefined) gain = 1 / lambda;
-    else if (lambda === 0) gain = eta * steps;
-    // 1 − (1 − x)^K without cancellation for small x = ηλ: −expm1(K log1p(−x)).
-    else if (Math.abs(eta * lambda) < 0.5) gain = -Math.expm1(steps * Math.log1p(-eta * lambda)) / lambda;
-    else gain = (1 - (1 - eta * lambda) ** steps) / lambda;
-    projected[j] *= gain;
+    projected[j] *= eta === undefined || steps === undefined ? 1 / lambda : kernelRegimeGain(eta, lambda, steps);
   }
   const coefficients = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,7 +1,11 @@
 // Step sizes for the paper's experiment. The theory's η = O(λ0/n²) (Theorem 4.1) is ~10⁻⁷ at the
 // paper's size and would show nothing in 100 steps, so the experiment uses a step derived from
 // λ_max (GD is stable for η < 2/λ_max) and reports the theory's value beside it (DESIGN §3).
-import { extremeEigenvalues, gramInfinity, lambdaMax, lambdaMin, OverparamRangeError, type Matrix, type TwoLayerNet } from '../index.js';
+import { extremeEigenvalues, lambdaMax, lambdaMin } from '../spectra.js';
+import { gramInfinity } from '../kernels.js';
+import { OverparamRangeError } from '../errors.js';
+import type { Matrix } from '../matrix.js';
+import type { TwoLayerNet } from '../network.js';
 import { stabilityLimit, theoryStepSize } from './theory.js';
 
 /**

@@ -1,6 +1,8 @@
 // What the theory predicts for a run, computed rather than drawn by hand. Each formula lives here
 // once, with the paper's (Du, Zhai, Póczos, Singh, ICLR 2019) equation or theorem beside it.
-import { eigh, OverparamRangeError, type Eigendecomposition, type Matrix } from '../index.js';
+import { eigh, type Eigendecomposition } from '../spectra.js';
+import { OverparamRangeError } from '../errors.js';
+import type { Matrix } from '../matrix.js';
 
 /**
  * Theorem 4.1's bound on the training error: ‖y − u(k)‖² ≤ (1 − ηλ0/2)^k ‖y − u(0)‖², k = 0..steps.
@@ -81,7 +83,46 @@ export function theoryStepSize(lambda0: number, n: number): number {
 
 /** Gradient descent on a quadratic with Hessian H is stable iff η < 2/λ_max(H). */
 export function stabilityLimit(lambdaMax: number): number {
-  return 2 / lambdaMax;
+  return largestStableStep(lambdaMax, 'sum', 1);
+}
+
+/**
+ * @internal 2/λ_max(H), the largest stable η, in the units of train()'s η and loss: the mean loss
+ * divides the gradient by n, so its limit is 2n/λ_max.
+ */
+export function largestStableStep(lambdaMax: number, loss: 'sum' | 'mean', n: number): number {
+  return (loss === 'mean' ? 2 * n : 2) / lambdaMax; // GD on a quadratic: stable iff η < 2/λ_max
+}
+
+/**
+ * @internal The kernel regime's recursion r(k+1) = (I − ηH∞) r(k) (seeds 003/004; DESIGN §7.4 for
+ * GD) on one eigen-coordinate of r: it shrinks by this factor, 1 − ηλ, every step.
+ */
+export function kernelRegimeFactor(eta: number, lambda: number): number {
+  return 1 - eta * lambda; // r(k+1) = (I − ηH∞) r(k), along the eigenvector of λ
+}
+
+/**
+ * @internal The same recursion summed: the coefficients f_K = f₀ + H∞(·, X) η Σ_{k<K} r(k) collect,
+ * along the eigenvector of λ, g = η Σ_{k<K} (1 − ηλ)^k = (1 − (1 − ηλ)^K)/λ times r(0) (ηK when λ = 0).
+ */
+export function kernelRegimeGain(eta: number, lambda: number, steps: number): number {
+  if (lambda === 0) return eta * steps;
+  // 1 − (1 − x)^K without cancellation for small x = ηλ: −expm1(K log1p(−x)).
+  if (Math.abs(eta * lambda) < 0.5) return -Math.expm1(steps * Math.log1p(-eta * lambda)) / lambda;
+  return (1 - kernelRegimeFactor(eta, lambda) ** steps) / lambda;
+}
+
+/**
+ * @internal One step of the same recursion on the training set with the matrix itself:
+ * next = (I − ηH) r for the n×n row-major H.
+ */
+export function kernelRegimeStep(H: ArrayLike<number>, n: number, eta: number, r: ArrayLike<number>, next: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += H[i * n + j] * r[j];
+    next[i] = r[i] - eta * sum; // r(k+1) = (I − ηH∞) r(k)
+  }
 }
 
 /** Result of {@link infiniteWidthTrajectory}. */
@@ -115,7 +156,7 @@ export function infiniteWidthTrajectory(
     for (let j = 0; j < n; j++) coefficients[j] += V[i * n + j] * ri;
   }
   // Kernel regime (seeds 003/004): each eigen-coordinate of r shrinks by (1 − ηλ_j) per step.
-  const contraction = values.map((lambda) => 1 - eta * lambda);
+  const contraction = values.map((lambda) => kernelRegimeFactor(eta, lambda));
   const residualSq: number[] = [];
   for (let k = 0; k <= steps; k++) {
     if (k > 0) for (let j = 0; j < n; j++) coefficients[j] *= contraction[j];

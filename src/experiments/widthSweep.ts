@@ -1,11 +1,14 @@
 // The paper's synthetic experiment (its Figure 1, DESIGN §3): one dataset, one network per width
 // (and per trial), trained by GD with one step size; the three curves per width, the Gram spectra
 // the proofs rest on, and the theory's lines computed for the very same runs.
-import {
-  eigh, extremeEigenvalues, gramInfinity, inputDiagnostics, OverparamRangeError, spectralNormOfDifference, sphereData,
-  train, TwoLayerNet, type InputDiagnostics, type Matrix, type TrainResult,
-} from '../index.js';
-import { checkInteger, checkMatrix, checkPositive, checkVector } from '../matrix.js';
+import { eigh, extremeEigenvalues, spectralNormOfDifference } from '../spectra.js';
+import { gramInfinity, inputDiagnostics, type InputDiagnostics } from '../kernels.js';
+import { OverparamRangeError } from '../errors.js';
+import { sphereData } from '../data.js';
+import { train, type TrainResult } from '../training.js';
+import { TwoLayerNet } from '../network.js';
+import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from '../matrix.js';
+import { invertibleGram } from '../degeneracy.js';
 import { crossGramInfinity, kernelPredictFromEigen } from './ntk.js';
 import { stepSizeFromSpectrum, type StepSizeSuggestion } from './stepSize.js';
 import {
@@ -217,7 +220,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
 
   // Phase 2: training, with the theory for each run.
   // The converged predictor needs H∞⁻¹: skip it on degenerate data (λ0 ≈ 0), where it does not exist.
-  const invertible = lambda0 > 1e-10 * lambdaMaxInfinity;
+  const invertible = invertibleGram(lambda0, lambdaMaxInfinity);
   // Both predictors go through H∞'s eigendecomposition, computed above anyway (n² a run instead of
   // 100 n² for the kernel-regime iteration and n³/3 for a Cholesky solve).
   const ntkLimit = test && invertible ? kernelPredictFromEigen(eigen, test.blocks.cross, y) : undefined;

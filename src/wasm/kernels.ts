@@ -15,8 +15,10 @@ export interface CoreKernels {
   gemmNT(A: number, B: number, C: number, rows: number, cols: number, inner: number): void;
   /** W −= S X (f32; W rows×cols, S rows×inner, X inner×cols; `packed` from packColumnPanels), see assembly/linalg/gemm.ts. */
   gemmSubtractNN(S: number, X: number, packed: number, W: number, rows: number, cols: number, inner: number): void;
-  /** X's full 8-column panels, each inner×8 contiguous, into `packed` (4·inner·(cols − cols mod 8) bytes). */
+  /** X's full 8-column panels, each inner×8 contiguous, into `packed` (packColumnPanelsBytes(inner, cols) bytes). */
   packColumnPanels(X: number, packed: number, inner: number, cols: number): void;
+  /** Bytes packColumnPanels writes for an inner×cols X: 4·inner·(cols − cols mod 8). */
+  packColumnPanelsBytes(inner: number, cols: number): number;
   forward(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number, wordsPerNeuron: number): void;
   /** forward for inputs [colStart, colEnd) only (colStart a multiple of 64; colEnd one or n). */
   forwardColumns(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number, wordsPerNeuron: number,
@@ -77,3 +79,44 @@ export interface CoreKernels {
 }
 
 export type KernelExports = CoreKernels & EigenKernels;
+
+/** The exported functions (everything but the memory). */
+export type KernelFunctions = Omit<KernelExports, 'memory'>;
+export type KernelName = keyof KernelFunctions;
+
+/** How many parameters a function type takes. */
+type Arity<F> = F extends (...args: infer P) => unknown ? P['length'] : never;
+
+/**
+ * The wasm boundary in one table: every function the core exports (assembly/index.ts) with its
+ * parameter count. The compiler holds it equal to the typings above (a kernel missing here, one
+ * too many, or a wrong count does not build), and test/wasm_boundary.test.ts holds it equal to the
+ * built modules' exports (names, and each function's `.length`), so neither side can drift.
+ */
+export const KERNEL_ARITY = {
+  alloc: 1, free: 1, fillNormal: 6, fillSigns: 5, normalizeRows: 3,
+  gemmNT: 6, gemmSubtractNN: 7, packColumnPanels: 4, packColumnPanelsBytes: 2,
+  forward: 8, forwardColumns: 10, outputLayerGradient: 6,
+  scaleRows: 5, maskedRowSum: 10, maskedRowSumScratchBytes: 1, maskedRowSumByTables: 12, maskedRowSumByTablesScratchBytes: 1,
+  maxRowDistance: 4, maxDistanceFromCoefficients: 5, accumulateCoefficients: 7,
+  countChangedBits: 3, rowMasksFromPreactivations: 5, rowMaskWordsFromPreactivations: 7,
+  linearKernel: 4, linearKernelRows: 6, certifyRowMasks: 9, gramFromMasks: 6, gramFromMaskRows: 8, gramInfinity: 3, demoteToF32: 3,
+  limitKernelClosedRows: 9, gaussHermiteRule: 4, hermiteTable: 5, hermiteCoefficientRows: 13, limitKernelSeriesRows: 11,
+  erf: 1, erfc: 1, activationValue: 3, activationDerivative: 3,
+  peakMulAdd: 1, streamRead: 2,
+  symmetricMatVec: 4, prepareSymmetric: 2, inspectSymmetric: 4, maxAbsRowSum: 2,
+  symmetricEigenvalues: 4, symmetricEigenvectors: 5, householderPassRows: 9, setHouseholderThreads: 1,
+  lanczosWorkLength: 2, lanczosExtreme: 8, shiftInvertLanczos: 10, powerIteration: 9,
+  choleskyShifted: 4, choleskySolve: 3, choleskyLoad: 4, choleskyPanelUpdate: 8, choleskyPanelFactor: 4, choleskyPanelWidth: 0,
+} as const satisfies { readonly [K in KernelName]: Arity<KernelFunctions[K]> };
+
+/**
+ * Kernels a worker can run (src/wasm/threads.ts); the index is what travels through shared
+ * memory. The split wrappers in parallel.ts call them with argument tuples typed by the typings.
+ */
+export const THREAD_KERNELS = [
+  'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
+  'choleskyPanelUpdate', 'forwardColumns', 'accumulateCoefficients', 'maxDistanceFromCoefficients', 'maxRowDistance',
+  'outputLayerGradient', 'linearKernelRows', 'householderPassRows', 'gemmSubtractNN',
+] as const satisfies readonly KernelName[];
+export type ThreadKernel = (typeof THREAD_KERNELS)[number];

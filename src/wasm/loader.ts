@@ -6,6 +6,9 @@ import type { KernelExports } from './kernels.js';
 import { OverparamError, OverparamTypeError } from '../errors.js';
 import { ThreadPool, threadsAvailable } from './threads.js';
 import { householderParallelPass } from './parallel.js';
+import { isLoaded, kernels, setInstance, threadCount, threadPool } from './instance.js';
+
+export { kernels, threadCount, threadPool };
 
 /** One build of the core: its URL (or a file path in Node), or its bytes. */
 export type WasmSource = string | URL | BufferSource;
@@ -25,9 +28,7 @@ export interface WasmBuilds {
 /** Where the kernel threads' script comes from (see threads.ts); undefined: next to threads.js. */
 export type WorkerSource = () => string | URL | undefined;
 
-let instance: KernelExports | undefined;
 let loading: Promise<KernelExports> | undefined;
-let pool: ThreadPool | undefined;
 /** Set by setWasmPath(); wins over the entry's builds. */
 let chosenBuilds: WasmBuilds | undefined;
 /** The entry's own builds: the files beside the package (streaming entry) or inlined bytes. */
@@ -54,7 +55,7 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
  * ```
  */
 export function setWasmPath(path: string | URL | { single: string | URL; shared?: string | URL }): void {
-  if (instance || loading) {
+  if (isLoaded() || loading) {
     throw new OverparamError('BAD_VALUE', 'setWasmPath: must be called before init() (the core is already loaded or loading)');
   }
   const builds = isLocation(path) ? { single: path } : path;
@@ -218,7 +219,7 @@ function abortFrom(memory: () => WebAssembly.Memory) {
  * and `threads − 1` workers start on the same memory; otherwise the single-thread build.
  */
 export function loadKernels(threads = 1, relaxedSimd = false): Promise<KernelExports> {
-  if (instance) return Promise.resolve(instance);
+  if (isLoaded()) return Promise.resolve(kernels());
   loading ??= (async () => {
     checkEngine();
     const builds = chosenBuilds ?? entryBuilds();
@@ -245,28 +246,12 @@ export function loadKernels(threads = 1, relaxedSimd = false): Promise<KernelExp
     const wasm = await WebAssembly.instantiate(module, { env });
     exports = { ...wasm.exports } as unknown as KernelExports;
     if (memory) exports.memory = memory;
-    if (shared) pool = await ThreadPool.start(usable, module, memory!, entryWorker());
+    const pool = shared ? await ThreadPool.start(usable, module, memory!, entryWorker()) : undefined;
     exports.setHouseholderThreads(pool !== undefined);
     relaxedBuild = relaxed;
-    instance = exports;
-    return instance;
+    setInstance(exports, pool);
+    return exports;
   })();
   loading.catch(() => { loading = undefined; });
   return loading;
-}
-
-/** The kernel threads, when init() started more than one. */
-export function threadPool(): ThreadPool | undefined {
-  return pool;
-}
-
-/** The number of threads the kernels run on (1 until init() started more). */
-export function threadCount(): number {
-  return pool?.size ?? 1;
-}
-
-/** The instantiated kernels; throws a clear error when init() has not finished. */
-export function kernels(): KernelExports {
-  if (!instance) throw new OverparamError('NOT_INITIALISED', 'overparam: call `await init()` before using the library');
-  return instance;
 }

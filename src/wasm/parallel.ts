@@ -4,8 +4,22 @@
 // results. An entry's numbers do not depend on which range holds it, so the results are
 // bit-identical for any thread count (tested in test/reliability/determinism.test.ts and
 // threads.test.ts).
-import { kernels, threadPool } from './loader.js';
-import type { ThreadKernel } from './threads.js';
+import { kernels, threadPool } from './instance.js';
+import type { KernelFunctions, ThreadKernel } from './kernels.js';
+
+/** One share's arguments of a threaded kernel, typed by its signature in kernels.ts. */
+type Job<K extends ThreadKernel> = Parameters<KernelFunctions[K]>;
+
+/**
+ * Runs `kernel` once a job, job 0 on the calling thread and job t on worker t (the calling thread
+ * alone when there is one job or no pool); returns what each job returned (0 for a void kernel).
+ */
+function runShares<K extends ThreadKernel>(kernel: K, jobs: Job<K>[]): number[] {
+  const call = kernels()[kernel] as (...args: number[]) => number | void;
+  const pool = threadPool();
+  if (!pool || jobs.length < 2) return jobs.map((job) => call(...job) ?? 0);
+  return pool.run((args) => call(...args), kernel, jobs);
+}
 
 /** Below this many output rows per thread the fork/join costs more than it saves. */
 const MIN_ROWS_PER_THREAD = 16;
@@ -31,19 +45,17 @@ function ranges(rows: number, parts: number, align: number): [number, number][] 
  */
 const SUBSET_TABLE_MIN_ROWS = 256;
 
-/** Bytes of scratch either masked-sum kernel needs on one thread (the tables' row sums aside). */
+/** Bytes of scratch either masked-sum kernel needs on one thread (the tables' row sums aside), as the core says. */
 function maskedRowSumThreadBytes(cols: number, inputs: number): number {
-  const lists = 16 * (4 * (Math.ceil(cols / 4) * 4) + 4 * 128 + 4);
-  const tables = Math.min(4, Math.ceil(inputs / 64)) * 8 * 257 * 64 + 64;
-  return Math.max(lists, tables);
+  const k = kernels();
+  return Math.max(k.maskedRowSumScratchBytes(cols), k.maskedRowSumByTablesScratchBytes(inputs));
 }
 
 /**
  * Bytes of scratch the masked sum of `rows` output rows needs on `threads` threads: per thread,
- * enough for either kernel (mirroring maskedRowSumScratchBytes, 16 rows of running sums, 16 offset
- * lists of 128 entries and 16 counts; and maskedRowSumByTablesScratchBytes, up to 32 tables of 257
- * 64-byte entries and a 64-byte stage, in assembly/relu_net; a test holds them equal), plus the
- * tables' running sums, 64 bytes a row. Known before init(), so memory can be estimated.
+ * enough for either kernel (maskedRowSumScratchBytes and maskedRowSumByTablesScratchBytes, asked
+ * of the core, so the sizes live in assembly/relu_net only), plus the tables' running sums, 64
+ * bytes a row. Needs the core loaded (init()).
  */
 export function maskedRowSumScratchBytes(cols: number, inputs: number, rows: number, threads: number): number {
   return threads * maskedRowSumThreadBytes(cols, inputs) + 64 * rows;
@@ -58,22 +70,20 @@ export function maskedRowSum(
   out: number, rows: number, cols: number, P: number, inputs: number, rowScale: number, globalScale: number,
   bits: number, wordsPerRow: number, bitsRowStride: number, scratch: number,
 ): void {
-  const k = kernels(), pool = threadPool();
+  const pool = threadPool();
   const slice = maskedRowSumThreadBytes(cols, inputs);
   const rowSums = scratch + (pool?.size ?? 1) * slice;
   const shares = pool ? ranges(rows, pool.size, 1) : [[0, rows]];
   if (rows >= SUBSET_TABLE_MIN_ROWS) {
-    runShares('maskedRowSumByTables', (a) => k.maskedRowSumByTables(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]),
-      shares.map(([r0, r1], t) => [
-        out + 4 * r0 * cols, r1 - r0, cols, P, inputs, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
-        bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice, rowSums + 64 * r0,
-      ]));
+    runShares('maskedRowSumByTables', shares.map(([r0, r1], t) => [
+      out + 4 * r0 * cols, r1 - r0, cols, P, inputs, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
+      bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice, rowSums + 64 * r0,
+    ]));
   } else {
-    runShares('maskedRowSum', (a) => k.maskedRowSum(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]),
-      shares.map(([r0, r1], t) => [
-        out + 4 * r0 * cols, r1 - r0, cols, P, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
-        bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice,
-      ]));
+    runShares('maskedRowSum', shares.map(([r0, r1], t) => [
+      out + 4 * r0 * cols, r1 - r0, cols, P, rowScale === 0 ? 0 : rowScale + 4 * r0, globalScale,
+      bits + 8 * r0 * bitsRowStride, wordsPerRow, bitsRowStride, scratch + t * slice,
+    ]));
   }
 }
 
@@ -84,13 +94,12 @@ export function gemmNT(A: number, B: number, C: number, rows: number, cols: numb
     k.gemmNT(A, B, C, rows, cols, inner);
     return;
   }
-  const jobs = ranges(rows, pool.size, 4).map(([r0, r1]) => [A + 4 * r0 * inner, B, C + 4 * r0 * cols, r1 - r0, cols, inner]);
-  pool.run((a) => k.gemmNT(a[0], a[1], a[2], a[3], a[4], a[5]), 'gemmNT', jobs);
+  runShares('gemmNT', ranges(rows, pool.size, 4).map(([r0, r1]) => [A + 4 * r0 * inner, B, C + 4 * r0 * cols, r1 - r0, cols, inner]));
 }
 
-/** Bytes of the packed copy of X gemmSubtractNN needs (X is inner×cols; its full 8-column panels). */
+/** Bytes of the packed copy of X gemmSubtractNN needs (X is inner×cols; its full 8-column panels), as the core says. */
 export function gemmSubtractScratchBytes(inner: number, cols: number): number {
-  return 4 * inner * (cols - (cols % 8));
+  return kernels().packColumnPanelsBytes(inner, cols);
 }
 
 /**
@@ -105,8 +114,7 @@ export function gemmSubtractNN(S: number, X: number, packed: number, W: number, 
     k.gemmSubtractNN(S, X, packed, W, rows, cols, inner);
     return;
   }
-  const jobs = ranges(rows, pool.size, 4).map(([r0, r1]) => [S + 4 * r0 * inner, X, packed, W + 4 * r0 * cols, r1 - r0, cols, inner]);
-  pool.run((a) => k.gemmSubtractNN(a[0], a[1], a[2], a[3], a[4], a[5], a[6]), 'gemmSubtractNN', jobs);
+  runShares('gemmSubtractNN', ranges(rows, pool.size, 4).map(([r0, r1]) => [S + 4 * r0 * inner, X, packed, W + 4 * r0 * cols, r1 - r0, cols, inner]));
 }
 
 /**
@@ -116,9 +124,8 @@ export function gemmSubtractNN(S: number, X: number, packed: number, W: number, 
  */
 export function householderParallelPass(B: number, rowBytes: number, u: number, q: number, v: number, p: number,
   other: number, update: number, split: number, m: number): void {
-  const k = kernels(), pool = threadPool();
   const at = (x: number): number => x >>> 0;
-  pool!.run((a) => k.householderPassRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]), 'householderPassRows', [
+  runShares('householderPassRows', [
     [at(B), rowBytes, at(u), at(q), at(v), at(p), update, 0, split],
     [at(B), rowBytes, at(u), at(q), at(v), at(other), update, split, m],
   ]);
@@ -161,8 +168,7 @@ export function gramFromMasks(rowBits: number, wordsPerRow: number, K: number, n
     k.gramFromMasks(rowBits, wordsPerRow, K, n, m, H);
     return;
   }
-  const jobs = upperTriangleRowRanges(n, parts).map(([r0, r1]) => [rowBits, wordsPerRow, K, n, m, H, r0, r1]);
-  pool.run((a) => k.gramFromMaskRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]), 'gramFromMaskRows', jobs);
+  runShares('gramFromMaskRows', upperTriangleRowRanges(n, parts).map(([r0, r1]) => [rowBits, wordsPerRow, K, n, m, H, r0, r1]));
 }
 
 /** Below this many f64 multiply–adds per thread, K = X Xᵀ runs on the calling thread alone. */
@@ -176,8 +182,7 @@ export function linearKernel(X: number, n: number, d: number, K: number): void {
     k.linearKernel(X, n, d, K);
     return;
   }
-  const jobs = upperTriangleRowRanges(n, parts).map(([r0, r1]) => [X, n, d, K, r0, r1]);
-  pool.run((a) => k.linearKernelRows(a[0], a[1], a[2], a[3], a[4], a[5]), 'linearKernelRows', jobs);
+  runShares('linearKernelRows', upperTriangleRowRanges(n, parts).map(([r0, r1]) => [X, n, d, K, r0, r1]));
 }
 
 /** rowMasksFromPreactivations (assembly/ntk/patterns.ts) over all threads, split by 64-neuron words. */
@@ -189,13 +194,13 @@ export function rowMasksFromPreactivations(ZT: number, m: number, n: number, row
     k.rowMasksFromPreactivations(ZT, m, n, rowBits, wordsPerRow);
     return;
   }
-  const jobs: number[][] = [];
+  const jobs: Job<'rowMaskWordsFromPreactivations'>[] = [];
   for (let t = 0; t < parts; t++) {
     const w0 = Math.round((usedWords * t) / parts);
     const w1 = t === parts - 1 ? wordsPerRow : Math.round((usedWords * (t + 1)) / parts); // the last clears the padding
     jobs.push([ZT, m, n, rowBits, wordsPerRow, w0, w1]);
   }
-  pool.run((a) => k.rowMaskWordsFromPreactivations(a[0], a[1], a[2], a[3], a[4], a[5], a[6]), 'rowMaskWordsFromPreactivations', jobs);
+  runShares('rowMaskWordsFromPreactivations', jobs);
 }
 
 /** Below this many multiply–adds a Cholesky panel update runs on the calling thread alone. */
@@ -209,8 +214,7 @@ export function choleskyPanelUpdate(L: number, n: number, r0: number, r1: number
     k.choleskyPanelUpdate(L, n, r0, r1, j0, j1, kStart, kEnd);
     return;
   }
-  const jobs = ranges(r1 - r0, pool.size, 4).map(([a, b]) => [L, n, r0 + a, r0 + b, j0, j1, kStart, kEnd]);
-  pool.run((a) => k.choleskyPanelUpdate(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]), 'choleskyPanelUpdate', jobs);
+  runShares('choleskyPanelUpdate', ranges(r1 - r0, pool.size, 4).map(([a, b]) => [L, n, r0 + a, r0 + b, j0, j1, kStart, kEnd]));
 }
 
 /**
@@ -226,45 +230,29 @@ function streamShares(count: number, valuesPerItem: number, align: number): [num
   return parts < 2 ? [[0, count]] : ranges(count, parts, align);
 }
 
-/** Runs one job a share, on the calling thread alone when there is one share; returns each job's result. */
-function runShares(kernel: ThreadKernel, call: (args: number[]) => number | void, jobs: number[][]): number[] {
-  const pool = threadPool();
-  if (!pool || jobs.length < 2) return jobs.map((job) => call(job) ?? 0);
-  return pool.run(call, kernel, jobs);
-}
-
 /** forward (u and the activation bits, assembly/relu_net/forward.ts) over all threads, split by 64-input words. */
 export function forward(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number,
   wordsPerNeuron: number): void {
-  const k = kernels();
-  const jobs = streamShares(n, m, 64).map(([c0, c1]) => [ZT, m, n, a, invSqrtM, u, bits, wordsPerNeuron, c0, c1]);
-  runShares('forwardColumns', (a) => k.forwardColumns(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]), jobs);
+  runShares('forwardColumns', streamShares(n, m, 64).map(([c0, c1]) => [ZT, m, n, a, invSqrtM, u, bits, wordsPerNeuron, c0, c1]));
 }
 
 /** accumulateCoefficients (S += η D(k), assembly/relu_net/distance.ts) over all threads, split by neurons. */
 export function accumulateCoefficients(S: number, ZT: number, m: number, n: number, e: number, rowScale: number, scale: number): void {
-  const k = kernels();
-  const jobs = streamShares(m, n, 1).map(([r0, r1]) => [S + 4 * r0 * n, ZT + 4 * r0 * n, r1 - r0, n, e, rowScale + 4 * r0, scale]);
-  runShares('accumulateCoefficients', (a) => k.accumulateCoefficients(a[0], a[1], a[2], a[3], a[4], a[5], a[6]), jobs);
+  runShares('accumulateCoefficients', streamShares(m, n, 1).map(([r0, r1]) => [S + 4 * r0 * n, ZT + 4 * r0 * n, r1 - r0, n, e, rowScale + 4 * r0, scale]));
 }
 
 /** maxDistanceFromCoefficients (assembly/relu_net/distance.ts) over all threads: the largest of each share's. */
 export function maxDistanceFromCoefficients(S: number, ZT0: number, ZT: number, m: number, n: number): number {
-  const k = kernels();
-  const jobs = streamShares(m, n, 1).map(([r0, r1]) => [S + 4 * r0 * n, ZT0 + 4 * r0 * n, ZT + 4 * r0 * n, r1 - r0, n]);
-  return Math.max(...runShares('maxDistanceFromCoefficients', (a) => k.maxDistanceFromCoefficients(a[0], a[1], a[2], a[3], a[4]), jobs));
+  return Math.max(...runShares('maxDistanceFromCoefficients',
+    streamShares(m, n, 1).map(([r0, r1]) => [S + 4 * r0 * n, ZT0 + 4 * r0 * n, ZT + 4 * r0 * n, r1 - r0, n])));
 }
 
 /** maxRowDistance (assembly/relu_net/distance.ts) over all threads: the largest of each share's. */
 export function maxRowDistance(W: number, W0: number, m: number, d: number): number {
-  const k = kernels();
-  const jobs = streamShares(m, d, 1).map(([r0, r1]) => [W + 4 * r0 * d, W0 + 4 * r0 * d, r1 - r0, d]);
-  return Math.max(...runShares('maxRowDistance', (a) => k.maxRowDistance(a[0], a[1], a[2], a[3]), jobs));
+  return Math.max(...runShares('maxRowDistance', streamShares(m, d, 1).map(([r0, r1]) => [W + 4 * r0 * d, W0 + 4 * r0 * d, r1 - r0, d])));
 }
 
 /** outputLayerGradient (assembly/relu_net/forward.ts) over all threads, split by neurons. */
 export function outputLayerGradient(ZT: number, m: number, n: number, e: number, invSqrtM: number, gradient: number): void {
-  const k = kernels();
-  const jobs = streamShares(m, n, 1).map(([r0, r1]) => [ZT + 4 * r0 * n, r1 - r0, n, e, invSqrtM, gradient + 4 * r0]);
-  runShares('outputLayerGradient', (a) => k.outputLayerGradient(a[0], a[1], a[2], a[3], a[4], a[5]), jobs);
+  runShares('outputLayerGradient', streamShares(m, n, 1).map(([r0, r1]) => [ZT + 4 * r0 * n, r1 - r0, n, e, invSqrtM, gradient + 4 * r0]));
 }

@@ -9,14 +9,9 @@
 // (run it in a Web Worker, as the demo does, to get threads on a cross-origin-isolated page).
 
 import { OverparamError } from '../errors.js';
+import { THREAD_KERNELS, type ThreadKernel } from './kernels.js';
 
-/** Kernels a worker can run; the index is what travels through shared memory. */
-export const THREAD_KERNELS = [
-  'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
-  'choleskyPanelUpdate', 'forwardColumns', 'accumulateCoefficients', 'maxDistanceFromCoefficients', 'maxRowDistance',
-  'outputLayerGradient', 'linearKernelRows', 'householderPassRows', 'gemmSubtractNN',
-] as const;
-export type ThreadKernel = (typeof THREAD_KERNELS)[number];
+export { THREAD_KERNELS, type ThreadKernel };
 const ARGS_PER_JOB = 16;
 /**
  * Shared words per thread t at control[4t …]: the sequence number of its latest job (written by

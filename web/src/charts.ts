@@ -4,6 +4,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { GramFloors, StepBatch } from './protocol';
+import { formatCompact } from '../../src/experiments/format';
 
 /** Okabe–Ito-like hues, darkened where needed for ≥ 4.5:1 contrast on white. */
 const WIDTH_COLOURS = ['#0072B2', '#C2410C', '#007A5E', '#AA3377', '#8C6D00', '#333333'];
@@ -30,10 +31,9 @@ function emptySeries(length: number): Series {
   return new Array<number | null>(length).fill(null);
 }
 
+/** Axis labels: three significant digits, two in exponential form. */
 function compact(value: number): string {
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  return magnitude >= 1e4 || magnitude < 1e-3 ? value.toExponential(1) : String(Number(value.toPrecision(3)));
+  return formatCompact(value, 3, 2);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Heatmaps of n×n kernels on a <canvas>, one pixel a cell (CSS scales it up without smoothing),
 // with a colour bar. Sequential colours for H∞ and H(k), a diverging scale for H(k) − H(0).
 import type { HeatmapData } from './protocol';
+import { formatNumber } from '../../src/experiments/format';
 
 type RGB = [number, number, number];
 
@@ -63,7 +64,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, map: HeatmapData, scale: 
 }
 
 function format(value: number): string {
-  return Math.abs(value) >= 1e-3 || value === 0 ? value.toPrecision(3) : value.toExponential(2);
+  return formatNumber(value, 3);
 }
 
 /** Fills `bar` with a CSS gradient of the scale and its end values. */

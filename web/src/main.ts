@@ -8,6 +8,7 @@ import {
   type LabelledPoint, type RunParams,
 } from './params';
 import { formatDuration, remainingSeconds } from './eta';
+import { formatCompact as fmt } from '../../src/experiments/format';
 import { PointsEditor } from './pointsEditor';
 import type { Analysis, DataSpec, HeatmapData, Reply, Request, StepBatch, WidthDone } from './protocol';
 
@@ -221,12 +222,6 @@ function scheduleAnalysis(): void {
   }, 250);
 }
 
-function fmt(value: number, digits = 3): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  return magnitude >= 1e4 || magnitude < 1e-3 ? value.toExponential(digits - 1) : String(Number(value.toPrecision(digits)));
-}
 
 function showAnalysis(a: Analysis): void {
   latestAnalysis = a;

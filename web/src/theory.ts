@@ -1,7 +1,8 @@
 // The worker's numerics that are particular to the demo: step-size advice, degeneracy diagnosis,
 // and small helpers. The paper's formulas (bound, infinite-width trajectory, radius, Gram floors)
 // come from the library, which the worker alone imports.
-import { stabilityLimit, theoryStepSize } from '../../src/index';
+import { stepSizeFromSpectrum } from '../../src/index';
+import { nearlyDegenerate } from '../../src/degeneracy';
 
 /** The step sizes the page advertises, from the spectrum of H∞. */
 export interface StepSizeAdvice {
@@ -13,11 +14,19 @@ export interface StepSizeAdvice {
   theorem: number;
 }
 
-/** Step-size advice for n inputs with H∞'s extreme eigenvalues λ0 and λ_max. */
+/**
+ * The demo's share of the stability limit: η = ½ · 2/λ_max(H∞) = 1/λ_max (exactly: halving is exact
+ * in floating point). Twice the library's default (suggestStepSize's ¼): the demo's runs are short,
+ * and its nets are compared with H∞, not with each net's H(0).
+ */
+export const DEMO_FRACTION_OF_LIMIT = 0.5;
+
+/** Step-size advice for n inputs with H∞'s extreme eigenvalues λ0 and λ_max (the library's rule at the demo's share). */
 export function stepSizeAdvice(lambda0: number, lambdaMax: number, n: number): StepSizeAdvice {
-  const limit = stabilityLimit(lambdaMax);
-  // limit / 2 is exactly 1/λ_max: halving is exact in floating point.
-  return { suggested: limit / 2, stabilityLimit: limit, theorem: theoryStepSize(Math.max(lambda0, 0), n) };
+  const s = stepSizeFromSpectrum({
+    lambdaMax, lambda0: Math.max(lambda0, 0), n, source: 'gramInfinity', fractionOfLimit: DEMO_FRACTION_OF_LIMIT,
+  });
+  return { suggested: s.eta, stabilityLimit: s.largestStableEta, theorem: s.theoryEta! };
 }
 
 /** Why λ0 = λ_min(H∞) is (close to) zero, if it is. */
@@ -28,8 +37,6 @@ export interface Degeneracy {
   message: string;
 }
 
-const NEARLY_DEGENERATE_RATIO = 1e-7;
-
 /**
  * Combines the library's exact diagnosis (zero rows, parallel pairs: inputDiagnostics) with the
  * spectrum: nearly parallel inputs leave λ0 > 0 in exact arithmetic but ≈ 0 in floating point.
@@ -37,7 +44,7 @@ const NEARLY_DEGENERATE_RATIO = 1e-7;
 export function assessDegeneracy(diagnosis: { degenerate: boolean; message: string }, lambda0: number, lambdaMax: number): Degeneracy {
   const consequence = ' The residual along the null direction of H∞ will hardly shrink.';
   if (diagnosis.degenerate) return { degenerate: true, message: `Degenerate data: ${diagnosis.message}.${consequence}` };
-  if (!(lambda0 > NEARLY_DEGENERATE_RATIO * lambdaMax)) {
+  if (nearlyDegenerate(lambda0, lambdaMax)) {
     return {
       degenerate: true,
       message: `Nearly degenerate data: λ0 = λ_min(H∞) = ${lambda0.toExponential(2)} is tiny next to ` +

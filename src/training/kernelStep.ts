@@ -1,0 +1,96 @@
+// The kernel-space step for ReLU (DESIGN §5.1): Z ← Z − η K D with K = X Xᵀ and
+// D_ir = c_r e_i 1{z_ir ≥ 0}, summed over the active bits only (≈ n²m flops a step instead of the
+// primal 3nmd); W is never needed while training: W(k) = W(0) − S X with S = η Σ_j D(j).
+import * as parallel from '../wasm/parallel.js';
+import { WasmBuffer, freeAll } from '../wasm/memory.js';
+import { threadCount } from '../wasm/loader.js';
+import { ReluForm } from './reluPattern.js';
+import type { RunState, StepForm } from './stepForm.js';
+
+export class KernelStep extends ReluForm implements StepForm {
+  readonly method = 'kernel' as const;
+  /** K in float32, the step's operand. */
+  private readonly K32: WasmBuffer;
+  /** S = η Σ_{j<k} D(j), neuron-major m×n: W(k) = W(0) − S X. */
+  private readonly S: WasmBuffer;
+  /** P = diag(e) K: the step's rows with e folded in. */
+  private readonly scaledRows: WasmBuffer;
+  /** maskedRowSum's running sums and offset lists, one slice per thread. */
+  private readonly sumScratch: WasmBuffer;
+  /** A copy of W(0), made when W(k) is first rebuilt during the run. */
+  private initialWeights?: WasmBuffer;
+  /** The step k whose W(k) the net's W holds. */
+  private weightsStep = 0;
+
+  constructor(state: RunState) {
+    super(state);
+    const { n, m } = state;
+    try {
+      this.scaledRows = new WasmBuffer('f32', n * n);
+      this.sumScratch = new WasmBuffer('f32', parallel.maskedRowSumScratchBytes(n, n, m, threadCount()) / 4);
+      const K64 = state.linearKernel64();
+      this.K32 = new WasmBuffer('f32', n * n);
+      this.S = new WasmBuffer('f32', m * n);
+      this.k.demoteToF32(K64.ptr, this.K32.ptr, n * n);
+    } catch (error) {
+      this.free();
+      throw error;
+    }
+  }
+
+  step(eta: number): void {
+    const { n, m, ZT, e, rowScale } = this.state;
+    parallel.accumulateCoefficients(this.S.ptr, ZT.ptr, m, n, e.ptr, rowScale.ptr, eta);
+    this.k.scaleRows(this.scaledRows.ptr, this.K32.ptr, e.ptr, n, n);
+    parallel.maskedRowSum(ZT.ptr, m, n, this.scaledRows.ptr, n, rowScale.ptr, -eta, this.bits.ptr,
+      this.wordsPerNeuron, this.wordsPerNeuron, this.sumScratch.ptr);
+  }
+
+  /** ‖w_r(k) − w_r(0)‖² = Σ_i S_ir (z_ir(0) − z_ir(k)) (DESIGN §5.1), no W needed. */
+  maxWeightDistance(): number {
+    const { n, m, ZT, ZT0 } = this.state;
+    return parallel.maxDistanceFromCoefficients(this.S.ptr, ZT0.ptr, ZT.ptr, m, n);
+  }
+
+  stateBuffers(): WasmBuffer[] {
+    return [this.S];
+  }
+
+  /**
+   * The net's W holds W(0) while training; W(k) = W(0) − S X is rebuilt only when asked (from
+   * onStep through weights(), predict() or gram(), and once at the end). A rebuild during the run
+   * first keeps a copy of W(0), which later rebuilds start from; `final` skips that copy.
+   */
+  syncWeights(step: number, final: boolean): void {
+    if (this.weightsStep === step) return;
+    const { net, m, d } = this.state;
+    if (this.weightsStep !== 0) net._W.f32().set(this.initialWeights!.f32());
+    else if (!final && !this.initialWeights) {
+      // Allocate first, then take both views: the allocation may grow memory and detach views.
+      this.initialWeights = new WasmBuffer('f32', m * d);
+      this.initialWeights.f32().set(net._W.f32());
+    }
+    this.rebuildWeights(step);
+    this.weightsStep = step;
+  }
+
+  /**
+   * W(k) = W(0) − S X, one blocked GEMM. S(0) = 0, and a restore to step 0 brings back S(0): a
+   * run at step 0 keeps W(0) as it is, with no scan of the m·n coefficients.
+   */
+  private rebuildWeights(step: number): void {
+    if (step === 0) return;
+    const { n, d, m, X, net } = this.state;
+    const packed = new WasmBuffer('f32', parallel.gemmSubtractScratchBytes(n, d) / 4);
+    try {
+      parallel.gemmSubtractNN(this.S.ptr, X.ptr, packed.ptr, net._W.ptr, m, d, n);
+    } finally {
+      packed.free();
+    }
+  }
+
+  override free(): void {
+    super.free();
+    freeAll(this.scaledRows, this.sumScratch, this.K32, this.S, this.initialWeights);
+  }
+}

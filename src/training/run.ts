@@ -1,0 +1,214 @@
+// The training loop every step form shares (DESIGN §5.1): per step it records Figure 1's three
+// curves (and λ_min(H(k)) on the gramEvery grid), reports them to onStep, guards against
+// divergence with a snapshot to fall back to, honours abort, and trains the output layer when
+// asked. The arithmetic of the first layer's step is the form's (stepForm.ts).
+import { OverparamRangeError } from '../errors.js';
+import { WasmBuffer } from '../wasm/memory.js';
+import type { Matrix } from '../matrix.js';
+import type { ActiveRun, TwoLayerNet } from '../network.js';
+import { largestStableStep } from '../experiments/theory.js';
+import { KernelStep } from './kernelStep.js';
+import { PrimalStep } from './primalStep.js';
+import { RunState, type StepForm, type StepMethod } from './stepForm.js';
+import type { StepInfo, TrainOptions, TrainResult } from './types.js';
+
+/** The λ_min records up to and including `lastStep`. */
+function trimmed(record: { step: number[]; value: number[] }, lastStep: number): { step: number[]; value: number[] } {
+  const keep = record.step.filter((s) => s <= lastStep).length;
+  return { step: record.step.slice(0, keep), value: record.value.slice(0, keep) };
+}
+
+/** The form for `method`. */
+function stepFormFor(method: StepMethod, state: RunState): StepForm {
+  return method === 'kernel' ? new KernelStep(state) : new PrimalStep(state);
+}
+
+/**
+ * @internal One training run's wasm buffers and loop (exported for the benchmarks). While it runs
+ * the net is busy (net._run = this, set by train()): syncWeights() gives weights(), predict() and
+ * gram() the W(k) of the step reported.
+ */
+export class TrainingRun implements ActiveRun {
+  private readonly state: RunState;
+  private readonly form: StepForm;
+  private readonly gradientA?: WasmBuffer;
+  /** The step k of the state u(k), Z(k), S(k) the run is at. */
+  private currentStep = 0;
+  private backup?: WasmBuffer[];
+
+  constructor(
+    private readonly net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array,
+    readonly method: StepMethod, private readonly eta: number,
+    private readonly trainOutputLayer: boolean,
+  ) {
+    this.state = new RunState(net, X, y);
+    // An allocation that fails part-way (the host refuses to grow memory) must not leak the others.
+    try {
+      this.form = stepFormFor(method, this.state);
+      if (trainOutputLayer) this.gradientA = new WasmBuffer('f32', net.m);
+      this.state.initialPreactivations();
+      this.state.updateRowScale();
+    } catch (error) {
+      this.free();
+      throw error;
+    }
+  }
+
+  /**
+   * Runs the loop. Whatever ends it (done, diverged, aborted, or an exception from onStep), the net
+   * is left at a state of the run: W(k), a(k) for the last step k reported (for a divergence by
+   * overflow, the last finite one), never a mix of two steps.
+   */
+  go(steps: number, gramEvery: number | undefined, onStep: TrainOptions['onStep'],
+     signal: AbortSignal | undefined, divergenceFactor: number,
+     user: { eta: number; loss: 'sum' | 'mean' } = { eta: this.eta, loss: 'sum' }): TrainResult {
+    const { form } = this;
+    const residualSq = new Float64Array(steps + 1);
+    const patternChangeFraction = new Float64Array(steps + 1);
+    const maxWeightDistance = new Float64Array(steps + 1);
+    const lambdaMinGram = gramEvery === undefined ? undefined : { step: [] as number[], value: [] as number[] };
+    let status: TrainResult['status'] = 'done';
+    let divergence: TrainResult['divergence'];
+    let step = 0;
+    let backupStep = -1;
+
+    try {
+      for (;; step++) {
+        this.currentStep = step;
+        residualSq[step] = this.observe();
+        if (step === 0) {
+          this.checkInitialLoss(residualSq[0]);
+          form.keepInitialPattern();
+        }
+        const finite = Number.isFinite(residualSq[step]);
+        if (!finite || residualSq[step] > divergenceFactor * Math.max(residualSq[0], 1e-30)) {
+          status = 'diverged';
+          const reached = residualSq[step];
+          if (!finite) {
+            // Keep the last finite state: the snapshot taken before the loss started to grow.
+            this.restore();
+            step = this.currentStep = backupStep;
+          }
+          divergence = this.describeDivergence(finite ? step : step + 1, reached, residualSq[0], finite ? undefined : step, user);
+          if (!finite) break;
+        }
+        patternChangeFraction[step] = form.patternChange();
+        maxWeightDistance[step] = form.maxWeightDistance();
+        const info: StepInfo = {
+          step, residualSq: residualSq[step],
+          patternChangeFraction: patternChangeFraction[step], maxWeightDistance: maxWeightDistance[step],
+        };
+        if (lambdaMinGram && (step % gramEvery! === 0 || step === steps)) {
+          info.lambdaMinGram = form.extremeOfGram('current', 1);
+          lambdaMinGram.step.push(step);
+          lambdaMinGram.value.push(info.lambdaMinGram);
+        }
+        onStep?.(info);
+        if (status === 'diverged' || step === steps) break;
+        if (signal?.aborted) { status = 'aborted'; break; }
+        // A snapshot costs one copy of the state; a loss that is still falling cannot jump to
+        // infinity in one step unless it already did at step 0, so only growth triggers one.
+        if (step === 0 || residualSq[step] > residualSq[step - 1]) {
+          this.snapshot();
+          backupStep = step;
+        }
+        this.step();
+      }
+    } finally {
+      this.syncWeights(true);
+    }
+    const taken = step + 1;
+    return {
+      residualSq: residualSq.slice(0, taken),
+      patternChangeFraction: patternChangeFraction.slice(0, taken),
+      maxWeightDistance: maxWeightDistance.slice(0, taken),
+      ...(lambdaMinGram ? { lambdaMinGram: trimmed(lambdaMinGram, step) } : {}),
+      status, stepsRun: step, method: this.method,
+      ...(divergence ? { divergence } : {}),
+    };
+  }
+
+  /**
+   * A non-finite ‖y − u(0)‖² means the initial state itself overflowed float32 (y is checked
+   * finite in float32, so u(0) is not): there is no finite state to fall back to, so this is an
+   * error, thrown before anything changed.
+   */
+  private checkInitialLoss(residualSq: number): void {
+    if (Number.isFinite(residualSq)) return;
+    const u = this.state.u.f32();
+    const i = u.findIndex((v) => !Number.isFinite(v));
+    throw new OverparamRangeError('NOT_FINITE',
+      `train: the initial loss ‖y − u(0)‖² is ${residualSq}: u(0)[${i}] = f(W(0), a, x_${i}) is ${u[i]}, ` +
+      'because w_rᵀx overflows float32; scale X or the weights down');
+  }
+
+  /**
+   * The divergence record, with advice that is true for this run: η above the linearised model's
+   * limit 2/λ_max(H(0)) (in the units of the user's η and loss) is too large; below it, the net left
+   * its kernel regime (H(k) moved away from H(0)), which a smaller η or a wider net avoids.
+   */
+  private describeDivergence(at: number, reached: number, initial: number, heldStep: number | undefined,
+    user: { eta: number; loss: 'sum' | 'mean' }): NonNullable<TrainResult['divergence']> {
+    const lambdaMax = this.form.extremeOfGram('initial', 2);
+    // The mean loss divides the gradient by n, so its η may be n times larger for the same step.
+    const largestStableEta = largestStableStep(lambdaMax, user.loss, this.state.n);
+    const limit = `2/λ_max(H(0))${user.loss === 'mean' ? '·n' : ''} = ${largestStableEta.toExponential(3)}`;
+    const eta = `η = ${user.eta.toExponential(3)}`;
+    const cause = user.eta >= largestStableEta
+      ? `${eta} is too large: GD is stable for η < ${limit}`
+      : this.trainOutputLayer
+        ? `${eta} is below ${limit}, the limit of the first layer's kernel alone; training the output layer ` +
+          'too adds its kernel to H and so lowers the limit: take a smaller η'
+        : `${eta} is below ${limit}, where GD on the linearised model is stable, so the network left its ` +
+          'kernel regime (H(k) moved away from H(0)): take a smaller η or a wider network';
+    return {
+      step: at, residualSq: reached, largestStableEta,
+      message: `‖y − u‖² reached ${reached} (from ${initial.toExponential(3)}): ${cause}` +
+        (heldStep === undefined ? '' : `; the net holds the last finite state, W(${heldStep})`),
+    };
+  }
+
+  /** Brings the net's W up to the current step (the busy-net protocol, ActiveRun); `final` at the run's end. */
+  syncWeights(final = false): void {
+    this.form.syncWeights(this.currentStep, final);
+  }
+
+  /** The state the weights are rebuilt from: the form's (S or W), and a. */
+  private stateBuffers(): WasmBuffer[] {
+    return [...this.form.stateBuffers(), this.net._a];
+  }
+
+  private snapshot(): void {
+    this.backup ??= this.stateBuffers().map((b) => new WasmBuffer(b.kind, b.length));
+    this.stateBuffers().forEach((b, i) => this.backup![i].f32().set(b.f32()));
+  }
+
+  private restore(): void {
+    this.stateBuffers().forEach((b, i) => b.f32().set(this.backup![i].f32()));
+  }
+
+  /** Forward pass at the current state: u, the activation record, e = u − y; returns ‖y − u‖² in float64. */
+  observe(): number {
+    this.form.forward();
+    return this.state.residual();
+  }
+
+  /** One GD step from the state whose residual e and activation record are current (eq. 3). */
+  step(): void {
+    const { eta, gradientA } = this;
+    if (gradientA) this.form.outputGradient(gradientA);
+    this.form.step(eta);
+    if (gradientA) {
+      const a = this.net._a.f32(), g = gradientA.f32();
+      for (let r = 0; r < this.net.m; r++) a[r] -= eta * g[r];
+      this.state.updateRowScale();
+    }
+  }
+
+  free(): void {
+    this.form?.free();
+    this.gradientA?.free();
+    for (const b of this.backup ?? []) b.free();
+    this.state.free();
+  }
+}

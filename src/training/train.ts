@@ -1,0 +1,79 @@
+// train(): checks its arguments, picks the step form, reserves the memory the run needs, and runs
+// the loop (run.ts) with the net marked busy.
+import { threadCount } from '../wasm/loader.js';
+import * as parallel from '../wasm/parallel.js';
+import { reserve } from '../wasm/memory.js';
+import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from '../matrix.js';
+import { OverparamRangeError, OverparamTypeError } from '../errors.js';
+import type { TwoLayerNet } from '../network.js';
+import { TrainingRun } from './run.js';
+import { autoStepMethod } from './stepForm.js';
+import type { TrainOptions, TrainResult } from './types.js';
+
+/**
+ * Trains `net` on (X, y) by gradient descent (eq. 3) and records Figure 1's curves.
+ * Updates the net in place: afterwards net.weights() are W(stepsRun) (and a, if trained).
+ */
+export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array, options: TrainOptions): TrainResult {
+  net.checkAlive('train');
+  net.checkIdle('train');
+  const Xm = checkMatrix(X, 'train: X', { cols: net.d, float32: true });
+  checkVector(y, 'train: y', Xm.rows, true);
+  if (typeof options !== 'object' || options === null) {
+    throw new OverparamTypeError('BAD_VALUE', 'train: options { eta, steps } are required');
+  }
+  const { eta, steps, trainOutputLayer = false, loss = 'sum', gramEvery, onStep, signal, divergenceFactor = 1e6 } = options;
+  checkPositive(eta, 'train: eta');
+  checkInteger(steps, 'train: steps', 0);
+  if (loss !== 'sum' && loss !== 'mean') {
+    throw new OverparamRangeError('BAD_VALUE', `train: loss must be 'sum' or 'mean', got ${String(loss)}`);
+  }
+  if (gramEvery !== undefined) checkInteger(gramEvery, 'train: gramEvery');
+  checkPositive(divergenceFactor, 'train: divergenceFactor');
+  const method = options.method === undefined || options.method === 'auto'
+    ? autoStepMethod(Xm.rows, Xm.cols)
+    : options.method;
+  if (method !== 'kernel' && method !== 'primal') {
+    throw new OverparamRangeError('BAD_VALUE', `train: method must be 'auto', 'kernel' or 'primal', got ${String(method)}`);
+  }
+
+  reserve(estimateTrainingBytes({ n: Xm.rows, d: Xm.cols, m: net.m, method, trainOutputLayer, gramEvery }),
+    `train (n = ${Xm.rows}, d = ${Xm.cols}, m = ${net.m}, ${method} step)`,
+    method === 'kernel' ? 'reduce m or n (the run holds about 16·m·n + 16·n² bytes)' : 'reduce m, n or d (the run holds about 8·m·n + 12·m·d bytes)');
+  const stepSize = loss === 'mean' ? eta / Xm.rows : eta;
+  const run = new TrainingRun(net, Xm, y, method, stepSize, trainOutputLayer);
+  // The net is busy from here: from onStep, dispose() and train() on it throw BUSY, and weights(),
+  // predict() and gram() see W(k) of the step reported (syncWeights).
+  net._run = run;
+  try {
+    return run.go(steps, gramEvery, onStep, signal, divergenceFactor, { eta, loss });
+  } finally {
+    net._run = undefined;
+    run.free();
+  }
+}
+
+/**
+ * Bytes of wasm memory a {@link train} call allocates on top of the network's own 4·m·(d + 1)
+ * (the inputs, pre-activations Z(k) and Z(0), patterns, the kernel-space K and S or the primal
+ * W(0), the divergence snapshot, and the λ_min(H(k)) workspace when gramEvery is set).
+ */
+export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputLayer = false, gramEvery }: {
+  n: number; d: number; m: number; method?: 'kernel' | 'primal'; trainOutputLayer?: boolean; gramEvery?: number;
+}): number {
+  const f32 = 4, f64 = 8;
+  const wordsPerNeuron = Math.ceil(n / 64), wordsPerRow = Math.ceil(m / 64);
+  const stepCols = method === 'kernel' ? n : d;
+  let bytes = f32 * (n * d + 2 * m * n + 2 * n + m) + f64 * 2 * m * wordsPerNeuron;
+  bytes += f32 * n * stepCols + parallel.maskedRowSumScratchBytes(stepCols, n, m, threadCount());
+  if (trainOutputLayer) bytes += f32 * m;
+  // Kernel space: K in f64 and f32, S, the snapshot of Z and a, and the packed X of the final rebuild of W.
+  if (method === 'kernel') bytes += (f64 + f32) * n * n + f32 * m * n + f32 * (m * n + m) + parallel.gemmSubtractScratchBytes(n, d);
+  else bytes += f32 * m * d + f32 * (m * d + m);
+  if (gramEvery !== undefined) {
+    // H(k) and its row masks, K when the primal path has none, and the eigen solver's copy, Krylov
+    // basis and the Cholesky factor of its shift-invert phase.
+    bytes += f64 * (n * wordsPerRow + 3 * n * n) + (method === 'primal' ? f64 * n * n : 0) + f64 * n * Math.min(n, 400);
+  }
+  return bytes;
+}
