@@ -10,3 +10,5 @@ export { countChangedBits, rowMasksFromPreactivations, rowMaskWordsFromPreactiva
 export { linearKernel, linearKernelRows, certifyRowMasks, gramFromMasks, gramFromMaskRows, gramInfinity, demoteToF32 } from "./ntk/gram";
 export * from "./linalg/eigen";
 export { peakMulAdd, streamRead } from "./linalg/peak";
+export { applyActivation } from "./dense_net/activation";
+export { denseForwardColumns, denseCoefficients, addRows, denseOutputGradient, denseFeatureRows, denseGramCombine, derivativeChangeRows } from "./dense_net/step";

@@ -4,6 +4,7 @@
 // - kernels allocate nothing and never grow memory, so views made after the last alloc() stay valid;
 // - neuron-major matrices (ZT, S) are m×n with neuron r's values over the inputs contiguous.
 import type { EigenKernels } from './eigen_kernels.js';
+import type { DenseKernels } from './dense_kernels.js';
 
 export interface CoreKernels {
   memory: WebAssembly.Memory;
@@ -57,4 +58,4 @@ export interface CoreKernels {
   streamRead(ptr: number, bytes: number): number;
 }
 
-export type KernelExports = CoreKernels & EigenKernels;
+export type KernelExports = CoreKernels & EigenKernels & DenseKernels;
