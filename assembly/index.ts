@@ -11,4 +11,4 @@ export { linearKernel, linearKernelRows, certifyRowMasks, gramFromMasks, gramFro
 export * from "./linalg/eigen";
 export { peakMulAdd, streamRead } from "./linalg/peak";
 export { applyActivation } from "./dense_net/activation";
-export { denseForwardColumns, denseCoefficients, addRows, denseOutputGradient, denseFeatureRows, denseGramCombine, derivativeChangeRows } from "./dense_net/step";
+export { denseForwardColumns, denseForwardDerivativeColumns, denseScaleCoefficients, denseCoefficients, addRows, denseOutputGradient, denseFeatureRows, denseGramCombine, derivativeChangeRows } from "./dense_net/step";

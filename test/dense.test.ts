@@ -251,6 +251,14 @@ describe('dense kernels against the float64 oracle', () => {
         for (const [c0, c1] of [[0, 5], [5, 6], [6, 20], [20, 37]]) k.denseForwardColumns(zb.ptr, m, n, ab.ptr, 0.3, id, SLOPE, u2.ptr, c0, c1);
         expect(Array.from(u2.f32())).toEqual(Array.from(u1.f32()));
         k.denseCoefficients(zb.ptr, D1.ptr, m, n, ab.ptr, eb.ptr, 0.7, id, SLOPE, 0, m);
+        // The fused pair (forward + ψ′, then the scaling) gives the same u and D bit for bit, in any split.
+        k.denseForwardDerivativeColumns(zb.ptr, m, n, ab.ptr, 0.3, id, SLOPE, u2.ptr, D2.ptr, 0, 9);
+        k.denseForwardDerivativeColumns(zb.ptr, m, n, ab.ptr, 0.3, id, SLOPE, u2.ptr, D2.ptr, 9, 37);
+        expect(Array.from(u2.f32())).toEqual(Array.from(u1.f32()));
+        k.denseScaleCoefficients(D2.ptr, 0, m, n, ab.ptr, eb.ptr, 0.7, 0, 20);
+        k.denseScaleCoefficients(D2.ptr, 0, m, n, ab.ptr, eb.ptr, 0.7, 20, 45);
+        expect(Array.from(D2.f32())).toEqual(Array.from(D1.f32()));
+        D2.f32().fill(0);
         for (const [r0, r1] of [[0, 3], [3, 30], [30, 45]]) k.denseCoefficients(zb.ptr, D2.ptr, m, n, ab.ptr, eb.ptr, 0.7, id, SLOPE, r0, r1);
         expect(Array.from(D2.f32())).toEqual(Array.from(D1.f32()));
         k.denseFeatureRows(zb.ptr, m, n, ab.ptr, id, SLOPE, 1, B1.ptr, 0, n);

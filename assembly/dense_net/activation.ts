@@ -55,7 +55,10 @@ export const ACT_LINEAR = 8;
 // @ts-ignore: decorator
 @inline export function expV(x0: v128): v128 {
   const x = f32x4.min(f32x4.max(x0, splat(-104.0)), splat(88.72283)); // NaN stays NaN
-  const k = f32x4.nearest(f32x4.mul(x, splat(LOG2E)));
+  // k = round(x·log2 e) by the 1.5·2²³ shifter: its low mantissa bits are k as an integer, and
+  // subtracting the shifter back is exact (cheaper than nearest + trunc_sat on x86).
+  const shifted = f32x4.add(f32x4.mul(x, splat(LOG2E)), splat(12582912.0));
+  const k = f32x4.sub(shifted, splat(12582912.0));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, splat(LN2_HI))), f32x4.mul(k, splat(LN2_LO)));
   let p = fma(splat(1.9875691500e-4), r, splat(1.3981999507e-3));
   p = fma(p, r, splat(8.3334519073e-3));
@@ -63,7 +66,7 @@ export const ACT_LINEAR = 8;
   p = fma(p, r, splat(1.6666665459e-1));
   p = fma(p, r, splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), splat(1));
-  const ki = i32x4.trunc_sat_f32x4_s(k);
+  const ki = i32x4.sub(shifted, i32x4.splat(0x4b400000));
   const k1 = i32x4.shr_s(ki, 1), k2 = i32x4.sub(ki, k1);
   const s1 = i32x4.shl(i32x4.add(k1, i32x4.splat(127)), 23), s2 = i32x4.shl(i32x4.add(k2, i32x4.splat(127)), 23);
   return f32x4.mul(f32x4.mul(p, s1), s2);
@@ -197,7 +200,7 @@ export const ACT_LINEAR = 8;
   return v128.bitselect(near, tail, f32x4.lt(t, splat(0.5)));
 }
 
-/** tanh: Cephes tanhf's odd polynomial below 0.625, else (1 − E)/(1 + E) with E = e^(−2|x|); exactly ±1 from |x| ≈ 9.01. */
+/** tanh: Cephes tanhf's odd polynomial below 0.625, else (1 − E)·1/(1 + E) with E = e^(−2|x|); exactly ±1 from |x| ≈ 9.01. */
 // @ts-ignore: decorator
 @inline function tanhV(x: v128): v128 {
   const ax = absV(x);
@@ -208,7 +211,8 @@ export const ACT_LINEAR = 8;
   p = fma(p, s, splat(-3.33332819422e-1));
   const near = fma(f32x4.mul(p, s), ax, ax);
   const E = expV(f32x4.mul(splat(-2), ax));
-  const far = f32x4.div(f32x4.sub(splat(1), E), f32x4.add(splat(1), E));
+  // (1 − E)·s with s = 1/(1 + E), the very s of tanh′: a fused pass computes E and s once.
+  const far = f32x4.mul(f32x4.sub(splat(1), E), f32x4.div(splat(1), f32x4.add(splat(1), E)));
   return withSignOf(v128.bitselect(near, far, f32x4.lt(ax, splat(0.625))), x);
 }
 
@@ -217,7 +221,7 @@ export const ACT_LINEAR = 8;
 @inline function tanhDerivativeV(x: v128): v128 {
   const E = expV(f32x4.mul(splat(-2), absV(x)));
   const s = f32x4.div(splat(1), f32x4.add(splat(1), E));
-  return f32x4.mul(f32x4.mul(f32x4.mul(splat(4), E), s), s);
+  return f32x4.mul(f32x4.mul(f32x4.mul(E, splat(4)), s), s);
 }
 
 /** σ(x) = 1/(1 + E) for x ≥ 0, E/(1 + E) below, with E = e^(−|x|). */

@@ -57,6 +57,81 @@ export function denseForwardColumns(ZT: usize, m: i32, n: i32, a: usize, c: f32,
   }
 }
 
+// @ts-ignore: decorator
+@inline function forwardDerivativeBody(act: i32, ZT: usize, m: i32, n: i32, a: usize, c: f32, slope: f32, u: usize, P: usize,
+                                       colStart: i32, colEnd: i32): void {
+  const vecEnd = colStart + ((colEnd - colStart) & ~3);
+  const tail = colEnd - vecEnd;
+  for (let r = 0; r < m; r++) {
+    const rowOff = <usize>r * <usize>n << 2;
+    const z = ZT + rowOff, p = P + rowOff;
+    const cv = f32x4.splat(c * load<f32>(a + (<usize>r << 2)));
+    for (let i = colStart; i < vecEnd; i += 4) {
+      const off = <usize>i << 2;
+      const zi = v128.load(z + off);
+      // ψ and ψ′ of the same z in one body: their common subexpressions (e^(−2|z|) and 1/(1 + E)
+      // for tanh) are computed once.
+      v128.store(u + off, f32x4.add(v128.load(u + off), f32x4.mul(cv, psiV(act, zi, slope))));
+      v128.store(p + off, dpsiV(act, zi, slope));
+    }
+    if (tail > 0) {
+      const off = <usize>vecEnd << 2;
+      const zi = loadTail(z + off, tail);
+      storeTail(u + off, f32x4.add(loadTail(u + off, tail), f32x4.mul(cv, psiV(act, zi, slope))), tail);
+      storeTail(p + off, dpsiV(act, zi, slope), tail);
+    }
+  }
+}
+
+/**
+ * denseForwardColumns fused with ψ′: also P[r, i] = ψ′(z_ir) (P m×n like ZT) for the inputs i in
+ * [colStart, colEnd), for denseScaleCoefficients to turn into D once e is known. u gets the very
+ * bits of denseForwardColumns.
+ */
+export function denseForwardDerivativeColumns(ZT: usize, m: i32, n: i32, a: usize, c: f32, act: i32, slope: f32, u: usize, P: usize,
+                                              colStart: i32, colEnd: i32): void {
+  if (colEnd <= colStart) return;
+  memory.fill(u + (<usize>colStart << 2), 0, <usize>(colEnd - colStart) << 2);
+  switch (act) {
+    case ACT_RELU: forwardDerivativeBody(ACT_RELU, ZT, m, n, a, c, slope, u, P, colStart, colEnd); break;
+    case ACT_LEAKY_RELU: forwardDerivativeBody(ACT_LEAKY_RELU, ZT, m, n, a, c, slope, u, P, colStart, colEnd); break;
+    case ACT_SOFTPLUS: forwardDerivativeBody(ACT_SOFTPLUS, ZT, m, n, a, c, slope, u, P, colStart, colEnd); break;
+    case ACT_SIGMOID: forwardDerivativeBody(ACT_SIGMOID, ZT, m, n, a, c, slope, u, P, colStart, colEnd); break;
+    case ACT_TANH: forwardDerivativeBody(ACT_TANH, ZT, m, n, a, c, slope, u, P, colStart, colEnd); break;
+    case ACT_ERF: forwardDerivativeBody(ACT_ERF, ZT, m, n, a, c, slope, u, P, colStart, colEnd); break;
+    case ACT_GELU: forwardDerivativeBody(ACT_GELU, ZT, m, n, a, c, slope, u, P, colStart, colEnd); break;
+    case ACT_QUADRATIC: forwardDerivativeBody(ACT_QUADRATIC, ZT, m, n, a, c, slope, u, P, colStart, colEnd); break;
+    default: forwardDerivativeBody(ACT_LINEAR, ZT, m, n, a, c, slope, u, P, colStart, colEnd);
+  }
+}
+
+/**
+ * D_ri = (scale·a_r)·(e_i·D_ri) in place, D holding ψ′(z_ir) from denseForwardDerivativeColumns
+ * (the bits of denseCoefficients), and S[r, :] += D[r, :] in the same pass when S ≠ 0, for the
+ * neurons r in [rowStart, rowEnd) (DESIGN §7.1, §5.1).
+ */
+export function denseScaleCoefficients(D: usize, S: usize, m: i32, n: i32, a: usize, e: usize, scale: f32,
+                                       rowStart: i32, rowEnd: i32): void {
+  const vecEnd = n & ~3, tail = n - vecEnd;
+  for (let r = rowStart; r < rowEnd; r++) {
+    const rowOff = <usize>r * <usize>n << 2;
+    const out = D + rowOff, acc = S + rowOff;
+    const cv = f32x4.splat(scale * load<f32>(a + (<usize>r << 2)));
+    for (let i = 0; i < vecEnd; i += 4) {
+      const off = <usize>i << 2;
+      const v = f32x4.mul(cv, f32x4.mul(v128.load(e + off), v128.load(out + off)));
+      v128.store(out + off, v);
+      if (S != 0) v128.store(acc + off, f32x4.add(v128.load(acc + off), v));
+    }
+    if (tail > 0) {
+      const off = <usize>vecEnd << 2;
+      const v = f32x4.mul(cv, f32x4.mul(loadTail(e + off, tail), loadTail(out + off, tail)));
+      storeTail(out + off, v, tail);
+      if (S != 0) storeTail(acc + off, f32x4.add(loadTail(acc + off, tail), v), tail);
+    }
+  }
+}
+
 // ---- gradient coefficients ----------------------------------------------------------------------
 
 // @ts-ignore: decorator

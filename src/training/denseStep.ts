@@ -130,10 +130,14 @@ export class DenseStep {
     }
   }
 
-  /** Forward pass at the current state: u and e = u − y; returns ‖y − u‖² (float64 sum of the float32 e_i²). */
+  /**
+   * Forward pass at the current state: u, e = u − y, and ψ′(Z) into D for the step (one fused
+   * pass); returns ‖y − u‖² (float64 sum of the float32 e_i²).
+   */
   observe(): number {
     const { n, m } = this;
-    kernels().denseForwardColumns(this.ZT.ptr, m, n, this.a.ptr, this.outputFactor, this.act, this.slope, this.u.ptr, 0, n);
+    // u_i = α m^(−γ) Σ_r a_r ψ(z_ir) (DESIGN §7.1), and D = ψ′(Z) in the same sweep.
+    kernels().denseForwardDerivativeColumns(this.ZT.ptr, m, n, this.a.ptr, this.outputFactor, this.act, this.slope, this.u.ptr, this.D.ptr, 0, n);
     const u = this.u.f32(), e = this.e.f32(), y = this.y;
     let sum = 0;
     for (let i = 0; i < n; i++) {
@@ -154,11 +158,11 @@ export class DenseStep {
       // ∂L/∂a_r = (1/α) m^(−γ) Σ_i e_i ψ(z_ir) from Z(k), before Z moves (DESIGN §7.1).
       k.denseOutputGradient(this.ZT.ptr, m, n, this.e.ptr, this.gradientFactor, this.act, this.slope, this.gradientA!.ptr, 0, m);
     }
-    // D_ri = η'·(1/α)·m^(−γ)·a_r e_i ψ′(z_ir) (DESIGN §7.1).
-    k.denseCoefficients(this.ZT.ptr, this.D.ptr, m, n, this.a.ptr, this.e.ptr, this.etaEff * this.gradientFactor, this.act, this.slope, 0, m);
+    // D_ri = η'·(1/α)·m^(−γ)·a_r e_i ψ′(z_ir) (DESIGN §7.1) from D = ψ′(Z) of observe(); S += D for W(k) (DESIGN §5.1).
+    k.denseScaleCoefficients(this.D.ptr, this.method === 'kernel' ? this.S!.ptr : 0, m, n, this.a.ptr, this.e.ptr,
+      this.etaEff * this.gradientFactor, 0, m);
     if (this.method === 'kernel') {
-      // Z ← Z − η' K D, neuron-major: ZT ← ZT − D K (K symmetric) (DESIGN §5.1); S += D for W(k).
-      k.addRows(this.S!.ptr, this.D.ptr, n, 0, m);
+      // Z ← Z − η' K D, neuron-major: ZT ← ZT − D K (K symmetric) (DESIGN §5.1).
       gemmSubtractNN(this.D.ptr, this.K!.ptr, this.packed.ptr, this.ZT.ptr, m, n, n);
     } else {
       // W ← W − η' ∂L/∂W = W − D X, then Z = X Wᵀ (DESIGN §7.1).

@@ -19,6 +19,12 @@ export interface DenseKernels {
   /** u_i = c·Σ_r a_r ψ(z_ir) for inputs i in [colStart, colEnd) (c = α·m^(−γ)); sums in increasing r. */
   denseForwardColumns(ZT: number, m: number, n: number, a: number, c: number, act: number, slope: number, u: number,
     colStart: number, colEnd: number): void;
+  /** denseForwardColumns plus P[r, i] = ψ′(z_ir) (m×n) for the same inputs, ψ and ψ′ sharing their common work. */
+  denseForwardDerivativeColumns(ZT: number, m: number, n: number, a: number, c: number, act: number, slope: number, u: number,
+    P: number, colStart: number, colEnd: number): void;
+  /** D_ri = (scale·a_r)·(e_i·D_ri) in place (D = ψ′ from denseForwardDerivativeColumns), and S += D when S ≠ 0, neurons r in [rowStart, rowEnd). */
+  denseScaleCoefficients(D: number, S: number, m: number, n: number, a: number, e: number, scale: number,
+    rowStart: number, rowEnd: number): void;
   /** D_ri = (scale·a_r)·(e_i·ψ′(z_ir)) for neurons r in [rowStart, rowEnd). */
   denseCoefficients(ZT: number, D: number, m: number, n: number, a: number, e: number, scale: number, act: number,
     slope: number, rowStart: number, rowEnd: number): void;
