@@ -39,7 +39,7 @@ await init({ threads: Number(process.env.OVERPARAM_THREADS ?? os.availableParall
 if (flags['relaxed-simd'] && !relaxedSimdActive()) log('relaxed SIMD is not supported here (Node 20: --experimental-wasm-relaxed-simd): the default build runs');
 const tfjs = flags['no-tfjs'] ? undefined : await initTfjsWasm();
 
-interface NumpyDense { available: boolean; reason?: string; primal_ms: number; kernel_ms: number; gemm_K_Z_ms: number; kernel_all: number[]; primal_all: number[] }
+interface NumpyDense { available: boolean; reason?: string; numpy: string; blasThreads: string; primal_ms: number; kernel_ms: number; gemm_K_Z_ms: number; kernel_all: number[]; primal_all: number[] }
 const numpyRuns: NumpyDense[] = [];
 function runNumpy(): void {
   if (flags['no-numpy']) return;
@@ -127,7 +127,7 @@ const best = (key: 'kernel_ms' | 'primal_ms'): number => Math.min(...numpyRuns.m
 if (numpyRuns.length) {
   for (const key of ['kernel_ms', 'primal_ms'] as const) {
     const all = numpyRuns.map((r) => r[key]);
-    lines.push(`| numpy ${numpyRuns[0] && (numpyRuns[0] as unknown as { numpy: string }).numpy} (OpenBLAS, all cores), ${key === 'kernel_ms' ? 'kernel space (Z −= K D)' : 'primal (W −= Dᵀ X)'}: medians of ${numpyRuns.length} runs | ${all.map(fmt).join(', ')} | — | ${ROUNDS}/run |`);
+    lines.push(`| numpy ${numpyRuns[0].numpy} (OpenBLAS, BLAS threads ${numpyRuns[0].blasThreads}), ${key === 'kernel_ms' ? 'kernel space (Z −= K D)' : 'primal (W −= Dᵀ X)'}: medians of ${numpyRuns.length} runs | ${all.map(fmt).join(', ')} | — | ${ROUNDS}/run |`);
   }
   lines.push(`| numpy K @ Z alone | ${numpyRuns.map((r) => fmt(r.gemm_K_Z_ms)).join(', ')} | — | — |`);
 }
