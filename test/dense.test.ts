@@ -2,6 +2,8 @@
 // against float64 Math, and every dense kernel and both step forms against the float64 oracle
 // test/reference/dense.ts, which is written from DESIGN §7.1's formulas.
 import { describe, it, expect, beforeAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadKernels, kernels } from '../src/wasm/loader.js';
 import { WasmBuffer, bufferFrom, freeAll } from '../src/wasm/memory.js';
 import { ACTIVATION_IDS } from '../src/wasm/dense_kernels.js';
@@ -353,5 +355,15 @@ describe('dense kernels against the float64 oracle', () => {
     const p: DenseProblem = { X: c.X64, y: c.y64, n: 6, d: 4, m: 9, model: { act: 'tanh', alpha: 3, gamma: 1 }, eta: 0.3, trainOutputLayer: true };
     const a = denseTrajectory(p, c.W64, c.a64, 20, 'primal'), b = denseTrajectory(p, c.W64, c.a64, 20, 'kernel');
     expect(relErr(a, b)).toBeLessThan(1e-12);
+  });
+
+  it('gives bit-identical steps, weights and Gram matrices on 1, 2 and 3 threads (child processes)', () => {
+    const script = fileURLToPath(new URL('./dense_threads.ts', import.meta.url));
+    const run = (threads: number): { threads: number; hash: string } =>
+      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script, String(threads)], { encoding: 'utf8' }).trim());
+    const [one, two, three] = [run(1), run(2), run(3)];
+    expect([one.threads, two.threads, three.threads]).toEqual([1, 2, 3]);
+    expect(two.hash).toBe(one.hash);
+    expect(three.hash).toBe(one.hash);
   });
 });
