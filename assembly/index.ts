@@ -12,3 +12,5 @@ export * from "./linalg/eigen";
 export { peakMulAdd, streamRead } from "./linalg/peak";
 export { limitKernelClosedRows, gaussHermiteRule, hermiteTable, hermiteCoefficientRows, limitKernelSeriesRows } from "./ntk/limit_kernels";
 export { erf, erfc, activationValue, activationDerivative } from "./activations/scalar";
+export { applyActivation } from "./dense_net/activation";
+export { denseForwardColumns, denseForwardDerivativeColumns, denseScaleCoefficients, denseCoefficients, addRows, denseOutputGradient, denseFeatureRows, denseGramCombine, derivativeChangeRows } from "./dense_net/step";

@@ -4,6 +4,7 @@
 // - kernels allocate nothing and never grow memory, so views made after the last alloc() stay valid;
 // - neuron-major matrices (ZT, S) are m×n with neuron r's values over the inputs contiguous.
 import type { EigenKernels } from './eigen_kernels.js';
+import type { DenseKernels } from './dense_kernels.js';
 
 export interface CoreKernels {
   memory: WebAssembly.Memory;
@@ -78,7 +79,7 @@ export interface CoreKernels {
   streamRead(ptr: number, bytes: number): number;
 }
 
-export type KernelExports = CoreKernels & EigenKernels;
+export type KernelExports = CoreKernels & EigenKernels & DenseKernels;
 
 /** The exported functions (everything but the memory). */
 export type KernelFunctions = Omit<KernelExports, 'memory'>;
@@ -103,6 +104,8 @@ export const KERNEL_ARITY = {
   linearKernel: 4, linearKernelRows: 6, certifyRowMasks: 9, gramFromMasks: 6, gramFromMaskRows: 8, gramInfinity: 3, demoteToF32: 3,
   limitKernelClosedRows: 9, gaussHermiteRule: 4, hermiteTable: 5, hermiteCoefficientRows: 13, limitKernelSeriesRows: 11,
   erf: 1, erfc: 1, activationValue: 3, activationDerivative: 3,
+  applyActivation: 6, denseForwardColumns: 10, denseForwardDerivativeColumns: 11, denseScaleCoefficients: 9,
+  denseCoefficients: 11, addRows: 5, denseOutputGradient: 10, denseFeatureRows: 10, denseGramCombine: 7, derivativeChangeRows: 9,
   peakMulAdd: 1, streamRead: 2,
   symmetricMatVec: 4, prepareSymmetric: 2, inspectSymmetric: 4, maxAbsRowSum: 2,
   symmetricEigenvalues: 4, symmetricEigenvectors: 5, householderPassRows: 9, setHouseholderThreads: 1,
