@@ -114,3 +114,33 @@ describe('output initialisations', () => {
     g.dispose();
   });
 });
+
+describe('training with α and γ (ReLU)', () => {
+  // 100 steps against DESIGN §7.1's float64 oracle; the step η·m^(2γ−1) keeps the function-space
+  // dynamics the same for every α and γ, so one η fits all the cases.
+  it.each([
+    [1, 0.5, 'sign', false], [10, 0.5, 'gaussian', false], [0.1, 1, 'symmetric', false],
+    [3, 1, 'sign', true], [0.5, 0, 'symmetric', true],
+  ] as const)('α = %s, γ = %s, outputInit %s, joint %s: ‖y − u(k)‖² within 1e-3 of the oracle in both forms',
+    async (alpha, gamma, outputInit, joint) => {
+      const { train } = await import('../src/index');
+      const { denseTrajectory } = await import('./reference/dense');
+      const n = 13, d = 7, m = 66, steps = 100, eta = 0.3;
+      const rand = mulberry32(21);
+      const X = randomUnitRows(n, d, rand);
+      const y = Float64Array.from({ length: n }, () => rand() * 2 - 1);
+      for (const method of ['kernel', 'primal'] as const) {
+        const net = TwoLayerNet.random({ d, m, seed: 8, outputScale: alpha, widthExponent: gamma, outputInit });
+        const { W, a } = net.weights();
+        const expected = denseTrajectory({ X, y, n, d, m, eta, trainOutputLayer: joint, model: { act: 'relu', alpha, gamma } },
+          Float64Array.from(W.data), Float64Array.from(a), steps, method);
+        const result = train(net, { rows: n, cols: d, data: Float32Array.from(X) }, Float32Array.from(y),
+          { eta, steps, method, trainOutputLayer: joint });
+        expect(result.status).toBe('done');
+        for (let k = 0; k <= steps; k++) {
+          expect(Math.abs(result.residualSq[k] - expected[k]), `${method} step ${k}`).toBeLessThanOrEqual(1e-3 * expected[k] + 1e-6);
+        }
+        net.dispose();
+      }
+    });
+});

@@ -4,9 +4,9 @@ import { lanesSum } from "../linalg/dot";
 // one sweep applies the ReLU, accumulates u, and records the activation pattern as bits, so no
 // n×m activation matrix is ever written.
 
-/** u_i = (1/√m) Σ_r a_r relu(z_ir) (eq. 1); bits of neuron r: bit i set iff z_ir ≥ 0. */
-export function forward(ZT: usize, m: i32, n: i32, a: usize, invSqrtM: f32, u: usize, bits: usize, wordsPerNeuron: i32): void {
-  forwardColumns(ZT, m, n, a, invSqrtM, u, bits, wordsPerNeuron, 0, n);
+/** u_i = scale·Σ_r a_r relu(z_ir) (eq. 1 with scale = 1/√m; α·m^(−γ) in general, DESIGN §7.1); bits of neuron r: bit i set iff z_ir ≥ 0. */
+export function forward(ZT: usize, m: i32, n: i32, a: usize, scale: f32, u: usize, bits: usize, wordsPerNeuron: i32): void {
+  forwardColumns(ZT, m, n, a, scale, u, bits, wordsPerNeuron, 0, n);
 }
 
 /**
@@ -14,7 +14,7 @@ export function forward(ZT: usize, m: i32, n: i32, a: usize, invSqrtM: f32, u: u
  * u_i and the bit words of those inputs. Each u_i sums its neurons in the same order whatever the
  * range, which is how threads share the pass bit-identically (src/wasm/parallel.ts).
  */
-export function forwardColumns(ZT: usize, m: i32, n: i32, a: usize, invSqrtM: f32, u: usize, bits: usize,
+export function forwardColumns(ZT: usize, m: i32, n: i32, a: usize, scale: f32, u: usize, bits: usize,
                                wordsPerNeuron: i32, colStart: i32, colEnd: i32): void {
   memory.fill(u + (<usize>colStart << 2), 0, <usize>(colEnd - colStart) << 2);
   const zero = f32x4.splat(0);
@@ -22,7 +22,7 @@ export function forwardColumns(ZT: usize, m: i32, n: i32, a: usize, invSqrtM: f3
   for (let r = 0; r < m; r++) {
     const z = ZT + (<usize>r * <usize>n << 2);
     const word0 = bits + (<usize>r * <usize>wordsPerNeuron << 3);
-    const coefficient = load<f32>(a + (<usize>r << 2)) * invSqrtM;
+    const coefficient = load<f32>(a + (<usize>r << 2)) * scale;
     const c = f32x4.splat(coefficient);
     let word: u64 = 0;
     let i = colStart;
@@ -46,8 +46,8 @@ export function forwardColumns(ZT: usize, m: i32, n: i32, a: usize, invSqrtM: f3
   }
 }
 
-/** ∂L/∂a_r = (1/√m) Σ_i e_i relu(z_ir) (the output-layer gradient of joint training). */
-export function outputLayerGradient(ZT: usize, m: i32, n: i32, e: usize, invSqrtM: f32, gradient: usize): void {
+/** scale·Σ_i e_i relu(z_ir): ∂L/∂a_r at scale = 1/√m (joint training; m^(γ−1)/α with the step folded in, DESIGN §7.1). */
+export function outputLayerGradient(ZT: usize, m: i32, n: i32, e: usize, scale: f32, gradient: usize): void {
   const zero = f32x4.splat(0);
   const vecEnd = n & ~3;
   for (let r = 0; r < m; r++) {
@@ -63,6 +63,6 @@ export function outputLayerGradient(ZT: usize, m: i32, n: i32, e: usize, invSqrt
       const off = <usize>i << 2;
       sum += load<f32>(e + off) * max<f32>(load<f32>(z + off), 0);
     }
-    store<f32>(gradient + (<usize>r << 2), sum * invSqrtM);
+    store<f32>(gradient + (<usize>r << 2), sum * scale);
   }
 }

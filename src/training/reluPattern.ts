@@ -30,7 +30,7 @@ export abstract class ReluForm implements Partial<StepForm> {
   /** u(k) and the activation bits from Z(k). */
   forward(): void {
     const s = this.state;
-    parallel.forward(s.ZT.ptr, s.m, s.n, s.net._a.ptr, s.invSqrtM, s.u.ptr, this.bits.ptr, this.wordsPerNeuron);
+    parallel.forward(s.ZT.ptr, s.m, s.n, s.net._a.ptr, s.outputFactor, s.u.ptr, this.bits.ptr, this.wordsPerNeuron);
   }
 
   keepInitialPattern(): void {
@@ -46,7 +46,7 @@ export abstract class ReluForm implements Partial<StepForm> {
   /** ∂L/∂a_r = (1/√m) Σ_i e_i relu(z_ir). */
   outputGradient(gradient: WasmBuffer): void {
     const s = this.state;
-    parallel.outputLayerGradient(s.ZT.ptr, s.m, s.n, s.e.ptr, s.invSqrtM, gradient.ptr);
+    parallel.outputLayerGradient(s.ZT.ptr, s.m, s.n, s.e.ptr, s.gradientFactor, gradient.ptr);
   }
 
   /** λ_min (1) or λ_max (2) of H built from the activation pattern of Z(k) or Z(0) (eq. 5). */

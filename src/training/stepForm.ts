@@ -7,6 +7,7 @@ import { WasmBuffer, bufferFrom, freeAll } from '../wasm/memory.js';
 import * as parallel from '../wasm/parallel.js';
 import type { Matrix } from '../matrix.js';
 import type { TwoLayerNet } from '../network.js';
+import { gradientFactor, outputFactor } from '../parametrisation.js';
 
 /** The step forms train() runs. */
 export type StepMethod = 'kernel' | 'primal';
@@ -22,13 +23,17 @@ export function autoStepMethod(n: number, d: number): StepMethod {
 /**
  * The buffers of a run that every form reads or writes: the inputs, the pre-activations Z(k) and
  * Z(0) (neuron-major, m×n), the outputs u(k), the residual e = u − y, and the per-neuron factor
- * c_r = a_r/√m of D_ir = c_r e_i ψ′(z_ir). The loop owns them; a form frees only its own buffers.
+ * c_r = a_r·m^(γ−1)/α of D_ir = c_r e_i ψ′(z_ir) (a_r/√m in the paper's scaling). The loop owns
+ * them; a form frees only its own buffers.
  */
 export class RunState {
   readonly n: number;
   readonly d: number;
   readonly m: number;
-  readonly invSqrtM: number;
+  /** α·m^(−γ), the factor of f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (DESIGN §7.1; 1/√m in the paper). */
+  readonly outputFactor: number;
+  /** m^(γ−1)/α: the step's η·m^(2γ−1) times the gradient's (1/α)·m^(−γ) (DESIGN §7.1; 1/√m in the paper). */
+  readonly gradientFactor: number;
   readonly y: Float32Array;
   readonly X: WasmBuffer;
   readonly ZT: WasmBuffer;
@@ -43,7 +48,8 @@ export class RunState {
   constructor(readonly net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array) {
     const n = (this.n = X.rows), m = (this.m = net.m);
     this.d = X.cols;
-    this.invSqrtM = 1 / Math.sqrt(m);
+    this.outputFactor = outputFactor(net.scaling, m);
+    this.gradientFactor = gradientFactor(net.scaling, m);
     try {
       this.y = Float32Array.from(y);
       this.X = bufferFrom('f32', X.data);
@@ -73,10 +79,10 @@ export class RunState {
     this.ZT0.f32().set(this.ZT.f32());
   }
 
-  /** c_r = a_r/√m, the per-neuron factor of D_ir = c_r e_i ψ′(z_ir). */
+  /** c_r = a_r·m^(γ−1)/α, the per-neuron factor of D_ir = c_r e_i ψ′(z_ir). */
   updateRowScale(): void {
     const a = this.net._a.f32(), c = this.rowScale.f32();
-    for (let r = 0; r < this.m; r++) c[r] = a[r] * this.invSqrtM;
+    for (let r = 0; r < this.m; r++) c[r] = a[r] * this.gradientFactor;
   }
 
   /** e = u − y from the current u; returns ‖y − u‖² in float64. */

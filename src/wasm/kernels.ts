@@ -20,11 +20,11 @@ export interface CoreKernels {
   packColumnPanels(X: number, packed: number, inner: number, cols: number): void;
   /** Bytes packColumnPanels writes for an inner×cols X: 4·inner·(cols − cols mod 8). */
   packColumnPanelsBytes(inner: number, cols: number): number;
-  forward(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number, wordsPerNeuron: number): void;
+  forward(ZT: number, m: number, n: number, a: number, scale: number, u: number, bits: number, wordsPerNeuron: number): void;
   /** forward for inputs [colStart, colEnd) only (colStart a multiple of 64; colEnd one or n). */
-  forwardColumns(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number, wordsPerNeuron: number,
+  forwardColumns(ZT: number, m: number, n: number, a: number, scale: number, u: number, bits: number, wordsPerNeuron: number,
     colStart: number, colEnd: number): void;
-  outputLayerGradient(ZT: number, m: number, n: number, e: number, invSqrtM: number, gradient: number): void;
+  outputLayerGradient(ZT: number, m: number, n: number, e: number, scale: number, gradient: number): void;
   /** P[j, :] = coef[j]·B[j, :]. */
   scaleRows(P: number, B: number, coef: number, rows: number, cols: number): void;
   maskedRowSum(out: number, rows: number, cols: number, P: number, rowScale: number, globalScale: number,

@@ -231,9 +231,9 @@ function streamShares(count: number, valuesPerItem: number, align: number): [num
 }
 
 /** forward (u and the activation bits, assembly/relu_net/forward.ts) over all threads, split by 64-input words. */
-export function forward(ZT: number, m: number, n: number, a: number, invSqrtM: number, u: number, bits: number,
+export function forward(ZT: number, m: number, n: number, a: number, scale: number, u: number, bits: number,
   wordsPerNeuron: number): void {
-  runShares('forwardColumns', streamShares(n, m, 64).map(([c0, c1]) => [ZT, m, n, a, invSqrtM, u, bits, wordsPerNeuron, c0, c1]));
+  runShares('forwardColumns', streamShares(n, m, 64).map(([c0, c1]) => [ZT, m, n, a, scale, u, bits, wordsPerNeuron, c0, c1]));
 }
 
 /** accumulateCoefficients (S += η D(k), assembly/relu_net/distance.ts) over all threads, split by neurons. */
@@ -253,6 +253,6 @@ export function maxRowDistance(W: number, W0: number, m: number, d: number): num
 }
 
 /** outputLayerGradient (assembly/relu_net/forward.ts) over all threads, split by neurons. */
-export function outputLayerGradient(ZT: number, m: number, n: number, e: number, invSqrtM: number, gradient: number): void {
-  runShares('outputLayerGradient', streamShares(m, n, 1).map(([r0, r1]) => [ZT + 4 * r0 * n, r1 - r0, n, e, invSqrtM, gradient + 4 * r0]));
+export function outputLayerGradient(ZT: number, m: number, n: number, e: number, scale: number, gradient: number): void {
+  runShares('outputLayerGradient', streamShares(m, n, 1).map(([r0, r1]) => [ZT + 4 * r0 * n, r1 - r0, n, e, scale, gradient + 4 * r0]));
 }
