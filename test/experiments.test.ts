@@ -379,7 +379,9 @@ describe('figure1Checks decides from the numbers', () => {
       convergenceRate: convergenceRate(r.residualSq),
     }));
     return {
-      status: 'done', parameters: { n: 4, d: 4, widths: perWidth.map((w) => w.m), steps: 2, eta: 0.1, seed: 0, trials: 1, trainOutputLayer: false, gramEvery: 2, testPoints: 0, data: 'sphere' },
+      status: 'done', parameters: { n: 4, d: 4, widths: perWidth.map((w) => w.m), steps: 2, eta: 0.1, seed: 0, trials: 1, trainOutputLayer: false, gramEvery: 2, testPoints: 0, data: 'sphere',
+        activation: 'relu', scale: 1, outputScale: 1, widthExponent: 0.5, outputInit: 'sign' },
+      limit: { activation: 'relu', part: 'first', scale: 1, label: 'H∞' },
       stepSize: { eta: 0.1, source: 'given', suggestion: { eta: 0.5, lambdaMax: 1, largestStableEta: 2, fractionOfLimit: 0.25, source: 'gram' } },
       lambda0: 0.2, lambdaMaxInfinity: 1, degenerate: { degenerate: false, zeroRows: [], parallelPairs: [], parallelPairCount: 0, message: '' },
       runs, summaries, rateWindow: 2,

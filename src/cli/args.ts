@@ -1,6 +1,8 @@
 // Command-line arguments of `overparam figure1` and `overparam train`, parsed with node:util's
 // parseArgs (built in: no dependency) and checked here, so the commands receive typed settings.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ACTIVATIONS, DEFAULT_NEGATIVE_SLOPE, type Activation } from '../activations.js';
+import { OUTPUT_INITS, WIDTH_EXPONENT_RANGE, type OutputInit } from '../parametrisation.js';
 
 /** A wrong command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -10,8 +12,24 @@ export class UsageError extends Error {
   }
 }
 
+/** The model's settings, shared by figure1 and train (DESIGN §7.1). */
+export interface ModelSettings {
+  /** ψ (default 'relu'). */
+  activation: Activation;
+  /** Leaky ReLU's slope; present only with activation 'leakyRelu'. */
+  negativeSlope?: number;
+  /** κ of w_r(0) ~ N(0, κ²I) (default 1). */
+  scale: number;
+  /** α (default 1). */
+  outputScale: number;
+  /** γ (default ½). */
+  widthExponent: number;
+  /** a(0) (default 'sign'). */
+  outputInit: OutputInit;
+}
+
 /** Settings of `overparam figure1`. */
-export interface Figure1Settings {
+export interface Figure1Settings extends ModelSettings {
   preset: PresetName;
   n: number;
   d: number;
@@ -28,7 +46,7 @@ export interface Figure1Settings {
 }
 
 /** Settings of `overparam train`. */
-export interface TrainSettings {
+export interface TrainSettings extends ModelSettings {
   n: number;
   d: number;
   m: number;
@@ -48,7 +66,7 @@ export type PresetName = 'quick' | 'paper';
  * The figure1 presets. quick: about 4 s on a 2-core machine (measured: see README);
  * paper: the paper's size (n = d = 1000, widths two decades apart, 100 steps).
  */
-const PRESETS: Record<PresetName, Omit<Figure1Settings, 'preset' | 'out' | 'eta' | 'gramEvery'>> = {
+const PRESETS: Record<PresetName, Omit<Figure1Settings, 'preset' | 'out' | 'eta' | 'gramEvery' | keyof ModelSettings>> = {
   quick: { n: 500, d: 500, widths: [100, 1000, 10000], steps: 100, seed: 0, trials: 1, joint: false, testPoints: 100 },
   paper: { n: 1000, d: 1000, widths: [100, 1000, 10000], steps: 100, seed: 0, trials: 1, joint: false, testPoints: 200 },
 };
@@ -71,7 +89,16 @@ Options:
                           the stability limit; the theory's λ0/n² is reported beside it)
   --seed <int>            seed of the data; trial t's networks use seed + 1 + t (default 0)
   --trials <int>          networks per width (default 1); curves are averaged
-  --joint                 also train the output layer a (the paper keeps it fixed)
+  --joint                 also train the output layer a (the paper keeps it fixed); the
+                          theory then uses H* + K^a, the limit of both layers
+  --activation <name>     the activation ψ: ${ACTIVATIONS.join(', ')} (default relu,
+                          the paper's); the theory's lines use its limit kernel H*
+  --negative-slope <s>    leaky ReLU's slope s in [0, 1] (default ${DEFAULT_NEGATIVE_SLOPE}; --activation leakyRelu only)
+  --scale <κ>             w_r(0) ~ N(0, κ²I) (default 1); smooth ψ's kernels depend on κ
+  --output-scale <α>      f = α·m^(−γ)·Σ a_r ψ(w_rᵀx), α > 0 (default 1); large α trains lazily
+  --width-exponent <γ>    γ in [${WIDTH_EXPONENT_RANGE[0]}, ${WIDTH_EXPONENT_RANGE[1]}] (default 0.5, the paper's NTK scaling; 1 is mean field)
+  --output-init <init>    a(0): sign (default, ±1), gaussian (N(0, 1)) or symmetric (pairs with
+                          opposite a_r and equal w_r, so f(W(0)) = 0; widths must be even)
   --test-points <int>     held-out points for the kernel-predictor comparison (0: none)
   --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
   --out <dir>             output directory (default out/figure1)
@@ -92,7 +119,15 @@ Options:
   --steps <int>           gradient-descent steps (default 100)
   --eta <number>          step size (default: 1/(2 λ_max(H(0))))
   --seed <int>            seed of the data and the network (default 0)
-  --joint                 also train the output layer a
+  --joint                 also train the output layer a (the theory then uses H* + K^a)
+  --activation <name>     the activation ψ: ${ACTIVATIONS.join(', ')} (default relu,
+                          the paper's); the theory's lines use its limit kernel H*
+  --negative-slope <s>    leaky ReLU's slope s in [0, 1] (default ${DEFAULT_NEGATIVE_SLOPE}; --activation leakyRelu only)
+  --scale <κ>             w_r(0) ~ N(0, κ²I) (default 1); smooth ψ's kernels depend on κ
+  --output-scale <α>      f = α·m^(−γ)·Σ a_r ψ(w_rᵀx), α > 0 (default 1); large α trains lazily
+  --width-exponent <γ>    γ in [${WIDTH_EXPONENT_RANGE[0]}, ${WIDTH_EXPONENT_RANGE[1]}] (default 0.5, the paper's NTK scaling; 1 is mean field)
+  --output-init <init>    a(0): sign (default, ±1), gaussian (N(0, 1)) or symmetric (pairs with
+                          opposite a_r and equal w_r, so f(W(0)) = 0; widths must be even)
   --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
   --out <dir>             output directory (default out/train)
   -h, --help              this help`;
@@ -120,6 +155,52 @@ function widthList(value: string | undefined): number[] | undefined {
   const widths = value.split(',').map((part) => integer(part.trim(), 'widths', 1)!);
   if (new Set(widths).size !== widths.length) throw new UsageError(`--widths must be distinct, got '${value}'`);
   return widths;
+}
+
+function numberIn(value: string | undefined, flag: string, low: number, high: number): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < low || parsed > high) {
+    throw new UsageError(`--${flag} must be a number in [${low}, ${high}], got '${value}'`);
+  }
+  return parsed;
+}
+
+function oneOf<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+  }
+  return value as T;
+}
+
+/** The options of the model's flags, for parseArgs. */
+const MODEL_OPTIONS = {
+  activation: { type: 'string' }, 'negative-slope': { type: 'string' }, scale: { type: 'string' },
+  'output-scale': { type: 'string' }, 'width-exponent': { type: 'string' }, 'output-init': { type: 'string' },
+} as const;
+
+/** The model's flags, checked; `widths` are the widths the nets will have (symmetric needs them even). */
+function modelSettings(v: Record<string, string | boolean | undefined>, widths: number[], widthFlag: string): ModelSettings {
+  const str = (key: string) => v[key] as string | undefined;
+  const activation = oneOf(str('activation'), 'activation', ACTIVATIONS) ?? 'relu';
+  const slope = numberIn(str('negative-slope'), 'negative-slope', 0, 1);
+  if (slope !== undefined && activation !== 'leakyRelu') {
+    throw new UsageError(`--negative-slope applies to --activation leakyRelu only, got --activation ${activation}`);
+  }
+  const outputInit = oneOf(str('output-init'), 'output-init', OUTPUT_INITS) ?? 'sign';
+  const odd = widths.filter((m) => m % 2 !== 0);
+  if (outputInit === 'symmetric' && odd.length > 0) {
+    throw new UsageError(`--output-init symmetric pairs the neurons, so --${widthFlag} must be even, got ${odd.join(', ')}`);
+  }
+  return {
+    activation,
+    ...(activation === 'leakyRelu' ? { negativeSlope: slope ?? DEFAULT_NEGATIVE_SLOPE } : {}),
+    scale: positive(str('scale'), 'scale') ?? 1,
+    outputScale: positive(str('output-scale'), 'output-scale') ?? 1,
+    widthExponent: numberIn(str('width-exponent'), 'width-exponent', WIDTH_EXPONENT_RANGE[0], WIDTH_EXPONENT_RANGE[1]) ?? 0.5,
+    outputInit,
+  };
 }
 
 /**
@@ -155,6 +236,7 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
     preset: { type: 'string' }, n: { type: 'string' }, d: { type: 'string' }, widths: { type: 'string' },
     steps: { type: 'string' }, eta: { type: 'string' }, seed: { type: 'string' }, trials: { type: 'string' },
     joint: { type: 'boolean' }, 'test-points': { type: 'string' }, 'gram-every': { type: 'string' }, out: { type: 'string' },
+    ...MODEL_OPTIONS,
   });
   const presetName = (v.preset ?? 'quick') as string;
   if (presetName !== 'quick' && presetName !== 'paper') {
@@ -162,12 +244,13 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
   }
   const preset = PRESETS[presetName];
   const str = (key: string) => v[key] as string | undefined;
+  const widths = widthList(str('widths')) ?? preset.widths;
   return {
     help: v.help === true,
     preset: presetName,
     n: integer(str('n'), 'n', 1) ?? preset.n,
     d: integer(str('d'), 'd', 1) ?? preset.d,
-    widths: widthList(str('widths')) ?? preset.widths,
+    widths,
     steps: integer(str('steps'), 'steps', 0) ?? preset.steps,
     eta: positive(str('eta'), 'eta'),
     seed: integer(str('seed'), 'seed', 0) ?? preset.seed,
@@ -176,6 +259,7 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
     testPoints: integer(str('test-points'), 'test-points', 0) ?? preset.testPoints,
     gramEvery: integer(str('gram-every'), 'gram-every', 1),
     out: str('out') ?? 'out/figure1',
+    ...modelSettings(v, widths, 'widths'),
   };
 }
 
@@ -184,14 +268,15 @@ export function parseTrainArgs(argv: string[]): TrainSettings & { help: boolean 
   const v = parse(argv, {
     n: { type: 'string' }, d: { type: 'string' }, m: { type: 'string' }, steps: { type: 'string' },
     eta: { type: 'string' }, seed: { type: 'string' }, joint: { type: 'boolean' }, data: { type: 'string' },
-    'gram-every': { type: 'string' }, out: { type: 'string' },
+    'gram-every': { type: 'string' }, out: { type: 'string' }, ...MODEL_OPTIONS,
   });
   const str = (key: string) => v[key] as string | undefined;
+  const m = integer(str('m'), 'm', 1) ?? 1000;
   return {
     help: v.help === true,
     n: integer(str('n'), 'n', 1) ?? 100,
     d: integer(str('d'), 'd', 1) ?? 10,
-    m: integer(str('m'), 'm', 1) ?? 1000,
+    m,
     steps: integer(str('steps'), 'steps', 0) ?? 100,
     eta: positive(str('eta'), 'eta'),
     seed: integer(str('seed'), 'seed', 0) ?? 0,
@@ -199,5 +284,6 @@ export function parseTrainArgs(argv: string[]): TrainSettings & { help: boolean 
     data: str('data'),
     gramEvery: integer(str('gram-every'), 'gram-every', 1),
     out: str('out') ?? 'out/train',
+    ...modelSettings(v, [m], 'm'),
   };
 }

@@ -122,10 +122,42 @@ const positiveValue = (p: { value: number }) => positive(p.value);
 
 const format = (v: number) => formatNumber(v, 3);
 
+/**
+ * The limit kernel of the theory's lines: `symbol` for formulas ('H∞', 'H*', 'H* + K^a'), `label`
+ * naming it fully ('H* + K^a (tanh, joint)'), `paper` when it is the paper's H∞ (ReLU, first layer).
+ */
+function theoryKernel(result: WidthSweepResult): { symbol: string; label: string; paper: boolean } {
+  const limit = result.limit ?? { activation: 'relu', part: 'first', label: 'H∞' };
+  const first = limit.activation === 'relu' ? 'H∞' : 'H*';
+  const symbol = limit.part === 'both' ? `(${first} + K^a)` : first;
+  return { symbol, label: limit.label, paper: limit.activation === 'relu' && limit.part === 'first' };
+}
+
+/** Whether the run's ψ has a sign pattern (ReLU, leaky ReLU); smooth ψ report the change of ψ′(Z). */
+function signPatterns(result: WidthSweepResult): boolean {
+  const activation = result.parameters.activation ?? 'relu';
+  return activation === 'relu' || activation === 'leakyRelu';
+}
+
+/** The model's settings that differ from the paper's, for subtitles. */
+function modelOf(result: WidthSweepResult): string {
+  const p = result.parameters;
+  const parts: string[] = [];
+  if ((p.outputScale ?? 1) !== 1) parts.push(`α = ${p.outputScale}`);
+  if ((p.widthExponent ?? 0.5) !== 0.5) parts.push(`γ = ${p.widthExponent}`);
+  if ((p.outputInit ?? 'sign') !== 'sign') parts.push(`a(0) ${p.outputInit}`);
+  if ((p.scale ?? 1) !== 1) parts.push(`κ = ${p.scale}`);
+  return parts.map((part) => `, ${part}`).join('');
+}
+
 function subtitleOf(result: WidthSweepResult): string {
   const p = result.parameters;
+  const kernel = theoryKernel(result);
   return `n = ${p.n}, d = ${p.d}, η = ${format(p.eta)}, ${p.steps} GD steps, ${p.trials > 1 ? `mean of ${p.trials} trials, ` : ''}` +
-    `λ0 = ${format(result.lambda0)}${p.trainOutputLayer ? ', both layers trained' : ''}`;
+    (kernel.paper
+      ? `λ0 = ${format(result.lambda0)}${p.trainOutputLayer ? ', both layers trained' : ''}`
+      : `theory: ${kernel.label}, λ0 = ${format(result.lambda0)}${modelOf(result)}`) +
+    (kernel.paper ? modelOf(result) : '');
 }
 
 /** Figure 1(a): ‖y − u(k)‖² per width on a log scale, with the infinite-width trajectory and Theorem 4.1's bound. */
@@ -136,7 +168,7 @@ function trainingErrorChart(result: WidthSweepResult, colour: Colour): Chart {
   const legend: LegendEntry[] = [
     ...widthLegend(result, colour),
     { label: 'measured', color: THEORY_GREY, style: 'solid' },
-    { label: 'infinite width: (I − ηH∞)ᵏr(0)', color: THEORY_GREY, style: 'dotted' },
+    { label: `infinite width: (I − η${theoryKernel(result).symbol})ᵏr(0)`, color: THEORY_GREY, style: 'dotted' },
     { label: 'Thm 4.1: (1 − ηλ0/2)ᵏ‖r(0)‖²', color: THEORY_GREY, style: 'dashed' },
   ];
   const svg = renderSvg({
@@ -151,8 +183,10 @@ function trainingErrorChart(result: WidthSweepResult, colour: Colour): Chart {
   return {
     file: 'fig1a-training-error.svg',
     title: '(a) Training error ‖y − u(k)‖² (log scale)',
-    caption: 'Solid: measured. Dotted: the infinite-width network from the same start, r(k) = (I − ηH∞)ᵏ(y − u(0)), ' +
-      'computed exactly from the eigendecomposition of H∞. Dashed: Theorem 4.1\'s bound (1 − ηλ0/2)ᵏ‖y − u(0)‖². ' +
+    caption: `Solid: measured. Dotted: the infinite-width network from the same start, r(k) = (I − η${theoryKernel(result).symbol})ᵏ(y − u(0)), ` +
+      `computed exactly from the eigendecomposition of ${theoryKernel(result).symbol}` +
+      (theoryKernel(result).paper ? '' : `, the limit kernel of this run: ${theoryKernel(result).label}`) +
+      '. Dashed: Theorem 4.1\'s bound (1 − ηλ0/2)ᵏ‖y − u(0)‖². ' +
       `Curves below ${ROUND_OFF_FLOOR.toExponential(0)}·‖y − u(0)‖² are at float32 round-off.`,
     svg,
   };
@@ -161,19 +195,23 @@ function trainingErrorChart(result: WidthSweepResult, colour: Colour): Chart {
 /** Figure 1(b): fraction of activation patterns changed since initialisation. */
 function patternChangeChart(result: WidthSweepResult, colour: Colour): Chart {
   const rows = curvePoints(result, (s) => s.patternChangeFraction);
+  const signs = signPatterns(result);
   const svg = renderSvg({
     x: axis('iteration k'),
-    y: axis('patterns changed since k = 0 (%)', { percent: true }),
+    y: axis(signs ? 'patterns changed since k = 0 (%)' : 'relative change of ψ′(Z) since k = 0 (%)', { percent: true }),
     marks: [
       Plot.ruleY([0]),
       Plot.line(rows, { x: 'k', y: 'value', z: 'm', stroke: colour, strokeWidth: 2 }),
     ],
-  }, { title: '(b) Activation pattern changes', subtitle: subtitleOf(result), legend: widthLegend(result, colour) });
+  }, { title: signs ? '(b) Activation pattern changes' : `(b) Change of ψ′(Z) (${result.parameters.activation})`, subtitle: subtitleOf(result), legend: widthLegend(result, colour) });
   return {
     file: 'fig1b-pattern-changes.svg',
-    title: '(b) Activation patterns changed since initialisation (%)',
-    caption: 'Σ_{i,r} 1{sign z_ir(k) ≠ sign z_ir(0)}/(nm): the share of (point, neuron) pairs whose ReLU switched. ' +
-      'Wider nets change fewer patterns, which keeps H(k) near H(0) (Lemma 3.2).',
+    title: signs ? '(b) Activation patterns changed since initialisation (%)' : '(b) Relative change of ψ′(Z) since initialisation (%)',
+    caption: signs
+      ? 'Σ_{i,r} 1{sign z_ir(k) ≠ sign z_ir(0)}/(nm): the share of (point, neuron) pairs whose ReLU switched. ' +
+        'Wider nets change fewer patterns, which keeps H(k) near H(0) (Lemma 3.2).'
+      : `‖ψ′(Z(k)) − ψ′(Z(0))‖_F/‖ψ′(Z(0))‖_F: a smooth ψ (${result.parameters.activation}) has no sign pattern, and this is ` +
+        'the quantity that keeps H(k) near H(0) in its place.',
     svg,
   };
 }
@@ -209,7 +247,7 @@ function gramEigenvalueChart(result: WidthSweepResult, colour: Colour): Chart {
   const rows = result.summaries.flatMap((s) => s.lambdaMinGram.step.map((k, i) => ({ k, value: s.lambdaMinGram.value[i], m: s.m })));
   const { lambda0 } = result;
   const references = [
-    { value: lambda0, label: 'λ0 = λ_min(H∞)', style: 'solid' as const },
+    { value: lambda0, label: `λ0 = λ_min(${theoryKernel(result).label})`, style: 'solid' as const },
     { value: initialGramFloor(lambda0), label: 'Lemma 3.1: ¾λ0', style: 'dashed' as const },
     { value: trainingGramFloor(lambda0), label: 'Lemma 3.2: λ0/2', style: 'dotted' as const },
   ].filter((r) => Number.isFinite(r.value));
@@ -242,7 +280,8 @@ function gramDeviationChart(result: WidthSweepResult, colour: Colour): Chart {
   const widths = result.summaries.map((s) => s.m);
   const [lo, hi] = [Math.min(...widths), Math.max(...widths)];
   const marks: Plot.Markish[] = [];
-  const legend: LegendEntry[] = [{ label: '‖H(0) − H∞‖₂ (each net)', color: '#222', style: 'point' }];
+  const K = theoryKernel(result);
+  const legend: LegendEntry[] = [{ label: `‖H(0) − ${K.symbol}‖₂ (each net)`, color: '#222', style: 'point' }];
   if (fit && lo < hi) {
     const fitted = [lo, hi].map((m) => ({ m, value: fit.prefactor * m ** fit.slope }));
     // The theory's slope −½ through the geometric mean of the measurements, so only the slope is compared.
@@ -260,7 +299,7 @@ function gramDeviationChart(result: WidthSweepResult, colour: Colour): Chart {
   }
   const svg = renderSvg({
     x: axis('width m', { log: true, inset: 12 }),
-    y: axis('‖H(0) − H∞‖₂', { log: true, inset: 12 }),
+    y: axis(`‖H(0) − ${K.symbol}‖₂`, { log: true, inset: 12 }),
     marks: [
       ...marks,
       Plot.dot(points, { x: 'm', y: 'value', fill: colour, r: 4 }),
@@ -268,8 +307,8 @@ function gramDeviationChart(result: WidthSweepResult, colour: Colour): Chart {
   }, { title: 'Gram matrix at initialisation vs its limit', subtitle: subtitleOf(result), legend });
   return {
     file: 'gram-deviation.svg',
-    title: '‖H(0) − H∞‖₂ against the width m (log-log)',
-    caption: 'How far the Gram matrix at initialisation is from its infinite-width limit. Lemma 3.1: it shrinks like 1/√m ' +
+    title: `‖H(0) − ${K.symbol}‖₂ against the width m (log-log)`,
+    caption: `How far the Gram matrix at initialisation is from its infinite-width limit${K.paper ? '' : ` ${K.label}`}. Lemma 3.1: it shrinks like 1/√m ` +
       '(slope −½), and once it is below λ0/4, λ_min(H(0)) ≥ ¾λ0.',
     svg,
   };
@@ -298,7 +337,9 @@ function kernelPredictionChart(result: WidthSweepResult, colour: Colour): Chart 
     file: 'kernel-prediction.svg',
     title: 'Held-out predictions: trained network vs kernel regime',
     caption: `On ${result.parameters.testPoints} held-out points: the RMS gap between each trained network and the kernel-regime ` +
-      'prediction from the same start after the same steps, f₀(x) + H∞(x, X)·η Σ_j r(j) with r(j+1) = (I − ηH∞)r(j). ' +
+      (theoryKernel(result).paper
+        ? 'prediction from the same start after the same steps, f₀(x) + H∞(x, X)·η Σ_j r(j) with r(j+1) = (I − ηH∞)r(j). '
+        : `prediction from the same start after the same steps, f₀(x) + K(x, X)·η Σ_j r(j) with r(j+1) = (I − ηK)r(j), K = ${theoryKernel(result).label}. `) +
       'Dashed, for scale: how far that prediction moved from f₀.',
     svg,
   };

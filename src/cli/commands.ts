@@ -6,7 +6,7 @@ import { figure1Checks, type Figure1Check, type WidthSweepResult } from '../expe
 import type { InputDiagnostics } from '../kernels.js';
 import { formatNumber as format } from '../experiments/format.js';
 import {
-  UsageError, FIGURE1_USAGE, parseFigure1Args, parseTrainArgs, TRAIN_USAGE, type Figure1Settings, type TrainSettings,
+  UsageError, FIGURE1_USAGE, parseFigure1Args, parseTrainArgs, TRAIN_USAGE, type Figure1Settings, type ModelSettings, type TrainSettings,
 } from './args.js';
 import { readDataCsv } from './csv.js';
 import { writeSweepOutputs } from './outputs.js';
@@ -66,7 +66,8 @@ function printStepSize(result: WidthSweepResult): void {
     : `derived: ${s.fractionOfLimit} × 2/λ_max(H(0)), λ_max = ${format(s.lambdaMax)} the largest over all nets`;
   console.log(`step size η = ${format(stepSize.eta)} (${how}); stability limit 2/λ_max = ${format(s.largestStableEta)}; ` +
     `theory's η = λ0/n² = ${format(s.theoryEta ?? NaN)} (Theorem 4.1)`);
-  console.log(`λ0 = λ_min(H∞) = ${format(lambda0)}, λ_max(H∞) = ${format(lambdaMaxInfinity)}`);
+  const K = result.limit.label;
+  console.log(`λ0 = λ_min(${K}) = ${format(lambda0)}, λ_max(${K}) = ${format(lambdaMaxInfinity)}`);
 }
 
 function printSummaries(result: WidthSweepResult): void {
@@ -76,7 +77,7 @@ function printSummaries(result: WidthSweepResult): void {
       `(infinite width: ${format(s.infiniteWidthResidualSq[last])}, rate ${format(s.convergenceRate)}/step); ` +
       `patterns changed ${format(100 * s.patternChangeFraction[last], 3)}%; max ‖w_r − w_r(0)‖ ${format(s.maxWeightDistance[last])} ` +
       `(R' = ${format(s.distanceBound)}); λ_min(H(0)) ${format(s.lambdaMinInitial)}, lowest λ_min(H(k)) ${format(s.lambdaMinLowest)}; ` +
-      `‖H(0) − H∞‖₂ ${format(s.deviationFromInfinity)}` +
+      `‖H(0) − ${result.limit.label}‖₂ ${format(s.deviationFromInfinity)}` +
       (s.test ? `; test RMS vs kernel ${format(s.test.deviationFromKernel)}` : ''));
   }
   for (const r of result.runs.filter((run) => run.divergence)) {
@@ -167,16 +168,41 @@ function settingsOrUsage<S>({ help, ...settings }: S & { help: boolean }, usage:
   return undefined;
 }
 
+/** widthSweep's model options from the flags. */
+function modelOptions(config: ModelSettings): Pick<SweepRequest['options'], 'activation' | 'negativeSlope' | 'scale' | 'outputScale' | 'widthExponent' | 'outputInit'> {
+  return {
+    activation: config.activation, ...(config.negativeSlope !== undefined ? { negativeSlope: config.negativeSlope } : {}),
+    scale: config.scale, outputScale: config.outputScale, widthExponent: config.widthExponent, outputInit: config.outputInit,
+  };
+}
+
+/** The model in words when it is not the paper's (nothing for the paper's). */
+function modelNote(config: ModelSettings): string {
+  return describeModel(config).map((part) => `, ${part}`).join('');
+}
+
+/** The parts of the model that differ from the paper's, in words ('ψ = tanh', 'α = 10', …). */
+export function describeModel(config: ModelSettings): string[] {
+  const parts: string[] = [];
+  if (config.activation !== 'relu') parts.push(`ψ = ${config.activation}${config.negativeSlope !== undefined ? ` (slope ${config.negativeSlope})` : ''}`);
+  if (config.scale !== 1) parts.push(`κ = ${config.scale}`);
+  if (config.outputScale !== 1) parts.push(`α = ${config.outputScale}`);
+  if (config.widthExponent !== 0.5) parts.push(`γ = ${config.widthExponent}`);
+  if (config.outputInit !== 'sign') parts.push(`a(0) ${config.outputInit}`);
+  return parts;
+}
+
 /** `overparam figure1 …`: the paper's experiment with the theory's lines, charts and report. */
 export async function figure1Command(argv: string[]): Promise<number> {
   const config = settingsOrUsage(parseFigure1Args(argv), FIGURE1_USAGE);
   if (!config) return EXIT.ok;
   checkOutputDirectory(config.out);
   console.log(`overparam figure1 (preset ${config.preset}): n = ${config.n}, d = ${config.d}, widths ${config.widths.join(', ')}, ` +
-    `${config.steps} steps, seed ${config.seed}${config.trials > 1 ? `, ${config.trials} trials` : ''}${config.joint ? ', both layers' : ''} → ${config.out}`);
+    `${config.steps} steps, seed ${config.seed}${config.trials > 1 ? `, ${config.trials} trials` : ''}${config.joint ? ', both layers' : ''}${modelNote(config)} → ${config.out}`);
   return runAndWrite('figure1', config, {
     n: config.n, d: config.d, widths: config.widths, steps: config.steps, eta: config.eta, seed: config.seed,
     trials: config.trials, trainOutputLayer: config.joint, testPoints: config.testPoints, gramEvery: config.gramEvery,
+    ...modelOptions(config),
   }, { charts: true, report: true });
 }
 
@@ -185,17 +211,20 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const config = settingsOrUsage(parseTrainArgs(argv), TRAIN_USAGE);
   if (!config) return EXIT.ok;
   checkOutputDirectory(config.out);
-  const base = { widths: [config.m], steps: config.steps, eta: config.eta, seed: config.seed, trainOutputLayer: config.joint, gramEvery: config.gramEvery };
+  const base = {
+    widths: [config.m], steps: config.steps, eta: config.eta, seed: config.seed, trainOutputLayer: config.joint, gramEvery: config.gramEvery,
+    ...modelOptions(config),
+  };
   let options: SweepRequest['options'];
   let source: DataSource | undefined;
   if (config.data) {
     const { header, fileLines, ...data } = await readDataCsv(config.data);
     source = { file: config.data, fileLines };
     if (header) console.log(`${config.data}:${header.line}: skipped as a header (no numeric field): '${header.text}'`);
-    console.log(`overparam train: ${data.X.rows} points in R^${data.X.cols} from ${config.data}, m = ${config.m}, ${config.steps} steps → ${config.out}`);
+    console.log(`overparam train: ${data.X.rows} points in R^${data.X.cols} from ${config.data}, m = ${config.m}, ${config.steps} steps${modelNote(config)} → ${config.out}`);
     options = { ...base, data };
   } else {
-    console.log(`overparam train: n = ${config.n} points on the unit sphere in R^${config.d}, m = ${config.m}, ${config.steps} steps → ${config.out}`);
+    console.log(`overparam train: n = ${config.n} points on the unit sphere in R^${config.d}, m = ${config.m}, ${config.steps} steps${modelNote(config)} → ${config.out}`);
     options = { ...base, n: config.n, d: config.d };
   }
   return runAndWrite('train', config, options, { charts: false, report: false }, source);

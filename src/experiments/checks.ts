@@ -48,6 +48,13 @@ export function figure1Checks(result: WidthSweepResult, options: { slopeToleranc
   const { slopeTolerance = SLOPE_TOLERANCE } = options;
   const { summaries, runs, lambda0, rateWindow } = result;
   const checks: Figure1Check[] = [];
+  // The paper's setting is ReLU, ±1 output weights, α = 1, γ = ½, first layer only; each check
+  // below says when it is not the paper's claim any more.
+  const p = result.parameters;
+  const activation = p.activation ?? 'relu';
+  const signPatterns = activation === 'relu' || activation === 'leakyRelu';
+  const K = result.limit?.label ?? 'H∞';
+  const lambda0Name = K === 'H∞' ? 'λ0' : `λ0 = λ_min(${K})`;
   const lastCommon = Math.min(...summaries.map((s) => s.patternChangeFraction.length - 1));
   const widest = summaries[summaries.length - 1];
   // A diverged run did not converge, so no claim about convergence can pass on it: each training
@@ -63,12 +70,18 @@ export function figure1Checks(result: WidthSweepResult, options: { slopeToleranc
     passed: onDiverged(monotone(summaries.map((s) => s.convergenceRate), 1)),
     detail: `${divergedNote}rate −ln(‖y−u(K)‖²/‖y−u(0)‖²)/K over K = ${rateWindow} steps: ${perWidth(summaries, (s) => s.convergenceRate)}`,
   });
+  // ReLU's pattern is sign(z); for a smooth ψ the curve is the relative change of ψ′(Z) instead,
+  // which is constant for the linear ψ (ψ′ = 1: nothing to change).
+  const patternValues = summaries.map((s) => s.patternChangeFraction[lastCommon]);
+  const patternConstant = activation === 'linear';
   checks.push({
     id: 'pattern-change-decreases-with-m',
-    claim: 'fewer activation patterns change for larger m',
-    source: 'Figure 1(b)',
-    passed: onDiverged(monotone(summaries.map((s) => s.patternChangeFraction[lastCommon]), -1)),
-    detail: `${divergedNote}fraction changed at step ${lastCommon}: ${perWidth(summaries, (s) => s.patternChangeFraction[lastCommon])}`,
+    claim: signPatterns ? 'fewer activation patterns change for larger m' : `ψ′(Z) changes less (relatively) for larger m (${activation}: no sign pattern)`,
+    source: signPatterns ? 'Figure 1(b)' : 'Figure 1(b), for a smooth ψ (issue 12 §2)',
+    passed: patternConstant ? null : onDiverged(monotone(patternValues, -1)),
+    detail: patternConstant
+      ? "not applicable: the linear ψ has ψ′ = 1, so ψ′(Z) never changes"
+      : `${divergedNote}${signPatterns ? 'fraction changed' : '‖ψ′(Z(k)) − ψ′(Z(0))‖_F/‖ψ′(Z(0))‖_F'} at step ${lastCommon}: ${perWidth(summaries, (s) => s.patternChangeFraction[lastCommon])}`,
   });
   checks.push({
     id: 'distance-decreases-with-m',
@@ -78,33 +91,50 @@ export function figure1Checks(result: WidthSweepResult, options: { slopeToleranc
     detail: `${divergedNote}max_r ‖w_r(k) − w_r(0)‖₂ at step ${lastCommon}: ${perWidth(summaries, (s) => s.maxWeightDistance[lastCommon])}`,
   });
   const worstRatio = runs.length === 0 ? NaN : Math.max(...runs.map((r) => Math.max(...r.maxWeightDistance) / r.theory.distanceBound));
+  // The bound's argument needs |a_r ψ′(z)| ≤ 1 along the run: true for ±1 output weights held fixed
+  // and a ψ with |ψ′| ≤ 1; Gaussian a_r, a trained output layer or a ψ with larger slopes break it.
+  const unboundedSlope = activation === 'quadratic' || activation === 'erf' || activation === 'gelu';
+  const boundAssumption = unboundedSlope ? `ψ = ${activation} has |ψ′| > 1 somewhere`
+    : p.outputInit === 'gaussian' ? 'Gaussian a_r(0) are not bounded by 1' : '';
+  const scaled = (p.outputScale ?? 1) !== 1 || (p.widthExponent ?? 0.5) !== 0.5;
   checks.push({
     id: 'distance-under-bound',
-    claim: "every weight vector stays within R' = 4√n‖y − u(0)‖/(√m λ0) of its start",
+    claim: scaled
+      ? "every weight vector stays within R' = 4√n‖y − u(0)‖·m^(γ−1)/(α λ0) of its start (the paper's R' at α = 1, γ = ½)"
+      : "every weight vector stays within R' = 4√n‖y − u(0)‖/(√m λ0) of its start",
     source: 'Corollary 4.1',
     passed: runs.length === 0 ? null : onDiverged(runs.every((r) => Math.max(...r.maxWeightDistance) <= r.theory.distanceBound)),
-    detail: `${divergedNote}largest distance / R': ${perWidth(summaries, (s) => s.largestWeightDistance / s.distanceBound)} (worst run ${format(worstRatio)})`,
+    detail: `${divergedNote}largest distance / R': ${perWidth(summaries, (s) => s.largestWeightDistance / s.distanceBound)} (worst run ${format(worstRatio)})` +
+      (boundAssumption ? `; outside the corollary's assumptions (${boundAssumption}): the line is the paper's radius with this run's λ0, a reference rather than a bound` : ''),
   });
-  const floor = trainingGramFloor(lambda0);
+  if (boundAssumption) checks[checks.length - 1].passed = null;
+  // train() records the first layer's H(k); with a trained output layer its floor is the first layer's λ0.
+  const recordedLambda0 = result.lambda0FirstLayer ?? lambda0;
+  const floor = trainingGramFloor(recordedLambda0);
   const widestRuns = widest ? runs.filter((r) => r.m === widest.m) : [];
   const widestLowest = widest ? widest.lambdaMinLowest : NaN;
   checks.push({
     id: 'gram-stays-above-half-lambda0',
-    claim: 'λ_min(H(k)) ≥ λ0/2 at every recorded step, for the widest net',
+    claim: result.lambda0FirstLayer !== undefined
+      ? "λ_min(H(k)) of the first layer ≥ λ0/2 of the first layer's limit at every recorded step, for the widest net"
+      : 'λ_min(H(k)) ≥ λ0/2 at every recorded step, for the widest net',
     source: 'Lemma 3.2, Theorem 4.1',
     passed: widestRuns.length === 0 || widestRuns.every((r) => r.lambdaMinGram.value.length === 0) ? null
       : onDiverged(widestRuns.every((r) => r.lambdaMinGram.value.every((v) => v >= floor))),
-    detail: widest ? `m=${widest.m}: lowest λ_min(H(k)) ${format(widestLowest)} vs λ0/2 = ${format(floor)} (λ0 = ${format(lambda0)})` : 'no run',
+    detail: widest ? `m=${widest.m}: lowest λ_min(H(k)) ${format(widestLowest)} vs λ0/2 = ${format(floor)} (${result.lambda0FirstLayer !== undefined ? `first layer's λ0 = ${format(recordedLambda0)}; ${lambda0Name} = ${format(lambda0)}` : `${lambda0Name} = ${format(lambda0)}`})` : 'no run',
   });
   const fit = result.gramDeviationFit;
+  const exactLinear = activation === 'linear' && !p.trainOutputLayer && p.outputInit !== 'gaussian';
   checks.push({
     id: 'gram-deviation-slope',
-    claim: `‖H(0) − H∞‖₂ shrinks like 1/√m: log-log slope −½ ± ${slopeTolerance}`,
+    claim: `‖H(0) − ${K}‖₂ shrinks like 1/√m: log-log slope −½ ± ${slopeTolerance}`,
     source: 'Lemma 3.1',
-    passed: fit ? Math.abs(fit.slope - GRAM_DEVIATION_SLOPE) <= slopeTolerance : null,
-    detail: fit
-      ? `fitted slope ${format(fit.slope)} (R² ${fit.rSquared.toFixed(4)}); ‖H(0) − H∞‖₂: ${perWidth(summaries, (s) => s.deviationFromInfinity)}`
-      : result.gramDeviationFitSkipped ?? 'needs two or more widths',
+    passed: exactLinear ? null : fit ? Math.abs(fit.slope - GRAM_DEVIATION_SLOPE) <= slopeTolerance : null,
+    detail: exactLinear
+      ? "not applicable: with the linear ψ and ±1 output weights H(0) = XXᵀ = H* at every width (up to float32 round-off)"
+      : fit
+        ? `fitted slope ${format(fit.slope)} (R² ${fit.rSquared.toFixed(4)}); ‖H(0) − ${K}‖₂: ${perWidth(summaries, (s) => s.deviationFromInfinity)}`
+        : result.gramDeviationFitSkipped ?? 'needs two or more widths',
   });
   const initialFloor = initialGramFloor(lambda0);
   checks.push({

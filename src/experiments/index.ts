@@ -7,6 +7,7 @@ export {
 } from './theory.js';
 export { suggestStepSize, stepSizeFromSpectrum, DEFAULT_FRACTION_OF_LIMIT, type StepSizeSuggestion, type SuggestStepSizeOptions } from './stepSize.js';
 export { ntkPredict, crossGramInfinity, choleskySolve, type NtkPredictOptions } from './ntk.js';
+export { limitKernel, limitLabel, limitOptions, type LimitKernel, type LimitModel } from './limit.js';
 export { figure1Checks, SLOPE_TOLERANCE, type Figure1Check } from './checks.js';
 export { labelSpectrum, modeProjections, predictedModeDecay, fitModeRates, smallInitResidualPrediction, createModeRecorder, type ModeSelection, type LabelSpectrum, type ModeProjections, type ModeTrajectory, type ModeRate, type FitModeRatesOptions, type ModeRecorder } from './modes.js';
 export { generalizationBound, distancePrediction, generalizationTerms, generalizationTermsFromEigen, classificationError, type GeneralizationTerms } from './generalization.js';

@@ -1,7 +1,7 @@
 // Kernel predictions (seeds 003/004): as m → ∞ a network trained by GD predicts like kernel
 // regression with H∞, f(x) ≈ f₀(x) + H∞(x, X) H∞⁻¹ (y − u(0)). Plain float64 TypeScript: these run
 // once per experiment on n×n matrices, far from the training loop's hot path.
-import { gramInfinity } from '../kernels.js';
+import { gramInfinity, type GramInfinityOptions } from '../kernels.js';
 import { kernelRegimeGain, kernelRegimeStep } from './theory.js';
 import { OverparamRangeError } from '../errors.js';
 import { checkFinite, checkInteger, checkMatrix, checkPositive, checkSymmetric, type Matrix } from '../matrix.js';
@@ -10,15 +10,18 @@ import { checkFinite, checkInteger, checkMatrix, checkPositive, checkSymmetric, 
  * Both blocks of H∞ for a training set X (n×d) and a test set T (t×d): `train` = H∞(X, X) (n×n)
  * and `cross` = H∞(T, X) (t×n), entry (p, j) = t_pᵀx_j (π − θ_pj)/(2π) (Theorem 3.1).
  * Computed as one gramInfinity of the stacked rows [T; X], so the formula exists in one place.
+ * `options` are gramInfinity's (activation, part, negativeSlope, scale): every limit kernel is a
+ * function of the pair (x, x′) alone, so the stacked matrix's blocks are the train and cross kernels
+ * of any activation and part (e.g. `{ activation: 'tanh', part: 'both' }` for H* + K^a).
  */
-export function crossGramInfinity(Xtrain: Matrix, Xtest: Matrix): { train: Matrix; cross: Matrix } {
+export function crossGramInfinity(Xtrain: Matrix, Xtest: Matrix, options: GramInfinityOptions = {}): { train: Matrix; cross: Matrix } {
   const train = checkMatrix(Xtrain, 'crossGramInfinity: Xtrain', { float32: true });
   const test = checkMatrix(Xtest, 'crossGramInfinity: Xtest', { cols: train.cols, float32: true });
   const n = train.rows, t = test.rows, d = train.cols, total = n + t;
   const stacked = new Float32Array(total * d);
   stacked.set(test.data);
   stacked.set(train.data, t * d);
-  const H = gramInfinity({ rows: total, cols: d, data: stacked }).data;
+  const H = gramInfinity({ rows: total, cols: d, data: stacked }, options).data;
   const trainBlock = new Float64Array(n * n);
   const cross = new Float64Array(t * n);
   for (let i = 0; i < n; i++) trainBlock.set(H.subarray((t + i) * total + t, (t + i + 1) * total), i * n);

@@ -2,11 +2,12 @@
 // paper's size and would show nothing in 100 steps, so the experiment uses a step derived from
 // λ_max (GD is stable for η < 2/λ_max) and reports the theory's value beside it (DESIGN §3).
 import { extremeEigenvalues, lambdaMax, lambdaMin } from '../spectra.js';
-import { gramInfinity } from '../kernels.js';
+import { gramInfinity, type GramInfinityOptions } from '../kernels.js';
 import { OverparamRangeError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { TwoLayerNet } from '../network.js';
 import { stabilityLimit, theoryStepSize } from './theory.js';
+import { gramOfPart } from './limit.js';
 
 /**
  * Default share of the stability limit 2/λ_max: η = 1/(2λ_max). The 4× margin covers λ_max(H(k))
@@ -39,6 +40,12 @@ export interface SuggestStepSizeOptions {
   nets?: TwoLayerNet[];
   /** η as a share of the stability limit 2/λ_max, in (0, 1); default {@link DEFAULT_FRACTION_OF_LIMIT}. */
   fractionOfLimit?: number;
+  /**
+   * The limit kernel λ0 (and, without nets, λ_max) is taken from: gramInfinity's options
+   * (activation, part, negativeSlope, scale); default Theorem 3.1's ReLU H∞. Use part 'both' for a
+   * run that trains the output layer too, and the nets' activation and scale.
+   */
+  kernel?: GramInfinityOptions;
 }
 
 /** The step size and its report from spectra already computed (no matrix work). */
@@ -68,11 +75,11 @@ export function stepSizeFromSpectrum({ lambdaMax: top, lambda0, n, source, fract
  * const { eta, largestStableEta, theoryEta } = suggestStepSize(X);
  */
 export function suggestStepSize(X: Matrix, options: SuggestStepSizeOptions = {}): StepSizeSuggestion {
-  const Hinf = gramInfinity(X);
+  const Hinf = gramInfinity(X, options.kernel);
   const nets = options.nets ?? [];
   // Without nets both ends of H∞'s spectrum are wanted: one Lanczos run gives them.
   const { min: lambda0, max: top } = nets.length > 0
-    ? { min: lambdaMin(Hinf), max: Math.max(...nets.map((net) => lambdaMax(net.gram(X)))) }
+    ? { min: lambdaMin(Hinf), max: Math.max(...nets.map((net) => lambdaMax(gramOfPart(net, X, options.kernel?.part ?? 'first')))) }
     : extremeEigenvalues(Hinf);
   return stepSizeFromSpectrum({
     lambdaMax: top, lambda0, n: X.rows, source: nets.length > 0 ? 'gram' : 'gramInfinity',

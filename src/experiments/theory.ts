@@ -48,14 +48,24 @@ function timesDouble(hi: number, lo: number, b: number): [number, number] {
 }
 
 /**
- * Corollary 4.1's radius: every w_r stays within R' = 4√n ‖y − u(0)‖₂ / (√m λ0) of w_r(0).
- * Infinity when λ0 ≤ 0 (degenerate data: the theorem says nothing).
+ * Corollary 4.1's radius: every w_r stays within R' = 4√n ‖y − u(0)‖₂ / (√m λ0) of w_r(0). With
+ * α and γ (DESIGN §7.1) the same argument gives 4√n ‖y − u(0)‖₂ · m^(γ−1)/(α λ0), which is the
+ * paper's at α = 1, γ = ½ (and computed by its formula there, bit for bit). Infinity when λ0 ≤ 0 (degenerate data: the theorem says nothing).
  */
-export function distanceBound({ n, m, initialResidualNorm, lambda0 }: {
+export function distanceBound({ n, m, initialResidualNorm, lambda0, outputScale = 1, widthExponent = 0.5 }: {
   n: number; m: number; initialResidualNorm: number; lambda0: number;
+  /** α of f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (default 1, the paper's). */
+  outputScale?: number;
+  /** γ (default ½, the paper's). */
+  widthExponent?: number;
 }): number {
   if (!(lambda0 > 0)) return Infinity;
-  return (4 * Math.sqrt(n) * initialResidualNorm) / (Math.sqrt(m) * lambda0); // Corollary 4.1, eq. (6)
+  if (outputScale === 1 && widthExponent === 0.5) {
+    return (4 * Math.sqrt(n) * initialResidualNorm) / (Math.sqrt(m) * lambda0); // Corollary 4.1, eq. (6)
+  }
+  // The same argument with the step η·m^(γ−1)/α of DESIGN §7.1 in place of η/√m: each w_r moves
+  // at most η·m^(γ−1)/α·√n‖y − u(k)‖ a step (|a_r ψ′| ≤ 1), summed over the geometric decay.
+  return (4 * Math.sqrt(n) * initialResidualNorm * Math.pow(m, widthExponent - 1)) / (outputScale * lambda0);
 }
 
 /** Lemma 3.1: for m large, λ_min(H(0)) ≥ ¾λ0. */

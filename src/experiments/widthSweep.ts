@@ -1,7 +1,7 @@
 // The paper's synthetic experiment (its Figure 1, DESIGN §3): one dataset, one network per width
 // (and per trial), trained by GD with one step size; the three curves per width, the Gram spectra
 // the proofs rest on, and the theory's lines computed for the very same runs.
-import { eigh, extremeEigenvalues, spectralNormOfDifference } from '../spectra.js';
+import { eigh, extremeEigenvalues, lambdaMin, spectralNormOfDifference } from '../spectra.js';
 import { gramInfinity, inputDiagnostics, type InputDiagnostics } from '../kernels.js';
 import { OverparamRangeError } from '../errors.js';
 import { sphereData } from '../data.js';
@@ -11,6 +11,9 @@ import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } fr
 import { invertibleGram } from '../degeneracy.js';
 import { crossGramInfinity, kernelPredictFromEigen } from './ntk.js';
 import { stepSizeFromSpectrum, type StepSizeSuggestion } from './stepSize.js';
+import { gramOfPart, limitKernel, limitOptions, type LimitKernel, type LimitModel } from './limit.js';
+import { resolveActivation, type Activation } from '../activations.js';
+import { checkOutputInit, checkScaling, type OutputInit } from '../parametrisation.js';
 import {
   convergenceBound, convergenceRate, distanceBound, fitPowerLaw, infiniteWidthTrajectory, type PowerLawFit,
 } from './theory.js';
@@ -47,8 +50,20 @@ export interface WidthSweepOptions {
   seed?: number;
   /** Networks per width (different initialisations, same data). Default 1. */
   trials?: number;
-  /** Train the output weights a too (the paper keeps them fixed). */
+  /** Train the output weights a too (the paper keeps them fixed); the theory then uses H* + K^a. */
   trainOutputLayer?: boolean;
+  /** The activation ψ of every net (default 'relu'); the theory's lines use its H* (DESIGN §7.2). */
+  activation?: Activation;
+  /** Leaky ReLU's negative slope (default 0.01); only with activation 'leakyRelu'. */
+  negativeSlope?: number;
+  /** κ of w_r(0) ~ N(0, κ²I) (default 1); smooth ψ's limit kernels depend on it. */
+  scale?: number;
+  /** α of f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (default 1): large α trains lazily (DESIGN §7.3). */
+  outputScale?: number;
+  /** γ of f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (default ½, the paper's; 1 the mean-field scaling). */
+  widthExponent?: number;
+  /** a(0): 'sign' (default, the paper's ±1), 'gaussian' or 'symmetric' (f(W(0)) = 0; every width even). */
+  outputInit?: OutputInit;
   /** Record λ_min(H(k)) every this many steps (default ⌈steps/10⌉). */
   gramEvery?: number;
   /** Held-out points (same distribution) for the comparison with the kernel predictor; default 0. */
@@ -79,7 +94,7 @@ export interface WidthRun {
   maxWeightDistance: number[];
   /** λ_min(H(k)) at the recorded steps. */
   lambdaMinGram: { step: number[]; value: number[] };
-  /** λ_min(H(0)), λ_max(H(0)) and ‖H(0) − H∞‖₂. */
+  /** λ_min(H(0)), λ_max(H(0)) and ‖H(0) − H∞‖₂ (H and the limit of the same part: + K^a when joint). */
   initial: { lambdaMin: number; lambdaMax: number; deviationFromInfinity: number };
   /** λ_min(H(k)) at the last recorded step. */
   lambdaMinFinal: number;
@@ -88,7 +103,7 @@ export interface WidthRun {
     convergenceBound: number[];
     /** ‖(I − ηH∞)^k (y − u(0))‖²: the infinite-width net from this net's start. */
     infiniteWidthResidualSq: number[];
-    /** Corollary 4.1: R' = 4√n‖y − u(0)‖/(√m λ0). */
+    /** Corollary 4.1: R' = 4√n‖y − u(0)‖/(√m λ0) at α = 1, γ = ½; in general 4√n‖y − u(0)‖·m^(γ−1)/(α λ0). */
     distanceBound: number;
   };
   /** When the run diverged: where, why, and the largest stable η for this net (2/λ_max(H(0))), as train() reports it. */
@@ -133,12 +148,23 @@ export interface WidthSweepResult {
   parameters: {
     n: number; d: number; widths: number[]; steps: number; eta: number; seed: number; trials: number;
     trainOutputLayer: boolean; gramEvery: number; testPoints: number; data: 'sphere' | 'given';
+    activation: Activation; negativeSlope?: number; scale: number; outputScale: number; widthExponent: number; outputInit: OutputInit;
   };
+  /**
+   * The limit kernel λ0 and every theory line come from: H* of the activation (for ReLU Theorem 3.1's
+   * H∞), plus the output layer's K^a when it trains (part 'both').
+   */
+  limit: LimitKernel;
   /** How η was chosen: given, or derived from λ_max(H(0)); the suggestion is always reported. */
   stepSize: { eta: number; source: 'given' | 'derived'; suggestion: StepSizeSuggestion };
-  /** λ0 = λ_min(H∞). */
+  /** λ0 = λ_min of the limit kernel (H∞ for the paper's runs; see `limit`). */
   lambda0: number;
   lambdaMaxInfinity: number;
+  /**
+   * With the output layer training: λ_min of the first layer's H* alone, the floor for the
+   * λ_min(H(k)) train() records (the first layer's H(k)).
+   */
+  lambda0FirstLayer?: number;
   /** Zero rows and parallel pairs (inputDiagnostics): the data for which λ0 = 0. */
   degenerate: InputDiagnostics;
   /** Present when the data is degenerate (λ0 ≈ 0), naming the rows. */
@@ -171,6 +197,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
   checkInteger(trials, 'widthSweep: trials', 1);
   checkInteger(gramEvery, 'widthSweep: gramEvery', 1);
   if (options.eta !== undefined) checkPositive(options.eta, 'widthSweep: eta');
+  const model = modelOf(options);
 
   const { X, y, Xtest } = sweepData(options, seed);
   const n = X.rows, d = X.cols;
@@ -183,10 +210,16 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
   onProgress?.({ phase: 'limit', m: 0, trial: 0, step: 0, steps, completed, total });
 
   // With test points, H∞ is the training block of H∞ over [Xtest; X], computed once for every prediction.
-  const test = Xtest && { X: Xtest, blocks: crossGramInfinity(X, Xtest) };
-  const Hinf = test ? test.blocks.train : gramInfinity(X);
+  // The limit that matches the run: H* of its activation, + K^a when the output layer trains.
+  const kernelOptions = limitOptions(model);
+  const part = kernelOptions.part!;
+  const test = Xtest && { X: Xtest, blocks: crossGramInfinity(X, Xtest, kernelOptions) };
+  const Hinf = test ? test.blocks.train : gramInfinity(X, kernelOptions);
   const eigen = eigh(Hinf);
   const lambda0 = eigen.values[0], lambdaMaxInfinity = eigen.values[n - 1];
+  // train() records λ_min of the first layer's H(k): with the output layer training too, its floor
+  // is the first layer's λ0 (λ_min(H* + K^a) ≥ λ_min(H*), so that floor is the weaker claim).
+  const lambda0FirstLayer = part === 'both' ? lambdaMin(gramInfinity(X, { ...kernelOptions, part: 'first' })) : undefined;
   const degenerate = inputDiagnostics(X);
   const warning = degenerate.degenerate ? degenerate.message : undefined;
 
@@ -200,10 +233,10 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
   try {
   for (const [index, p] of plan.entries()) {
     if (signal?.aborted) break;
-    const net = TwoLayerNet.random({ d, m: p.m, seed: p.seed });
+    const net = randomNet(model, d, p.m, p.seed);
     let keep = false;
     try {
-      const H0 = net.gram(X);
+      const H0 = gramOfPart(net, X, part);
       const { min, max } = extremeEigenvalues(H0);
       initial.push({ lambdaMin: min, lambdaMax: max, deviationFromInfinity: spectralNormOfDifference(H0, Hinf) });
       keep = index === plan.length - 1;
@@ -227,7 +260,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
   for (const [index, p] of plan.entries()) {
     const start = initial[index];
     if (!start || signal?.aborted) break;
-    const net = index === plan.length - 1 && kept ? kept : TwoLayerNet.random({ d, m: p.m, seed: p.seed });
+    const net = index === plan.length - 1 && kept ? kept : randomNet(model, d, p.m, p.seed);
     if (net === kept) kept = undefined;
     try {
       const u0 = net.predict(X);
@@ -255,7 +288,10 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
         theory: {
           convergenceBound: convergenceBound(residualSq[0], eta, lambda0, result.stepsRun),
           infiniteWidthResidualSq: infiniteWidthTrajectory(eigen, r0, eta, result.stepsRun).residualSq,
-          distanceBound: distanceBound({ n, m: p.m, initialResidualNorm: Math.sqrt(residualSq[0]), lambda0 }),
+          distanceBound: distanceBound({
+            n, m: p.m, initialResidualNorm: Math.sqrt(residualSq[0]), lambda0,
+            outputScale: model.outputScale, widthExponent: model.widthExponent,
+          }),
         },
       };
       if (result.divergence) run.divergence = result.divergence;
@@ -286,9 +322,13 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     parameters: {
       n, d, widths: sortedWidths, steps, eta, seed, trials, trainOutputLayer, gramEvery,
       testPoints: Xtest?.rows ?? 0, data: options.data ? 'given' : 'sphere',
+      activation: model.activation, ...(model.activation === 'leakyRelu' ? { negativeSlope: model.negativeSlope } : {}),
+      scale: model.scale, outputScale: model.outputScale, widthExponent: model.widthExponent, outputInit: model.outputInit,
     },
+    limit: limitKernel(model),
     stepSize: { eta, source: options.eta === undefined ? 'derived' : 'given', suggestion },
-    lambda0, lambdaMaxInfinity, degenerate, ...(warning ? { warning } : {}),
+    lambda0, lambdaMaxInfinity, ...(lambda0FirstLayer !== undefined ? { lambda0FirstLayer } : {}),
+    degenerate, ...(warning ? { warning } : {}),
     runs, summaries, rateWindow,
     ...gramDeviationFitOf(runs, distinctWidths.size),
   };
@@ -305,6 +345,41 @@ function gramDeviationFitOf(runs: WidthRun[], widths: number): { gramDeviationFi
     return { gramDeviationFitSkipped: `not applicable: ‖H(0) − H∞‖₂ = 0 exactly at m = ${[...new Set(zero)].join(', ')} (as for n = 1 or d = 1), so no power law can be fitted` };
   }
   return { gramDeviationFit: fitPowerLaw(runs.map((r) => r.m), runs.map((r) => r.initial.deviationFromInfinity)) };
+}
+
+/** The nets' model, checked before any work: activation, κ, α, γ, a(0), and which layers train. */
+interface SweepModel extends LimitModel {
+  negativeSlope: number;
+  outputScale: number;
+  widthExponent: number;
+  outputInit: OutputInit;
+}
+
+function modelOf(options: WidthSweepOptions): SweepModel {
+  const { activation, negativeSlope } = resolveActivation('widthSweep', options.activation, options.negativeSlope);
+  const scale = options.scale ?? 1;
+  checkPositive(scale, 'widthSweep: scale');
+  const { outputScale, widthExponent } = checkScaling('widthSweep', options.outputScale, options.widthExponent);
+  const outputInit = checkOutputInit('widthSweep', options.outputInit);
+  if (outputInit === 'symmetric') {
+    const odd = options.widths.filter((m) => m % 2 !== 0);
+    if (odd.length > 0) {
+      throw new OverparamRangeError('BAD_VALUE', `widthSweep: outputInit 'symmetric' pairs the neurons, so every width must be even, got ${odd.join(', ')}`);
+    }
+  }
+  return { activation, negativeSlope, scale, outputScale, widthExponent, outputInit, trainOutputLayer: options.trainOutputLayer ?? false };
+}
+
+/** A net of the sweep's model; the paper's defaults are passed as before (the same net, bit for bit). */
+function randomNet(model: SweepModel, d: number, m: number, seed: number): TwoLayerNet {
+  const options: Parameters<typeof TwoLayerNet.random>[0] = {
+    d, m, seed, scale: model.scale, outputScale: model.outputScale, widthExponent: model.widthExponent, outputInit: model.outputInit,
+  };
+  if (model.activation !== 'relu') {
+    // TwoLayerNet.random's activation option (issue 12 §2).
+    Object.assign(options, { activation: model.activation, ...(model.activation === 'leakyRelu' ? { negativeSlope: model.negativeSlope } : {}) });
+  }
+  return TwoLayerNet.random(options);
 }
 
 function checkWidths(widths: unknown): asserts widths is number[] {
