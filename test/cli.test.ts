@@ -248,3 +248,86 @@ describe('overparam: command line errors and help', () => {
     expect(unknown.stderr).toMatch(/unknown command 'figure2'/);
   });
 });
+
+describe('the model flags (issue 12 §5): --activation, --negative-slope, --scale, --output-scale, --width-exponent, --output-init', () => {
+  it.each([
+    [['--activation', 'swish'], /--activation must be one of relu, leakyRelu, softplus, sigmoid, tanh, erf, gelu, quadratic, linear, got 'swish'/],
+    [['--activation', 'leakyRelu', '--negative-slope', '1.5'], /--negative-slope must be a number in \[0, 1\], got '1\.5'/],
+    [['--activation', 'leakyRelu', '--negative-slope', '-0.1'], /--negative-slope must be a number in \[0, 1\], got '-0\.1'/],
+    [['--activation', 'tanh', '--negative-slope', '0.1'], /--negative-slope applies to --activation leakyRelu only, got --activation tanh/],
+    [['--negative-slope', '0.1'], /--negative-slope applies to --activation leakyRelu only, got --activation relu/],
+    [['--output-scale', '0'], /--output-scale must be a number > 0, got '0'/],
+    [['--output-scale', '-3'], /--output-scale must be a number > 0, got '-3'/],
+    [['--width-exponent', '2.5'], /--width-exponent must be a number in \[0, 2\], got '2\.5'/],
+    [['--width-exponent', '-1'], /--width-exponent must be a number in \[0, 2\], got '-1'/],
+    [['--output-init', 'zero'], /--output-init must be one of sign, gaussian, symmetric, got 'zero'/],
+    [['--output-init', 'symmetric', '--widths', '21,200'], /--output-init symmetric pairs the neurons, so --widths must be even, got 21/],
+    [['--scale', 'x'], /--scale must be a number > 0, got 'x'/],
+  ])('figure1 %j: a range error naming the flag, exit 2', async (flags, message) => {
+    const run = await overparam(['figure1', ...flags, '--out', path.join(tmp, 'never')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/ambiguous/);
+  });
+
+  it('train checks the same flags (--m even for symmetric)', async () => {
+    const odd = await overparam(['train', '--m', '51', '--output-init', 'symmetric', '--out', path.join(tmp, 'never')]);
+    expect(odd.code).toBe(2);
+    expect(odd.stderr).toMatch(/--output-init symmetric pairs the neurons, so --m must be even, got 51/);
+    const bad = await overparam(['train', '--activation', 'Tanh', '--out', path.join(tmp, 'never')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--activation must be one of/);
+  });
+
+  it('help lists them', async () => {
+    for (const command of ['figure1', 'train']) {
+      const help = await overparam([command, '--help']);
+      expect(help.code).toBe(0);
+      for (const flag of ['--activation <name>', '--negative-slope <s>', '--scale <κ>', '--output-scale <α>', '--width-exponent <γ>', '--output-init <init>']) {
+        expect(help.stdout).toContain(flag);
+      }
+      expect(help.stdout).toMatch(/H\* \+ K\^a/);
+    }
+  });
+
+  it('figure1 --output-scale 10 --width-exponent 1 --output-init symmetric --joint: recorded, and the theory uses H∞ + K^a', async () => {
+    const out = path.join(tmp, 'figure1-model');
+    const run = await overparam(['figure1', '--n', '16', '--d', '8', '--widths', '20,200', '--steps', '10', '--test-points', '4',
+      '--output-scale', '10', '--width-exponent', '1', '--output-init', 'symmetric', '--joint', '--out', out]);
+    expect([0, 3], run.stderr).toContain(run.code);
+    expect(run.stdout).toMatch(/both layers, α = 10, γ = 1, a\(0\) symmetric →/);
+    expect(run.stdout).toMatch(/λ0 = λ_min\(H∞ \+ K\^a \(relu, joint\)\) = /);
+    const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+    expect(results.settings).toMatchObject({ activation: 'relu', scale: 1, outputScale: 10, widthExponent: 1, outputInit: 'symmetric', joint: true });
+    expect(results.settings.negativeSlope).toBeUndefined();
+    expect(results.result.parameters).toMatchObject({ activation: 'relu', outputScale: 10, widthExponent: 1, outputInit: 'symmetric', trainOutputLayer: true });
+    expect(results.result.limit).toEqual({ activation: 'relu', part: 'both', scale: 1, label: 'H∞ + K^a (relu, joint)' });
+    // λ0 is that of H∞ + K^a for these points (the float64 oracle of H∞ alone is smaller: K^a is PSD).
+    await init();
+    const all = sphereData({ n: 20, d: 8, seed: 0 });
+    const X64 = Float64Array.from(all.X.data.subarray(0, 16 * 8));
+    const firstOnly = Math.min(...jacobiEigenvalues(referenceGramInfinity(X64, 16, 8), 16));
+    expect(results.result.lambda0).toBeGreaterThan(firstOnly * 1.2);
+    expect(results.result.lambda0FirstLayer).toBeCloseTo(firstOnly, 8);
+    const svg = await readFile(path.join(out, 'fig1a-training-error.svg'), 'utf8');
+    expect(svg).toContain('(I − η(H∞ + K^a))ᵏr(0)');
+    expect(svg).toContain('theory: H∞ + K^a (relu, joint)');
+    const report = await readFile(path.join(out, 'report.html'), 'utf8');
+    expect(report).toContain('H∞ + K^a (relu, joint)');
+    expect(report).toMatch(/α = 10, γ = 1, w_r\(0\) ~ N\(0, 1²I\), a\(0\) symmetric/);
+  });
+
+  it('train --activation tanh / leakyRelu: results.json names the activation and the kernel H*', async () => {
+    for (const [flags, label] of [[['--activation', 'tanh'], 'H* (tanh)'], [['--activation', 'leakyRelu', '--negative-slope', '0.2'], 'H* (leakyRelu 0.2)']] as const) {
+      const out = path.join(tmp, `train-${flags[1]}`);
+      const run = await overparam(['train', '--n', '10', '--d', '5', '--m', '200', '--steps', '5', ...flags, '--out', out]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`λ0 = λ_min(${label}) = `);
+      const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+      expect(results.settings.activation).toBe(flags[1]);
+      expect(results.result.parameters.activation).toBe(flags[1]);
+      expect(results.result.limit).toMatchObject({ activation: flags[1], part: 'first', label });
+      if (flags[1] === 'leakyRelu') expect(results.result.parameters.negativeSlope).toBe(0.2);
+    }
+  });
+});
