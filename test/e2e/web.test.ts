@@ -290,6 +290,51 @@ if (missing && process.env.CI) {
       }
     });
 
+    it('drives the model controls: tanh, α, γ, a(0); the theory lines and heatmap use H* (tanh), or H* + K^a when joint', async () => {
+      const errorsBefore = pageErrors.length;
+      await fillForm(page, { n: '30', d: '6', widths: '40, 400', steps: '40', seed: '2', eta: '', alpha: '10', gamma: '0.5' });
+      await page.uncheck('#joint');
+      await page.selectOption('#activation', 'tanh');
+      await page.selectOption('#output-init', 'symmetric');
+      // λ0 and the suggested η follow the activation: those of H* (tanh), as Node computes them.
+      await page.waitForFunction(() => /λ0 = λ_min\(H\* \(tanh\)\)/.test(document.getElementById('eta-advice')?.textContent ?? ''));
+      const { X, y } = sphereData({ n: 30, d: 6, seed: 2 });
+      const Htanh = gramInfinity(X, { activation: 'tanh' });
+      expect(Number(await page.getAttribute('#eta-advice', 'data-suggested'))).toBe(1 / extremeEigenvalues(Htanh).max);
+      await page.click('#start');
+      const result = await waitForStatus(page, 'done');
+      for (const part of ['act=tanh', 'alpha=10', 'gamma=0.5', 'init=symmetric']) expect(result.query).toContain(part);
+      expect(result.widths.map((w) => w.status)).toEqual(['done', 'done']);
+      expect(await page.textContent('#heat-inf-caption')).toBe('H* (tanh) (infinite width)');
+      expect(await page.textContent('#chart-legend')).toContain('infinite width (H* (tanh))');
+      for (const id of ['chart-residual', 'chart-pattern', 'chart-distance', 'chart-lambda']) {
+        expect(Number(await page.getAttribute(`#${id}`, 'data-points'))).toBe(2 * 41);
+      }
+      for (const id of ['heat-inf', 'heat-final', 'heat-diff']) expect(await canvasHasContent(page, `#${id}`)).toBe(true);
+      // The infinite-width line is that of H* (tanh) from each net's own r(0) (symmetric: u(0) = 0, r(0) = y).
+      const eta = result.eta!;
+      for (const w of result.widths) {
+        expect(w.infiniteWidth).toEqual(infiniteWidthTrajectory(eigh(Htanh), Float64Array.from(y), eta, 40).residualSq);
+      }
+
+      // Joint: the limit becomes H* + K^a, and the heatmap says so.
+      await page.check('#joint');
+      await page.waitForFunction(() => /H\* \+ K\^a \(tanh, joint\)/.test(document.getElementById('eta-advice')?.textContent ?? ''));
+      await page.click('#start');
+      const joint = await waitForStatus(page, 'done');
+      expect(joint.query).toContain('joint=1');
+      expect(await page.textContent('#heat-inf-caption')).toBe('H* + K^a (tanh, joint) (infinite width)');
+      const both = gramInfinity(X, { activation: 'tanh', part: 'both' });
+      expect(joint.eta).toBe(1 / extremeEigenvalues(both).max);
+      expect(pageErrors.slice(errorsBefore)).toEqual([]);
+
+      // Back to the paper's model for the tests that follow.
+      await page.uncheck('#joint');
+      await page.selectOption('#activation', 'relu');
+      await page.selectOption('#output-init', 'sign');
+      await fillForm(page, { alpha: '1', gamma: '0.5' });
+    });
+
     it('trains on clicked 2-D points and warns about degenerate ones', async () => {
       await page.check('input[name="dataset"][value="points"]');
       await page.uncheck('#joint');

@@ -77,7 +77,8 @@ export class RunCharts {
   private redrawTimer: number | undefined;
   private lastRedraw = 0;
 
-  constructor(private readonly targets: ChartTargets, private readonly widths: number[], steps: number, floors: GramFloors) {
+  constructor(private readonly targets: ChartTargets, private readonly widths: number[], steps: number, floors: GramFloors,
+              kernel = 'H∞') {
     const length = steps + 1;
     this.xs = Float64Array.from({ length }, (_, k) => k);
     const perWidth = (): Series[] => widths.map(() => emptySeries(length));
@@ -141,7 +142,7 @@ export class RunCharts {
 
     this.resizeObserver = new ResizeObserver(() => this.fitWidths());
     for (const target of this.chartElements()) this.resizeObserver.observe(target);
-    renderLegend(targets.legend, widths);
+    renderLegend(targets.legend, widths, kernel);
   }
 
   /**
@@ -253,7 +254,7 @@ function lineSample(colour: string, dash: number[] = []): SVGSVGElement {
   return svg;
 }
 
-function renderLegend(target: HTMLElement, widths: number[]): void {
+function renderLegend(target: HTMLElement, widths: number[], kernel: string): void {
   const item = (sample: SVGSVGElement, text: string): HTMLLIElement => {
     const li = document.createElement('li');
     li.append(sample, document.createTextNode(text));
@@ -263,7 +264,7 @@ function renderLegend(target: HTMLElement, widths: number[]): void {
   widths.forEach((m, w) => list.append(item(lineSample(WIDTH_COLOURS[w % WIDTH_COLOURS.length]), `m = ${m}`)));
   list.append(
     item(lineSample('#1a1a1a'), 'measured'),
-    item(lineSample('#1a1a1a', INFINITE_WIDTH_DASH), 'infinite width (H∞)'),
+    item(lineSample('#1a1a1a', INFINITE_WIDTH_DASH), `infinite width (${kernel})`),
     item(lineSample('#1a1a1a', BOUND_DASH), 'bound (1 − ηλ0/2)^k ‖y − u(0)‖²'),
     item(lineSample(REFERENCE_COLOUR, INFINITE_WIDTH_DASH), '¾ λ0'),
     item(lineSample(REFERENCE_COLOUR, BOUND_DASH), 'λ0 / 2'),

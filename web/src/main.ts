@@ -4,13 +4,13 @@ import './style.css';
 import { RunCharts } from './charts';
 import { difference, drawColourBar, drawHeatmap, sharedRange } from './heatmap';
 import {
-  DEFAULT_PARAMS, describeRun, fromQuery, inputCount, integerIn, parseEta, parseWidths, pointsToInputs, toQuery, validateParams, LIMITS,
+  ACTIVATION_CHOICES, DEFAULT_PARAMS, describeRun, fromQuery, inputCount, integerIn, numberIn, parseEta, parseWidths, pointsToInputs, toQuery, validateParams, LIMITS,
   type LabelledPoint, type RunParams,
 } from './params';
 import { formatDuration, remainingSeconds } from './eta';
 import { formatCompact as fmt } from '../../src/experiments/format';
 import { PointsEditor } from './pointsEditor';
-import type { Analysis, DataSpec, HeatmapData, Reply, Request, StepBatch, WidthDone } from './protocol';
+import type { Analysis, DataSpec, HeatmapData, ModelSpec, Reply, Request, StepBatch, WidthDone } from './protocol';
 
 /** What the page exposes for tests and the console: the last run's exact numbers. */
 export interface PageResult {
@@ -57,7 +57,13 @@ const inputs = {
   seed: element<HTMLInputElement>('seed'),
   joint: element<HTMLInputElement>('joint'),
   lift: element<HTMLInputElement>('lift'),
+  activation: element<HTMLSelectElement>('activation'),
+  outputInit: element<HTMLSelectElement>('output-init'),
+  alpha: element<HTMLInputElement>('alpha'),
+  gamma: element<HTMLInputElement>('gamma'),
 };
+inputs.activation.replaceChildren(...ACTIVATION_CHOICES.map((a) =>
+  Object.assign(document.createElement('option'), { value: a, textContent: a === 'relu' ? 'ReLU (the paper\'s)' : a })));
 const startButton = element<HTMLButtonElement>('start');
 const stopButton = element<HTMLButtonElement>('stop');
 const useSuggestedButton = element<HTMLButtonElement>('use-suggested');
@@ -111,6 +117,10 @@ function writeForm(p: RunParams): void {
   inputs.seed.value = String(p.seed);
   inputs.joint.checked = p.joint;
   inputs.lift.checked = p.liftPoints;
+  inputs.activation.value = p.activation;
+  inputs.outputInit.value = p.outputInit;
+  inputs.alpha.value = String(p.outputScale);
+  inputs.gamma.value = String(p.widthExponent);
   editor.set(p.points);
   showPointCount(p.points);
   showDataset();
@@ -146,7 +156,18 @@ function readForm(): FormReading {
     // The sphere data are drawn from the seed; clicked points do not depend on it.
     seed: integerField(inputs.seed, 'seed', LIMITS.seed, sphere),
     joint: inputs.joint.checked,
+    activation: inputs.activation.value as RunParams['activation'],
+    outputInit: inputs.outputInit.value as RunParams['outputInit'],
+    outputScale: NaN,
+    widthExponent: NaN,
   };
+  const numberField = (input: HTMLInputElement, name: string, range: readonly [number, number]): number => {
+    const value = numberIn(input.value, name, range, errors);
+    input.setAttribute('aria-invalid', String(value === undefined));
+    return value ?? NaN;
+  };
+  params.outputScale = numberField(inputs.alpha, 'α (output scale)', LIMITS.outputScale);
+  params.widthExponent = numberField(inputs.gamma, 'γ (width exponent)', LIMITS.widthExponent);
   const widthErrors: string[] = [];
   params.widths = parseWidths(inputs.widths.value, widthErrors);
   inputs.widths.setAttribute('aria-invalid', String(widthErrors.length > 0));
@@ -218,16 +239,22 @@ function scheduleAnalysis(): void {
     analysisId = nextId++;
     etaAdvice.textContent = 'Computing the suggested η…';
     const spec = dataSpec(params);
-    post({ type: 'analyse', id: analysisId, data: spec }, spec.kind === 'given' ? [spec.X.buffer, spec.y.buffer] : []);
+    post({ type: 'analyse', id: analysisId, data: spec, model: modelSpec(params) }, spec.kind === 'given' ? [spec.X.buffer, spec.y.buffer] : []);
   }, 250);
 }
 
 
+/** What the worker needs of the model. */
+function modelSpec(p: RunParams): ModelSpec {
+  return { activation: p.activation, outputScale: p.outputScale, widthExponent: p.widthExponent, outputInit: p.outputInit, joint: p.joint };
+}
+
 function showAnalysis(a: Analysis): void {
   latestAnalysis = a;
+  const K = a.kernel;
   etaAdvice.textContent =
-    `Suggested η = 1/λ_max(H∞) = ${fmt(a.advice.suggested, 4)}; stable for η < 2/λ_max(H∞) = ${fmt(a.advice.stabilityLimit, 4)}. ` +
-    `λ0 = λ_min(H∞) = ${fmt(a.lambda0)}, λ_max(H∞) = ${fmt(a.lambdaMax)} (n = ${a.n}, d = ${a.d}).` +
+    `Suggested η = 1/λ_max(${K}) = ${fmt(a.advice.suggested, 4)}; stable for η < 2/λ_max(${K}) = ${fmt(a.advice.stabilityLimit, 4)}. ` +
+    `λ0 = λ_min(${K}) = ${fmt(a.lambda0)}, λ_max(${K}) = ${fmt(a.lambdaMax)} (n = ${a.n}, d = ${a.d}).` +
     (a.degeneracy.degenerate ? '' : ` Theorem 4.1 asks for η = O(λ0/n²) ≈ ${fmt(a.advice.theorem)}: its constants are cautious.`);
   etaAdvice.dataset.suggested = String(a.advice.suggested);
   useSuggestedButton.disabled = false;
@@ -241,7 +268,7 @@ function showWarnings(): void {
   if (a?.degeneracy.degenerate) messages.push(a.degeneracy.message);
   const eta = parseEta(inputs.eta.value, []);
   if (a && eta !== undefined && eta >= a.advice.stabilityLimit) {
-    messages.push(`η = ${fmt(eta)} is at or above 2/λ_max(H∞) = ${fmt(a.advice.stabilityLimit)}: gradient descent will likely diverge.`);
+    messages.push(`η = ${fmt(eta)} is at or above 2/λ_max(${a.kernel}) = ${fmt(a.advice.stabilityLimit)}: gradient descent will likely diverge.`);
   }
   warningBox.hidden = messages.length === 0;
   warningBox.replaceChildren(...messages.map((m) => Object.assign(document.createElement('p'), { textContent: m })));
@@ -298,7 +325,7 @@ function startRun(params: RunParams): void {
   };
   window.__overparamResult = run.result;
   progress.value = 0;
-  statusText.textContent = 'Preparing the data and H∞…';
+  statusText.textContent = 'Preparing the data and the limit kernel…';
   summaryCaption.textContent = describeRun(params);
   summaryBody.replaceChildren();
   runNotes.replaceChildren();
@@ -310,7 +337,7 @@ function startRun(params: RunParams): void {
   const spec = dataSpec(params);
   post({
     type: 'run', id, data: spec, widths: params.widths, eta: params.eta, steps: params.steps,
-    seed: params.seed, joint: params.joint,
+    seed: params.seed, joint: params.joint, model: modelSpec(params),
   }, spec.kind === 'given' ? [spec.X.buffer, spec.y.buffer] : []);
 }
 
@@ -401,10 +428,14 @@ function onReply(reply: Reply): void {
       r.result.analysis = analysis;
       r.gramInfinity = gramInfinity;
       showAnalysis(analysis);
+      // The heatmap and the theory lines are of the run's limit: H* of ψ, + K^a when a trains.
+      element('heat-inf-caption').textContent = `${analysis.kernel} (infinite width)`;
+      element('heat-inf').setAttribute('aria-label', `Heatmap of ${analysis.kernel}`);
+      for (const name of document.querySelectorAll('.kernel-name')) name.textContent = analysis.kernel;
       r.charts = new RunCharts({
         residual: element('chart-residual'), pattern: element('chart-pattern'),
         distance: element('chart-distance'), lambda: element('chart-lambda'), legend: element('chart-legend'),
-      }, r.params.widths, r.params.steps, gramFloors);
+      }, r.params.widths, r.params.steps, gramFloors, analysis.kernel);
       heatNote.textContent = `η = ${fmt(eta, 4)}; λ_min(H(k)) measured every ${gramEvery} step${gramEvery > 1 ? 's' : ''}.`;
       drawKernels();
       break;
@@ -544,6 +575,8 @@ for (const input of [inputs.n, inputs.d, inputs.lift]) input.addEventListener('i
 // The data of a sphere run depend on the seed too.
 inputs.seed.addEventListener('input', () => { if (selectedDataset() === 'sphere') scheduleAnalysis(); });
 inputs.eta.addEventListener('input', () => showWarnings());
+// λ0 and the suggested η are those of the run's limit kernel: H* of ψ, + K^a when a trains.
+for (const input of [inputs.activation, inputs.joint]) input.addEventListener('change', () => scheduleAnalysis());
 
 const initial = fromQuery(location.search);
 writeForm(initial.params);

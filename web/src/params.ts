@@ -1,3 +1,6 @@
+import type { Activation } from '../../src/activations';
+import type { OutputInit } from '../../src/parametrisation';
+
 // A run's parameters, their round trip through the page's URL, and the inputs they define: the
 // query string holds everything a run depends on, so a copied link reproduces the run number for number.
 
@@ -23,9 +26,23 @@ export interface RunParams {
   eta: number | undefined;
   steps: number;
   seed: number;
-  /** Also train the output weights a (the paper keeps them fixed). */
+  /** Also train the output weights a (the paper keeps them fixed); the theory then uses H* + K^a. */
   joint: boolean;
+  /** The activation ψ (the paper's: relu); the theory uses its limit kernel H*. */
+  activation: Activation;
+  /** α in f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (the paper's: 1). */
+  outputScale: number;
+  /** γ (the paper's: ½; 1 is the mean-field scaling). */
+  widthExponent: number;
+  /** a(0): ±1 (the paper's), N(0, 1), or symmetric pairs (f(W(0)) = 0). */
+  outputInit: OutputInit;
 }
+
+/** The activations of the selector, in the library's order (src/activations.ts). */
+export const ACTIVATION_CHOICES: readonly Activation[] =
+  ['relu', 'leakyRelu', 'softplus', 'sigmoid', 'tanh', 'erf', 'gelu', 'quadratic', 'linear'];
+/** The output initialisations (src/parametrisation.ts). */
+export const OUTPUT_INIT_CHOICES: readonly OutputInit[] = ['sign', 'gaussian', 'symmetric'];
 
 /** The limits the form enforces: large enough for the paper's size, small enough for a tab. */
 export const LIMITS = {
@@ -36,6 +53,8 @@ export const LIMITS = {
   steps: [0, 50000],
   seed: [0, 2 ** 32 - 1],
   points: [1, 500],
+  outputScale: [1e-3, 1e3],
+  widthExponent: [0, 2],
 } as const;
 
 /** The demo size of DESIGN §6: n = 100, d = 10, m ∈ {100, 1000, 10000}. */
@@ -50,6 +69,10 @@ export const DEFAULT_PARAMS: RunParams = {
   steps: 200,
   seed: 0,
   joint: false,
+  activation: 'relu',
+  outputScale: 1,
+  widthExponent: 0.5,
+  outputInit: 'sign',
 };
 
 /** Number of inputs of the run. */
@@ -78,6 +101,23 @@ export function parseWidths(text: string, errors: string[]): number[] {
   const [lo, hi] = LIMITS.widthCount;
   if (widths.length < lo || widths.length > hi) errors.push(`give ${lo} to ${hi} different widths, got ${widths.length}`);
   return widths;
+}
+
+/** Parses a number in [lo, hi]; on failure reports it in `errors` and returns undefined. */
+export function numberIn(text: string, name: string, [lo, hi]: readonly [number, number], errors: string[]): number | undefined {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value) || value < lo || value > hi) {
+    errors.push(`${name} must be a number from ${lo} to ${hi}, got “${text}”`);
+    return undefined;
+  }
+  return value;
+}
+
+/** Parses one of `choices`; on failure reports it in `errors`. */
+function choiceOf<T extends string>(text: string, name: string, choices: readonly T[], errors: string[]): T | undefined {
+  if ((choices as readonly string[]).includes(text)) return text as T;
+  errors.push(`${name} must be one of ${choices.join(', ')}, got “${text}”`);
+  return undefined;
 }
 
 /** Parses η: empty or “auto” means the suggested value. */
@@ -147,6 +187,10 @@ export function validateParams(p: RunParams): string[] {
     if (p.points.length < lo) errors.push('add at least one point: click the canvas (Shift-click for label −1)');
     if (p.points.length > hi) errors.push(`at most ${hi} points, got ${p.points.length}`);
   }
+  const odd = p.widths.filter((m) => m % 2 !== 0);
+  if (p.outputInit === 'symmetric' && odd.length > 0) {
+    errors.push(`symmetric output initialisation pairs the neurons: every width must be even, got ${odd.join(', ')}`);
+  }
   return errors;
 }
 
@@ -159,8 +203,12 @@ export function describeRun(p: RunParams): string {
     ? `sphere data, n = ${p.n}, d = ${p.d}`
     : `${p.points.length} point${p.points.length === 1 ? '' : 's'}${p.liftPoints ? ' with a bias coordinate' : ''}`;
   const eta = p.eta === undefined ? 'suggested η' : `η = ${p.eta}`;
+  const model = [
+    p.activation !== 'relu' ? `ψ = ${p.activation}` : '', p.outputScale !== 1 ? `α = ${p.outputScale}` : '',
+    p.widthExponent !== 0.5 ? `γ = ${p.widthExponent}` : '', p.outputInit !== 'sign' ? `a(0) ${p.outputInit}` : '',
+  ].filter((part) => part !== '').map((part) => `; ${part}`).join('');
   return `Run: ${data}; m = ${p.widths.join(', ')}; ${eta}; ${p.steps} steps; seed ${p.seed}` +
-    `${p.joint ? '; output layer trained too' : ''}.`;
+    `${p.joint ? '; output layer trained too' : ''}${model}.`;
 }
 
 /** The URL query that reproduces `p` (only what differs from nothing: every field is explicit). */
@@ -179,6 +227,10 @@ export function toQuery(p: RunParams): string {
   q.set('steps', String(p.steps));
   q.set('seed', String(p.seed));
   q.set('joint', p.joint ? '1' : '0');
+  q.set('act', p.activation);
+  q.set('alpha', String(p.outputScale));
+  q.set('gamma', String(p.widthExponent));
+  q.set('init', p.outputInit);
   return q.toString();
 }
 
@@ -207,5 +259,10 @@ export function fromQuery(search: string): { params: RunParams; errors: string[]
   if (joint !== undefined) p.joint = joint === '1' || joint === 'true';
   if (pts !== undefined) p.points = parsePoints(pts, errors);
   if (lift !== undefined) p.liftPoints = !(lift === '0' || lift === 'false');
+  const act = text('act'), alpha = text('alpha'), gamma = text('gamma'), init = text('init');
+  if (act !== undefined) p.activation = choiceOf(act, 'the activation', ACTIVATION_CHOICES, errors) ?? p.activation;
+  if (alpha !== undefined) p.outputScale = numberIn(alpha, 'α (output scale)', LIMITS.outputScale, errors) ?? p.outputScale;
+  if (gamma !== undefined) p.widthExponent = numberIn(gamma, 'γ (width exponent)', LIMITS.widthExponent, errors) ?? p.widthExponent;
+  if (init !== undefined) p.outputInit = choiceOf(init, 'the output initialisation', OUTPUT_INIT_CHOICES, errors) ?? p.outputInit;
   return { params: p, errors, given: [...q.keys()].length > 0 };
 }

@@ -1,17 +1,28 @@
 // Messages between the page and the training worker. Typed arrays travel by transfer (no copy).
 import type { Degeneracy, StepSizeAdvice } from './theory';
+import type { Activation } from '../../src/activations';
+import type { OutputInit } from '../../src/parametrisation';
 
 /** The data of a run, resolved to numbers (points are turned into X on the page). */
 export type DataSpec =
   | { kind: 'sphere'; n: number; d: number; seed: number }
   | { kind: 'given'; n: number; d: number; X: Float32Array; y: Float32Array };
 
+/** The network's model: ψ, α, γ, a(0), and whether a trains (which decides the limit kernel). */
+export interface ModelSpec {
+  activation: Activation;
+  outputScale: number;
+  widthExponent: number;
+  outputInit: OutputInit;
+  joint: boolean;
+}
+
 /** Page → worker. */
 export type Request =
-  | { type: 'analyse'; id: number; data: DataSpec }
+  | { type: 'analyse'; id: number; data: DataSpec; model: ModelSpec }
   | {
       type: 'run'; id: number; data: DataSpec; widths: number[]; eta: number | undefined;
-      steps: number; seed: number; joint: boolean;
+      steps: number; seed: number; joint: boolean; model: ModelSpec;
     };
 
 /** A square matrix reduced for display (block averages when n is large). */
@@ -22,6 +33,8 @@ export interface HeatmapData {
 
 /** What the data alone determine: H∞'s spectrum and the step-size advice. */
 export interface Analysis {
+  /** The limit kernel λ0 and the theory lines come from: 'H∞', 'H* (tanh)', 'H* + K^a (tanh, joint)'. */
+  kernel: string;
   n: number;
   d: number;
   lambda0: number;

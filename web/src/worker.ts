@@ -6,7 +6,8 @@ import {
   inputDiagnostics, lambdaMin, spectralNormOfDifference, sphereData, train, trainingGramFloor, TwoLayerNet,
   type Matrix, type StepInfo,
 } from '../../src/index';
-import type { Analysis, DataSpec, HeatmapData, Reply, Request, StepBatch } from './protocol';
+import type { Analysis, DataSpec, HeatmapData, ModelSpec, Reply, Request, StepBatch } from './protocol';
+import { gramOfPart, limitLabel, limitOptions } from '../../src/experiments/limit';
 import { assessDegeneracy, blockAverage, fingerprint, gramInterval, stepSizeAdvice } from './theory';
 
 /** Largest heatmap resolution sent to the page. */
@@ -27,16 +28,22 @@ interface PreparedData {
   analysis: Analysis;
 }
 
-function prepare(spec: DataSpec): PreparedData {
+/** The run's limit: H* of its activation, + K^a when the output layer trains (issue 12 §3). */
+function limitModel(model: ModelSpec) {
+  return { activation: model.activation, scale: 1, trainOutputLayer: model.joint };
+}
+
+function prepare(spec: DataSpec, model: ModelSpec): PreparedData {
   const { X, y } = spec.kind === 'sphere'
     ? sphereData({ n: spec.n, d: spec.d, seed: spec.seed })
     : { X: { rows: spec.n, cols: spec.d, data: spec.X }, y: spec.y };
-  const Hinf = gramInfinity(X);
+  const Hinf = gramInfinity(X, limitOptions(limitModel(model)));
   // Both ends of H∞'s spectrum from one Lanczos run.
   const { min: lambda0, max: top } = extremeEigenvalues(Hinf);
   return {
     X, y, Hinf,
     analysis: {
+      kernel: limitLabel(limitModel(model)),
       n: X.rows, d: X.cols, lambda0, lambdaMax: top,
       advice: stepSizeAdvice(lambda0, top, X.rows),
       degeneracy: assessDegeneracy(inputDiagnostics(X), lambda0, top),
@@ -102,8 +109,9 @@ class StepStreamer {
 
 function run(request: Extract<Request, { type: 'run' }>): void {
   const started = performance.now();
-  const { id, widths, steps, seed, joint } = request;
-  const { X, y, Hinf, analysis } = prepare(request.data);
+  const { id, widths, steps, seed, joint, model } = request;
+  const { X, y, Hinf, analysis } = prepare(request.data, model);
+  const part = joint ? 'both' as const : 'first' as const;
   const eta = request.eta ?? analysis.advice.suggested;
   const gramEvery = gramInterval(X.rows, steps);
   const gramInf = heatmap(Hinf);
@@ -116,7 +124,12 @@ function run(request: Extract<Request, { type: 'run' }>): void {
   const n = X.rows;
   widths.forEach((m, widthIndex) => {
     const widthStarted = performance.now();
-    const net = TwoLayerNet.random({ d: X.cols, m, seed });
+    // The paper's model passes no options, as before (the same net, bit for bit).
+    const paper = model.activation === 'relu' && model.outputScale === 1 && model.widthExponent === 0.5 && model.outputInit === 'sign';
+    const net = paper ? TwoLayerNet.random({ d: X.cols, m, seed }) : TwoLayerNet.random({
+      d: X.cols, m, seed, outputScale: model.outputScale, widthExponent: model.widthExponent, outputInit: model.outputInit,
+      ...({ activation: model.activation } as object),
+    });
     try {
       const u0 = net.predict(X);
       const r0 = new Float64Array(n);
@@ -130,11 +143,11 @@ function run(request: Extract<Request, { type: 'run' }>): void {
       const infiniteWidth = infiniteWidthTrajectory(HinfEigen, r0, eta, steps).residualSq;
       send({ type: 'widthStart', id, widthIndex, m, bound, infiniteWidth });
 
-      const H0 = net.gram(X);
+      const H0 = gramOfPart(net, X, part);
       const streamer = new StepStreamer(id, widthIndex, widthStarted);
       const result = train(net, X, y, { eta, steps, trainOutputLayer: joint, gramEvery, onStep: streamer.onStep });
       streamer.flush();
-      const Hk = net.gram(X);
+      const Hk = gramOfPart(net, X, part);
       const gram0 = heatmap(H0);
       const gramFinal = heatmap(Hk);
       send({
@@ -153,7 +166,9 @@ function run(request: Extract<Request, { type: 'run' }>): void {
         lambdaMinFinal: lambdaMin(Hk),
         initialKernelGap: spectralNormOfDifference(H0, Hinf),
         kernelDrift: spectralNormOfDifference(Hk, H0),
-        radiusBound: distanceBound({ n, m, initialResidualNorm: Math.sqrt(r0Sq), lambda0 }),
+        radiusBound: distanceBound({
+          n, m, initialResidualNorm: Math.sqrt(r0Sq), lambda0, outputScale: model.outputScale, widthExponent: model.widthExponent,
+        }),
         gram0, gramFinal,
         seconds: (performance.now() - widthStarted) / 1000,
       }, [gram0.data.buffer, gramFinal.data.buffer]);
@@ -168,7 +183,7 @@ self.addEventListener('message', (event: MessageEvent<Request>) => {
   const request = event.data;
   void ready.then(() => {
     if (request.type === 'analyse') {
-      const { analysis } = prepare(request.data);
+      const { analysis } = prepare(request.data, request.model);
       send({ type: 'analysis', id: request.id, ...analysis });
     } else {
       run(request);
