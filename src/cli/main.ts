@@ -4,6 +4,7 @@
 import { UsageError } from './args.js';
 import { EXIT, figure1Command, trainCommand } from './commands.js';
 import { packageVersion } from './results.js';
+import { regimesCommand } from './regimes.js';
 
 const USAGE = `Usage: overparam <command> [options]
 
@@ -11,6 +12,7 @@ Commands:
   figure1   reproduce Figure 1 of Du et al. (ICLR 2019) with the theory's lines: SVG charts,
             CSVs, results.json and report.html (--preset quick | paper)
   train     train one network and write its curves
+  regimes   lazy training against feature learning over output scales α, γ and widths m
 
 Run 'overparam <command> --help' for the options; 'overparam --version' for the version.`;
 
@@ -20,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'figure1': return await figure1Command(rest);
       case 'train': return await trainCommand(rest);
+      case 'regimes': return await regimesCommand(rest);
       case '--version': case '-v':
         console.log(packageVersion());
         return EXIT.ok;
@@ -31,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`overparam: ${error.message}\n\n${command === 'figure1' || command === 'train' ? `See 'overparam ${command} --help'.` : USAGE}`);
+      console.error(`overparam: ${error.message}\n\n${command === 'figure1' || command === 'train' || command === 'regimes' ? `See 'overparam ${command} --help'.` : USAGE}`);
       return EXIT.usage;
     }
     const e = error as Error & { code?: string };

@@ -11,3 +11,4 @@ export { limitKernel, limitLabel, limitOptions, type LimitKernel, type LimitMode
 export { figure1Checks, SLOPE_TOLERANCE, type Figure1Check } from './checks.js';
 export { labelSpectrum, modeProjections, predictedModeDecay, fitModeRates, smallInitResidualPrediction, createModeRecorder, type ModeSelection, type LabelSpectrum, type ModeProjections, type ModeTrajectory, type ModeRate, type FitModeRatesOptions, type ModeRecorder } from './modes.js';
 export { generalizationBound, distancePrediction, generalizationTerms, generalizationTermsFromEigen, classificationError, type GeneralizationTerms } from './generalization.js';
+export { regimeChecks, REGIME_TOLERANCES } from './regimeChecks.js'; export { regimeSweep, predictedWidthSlope, type RegimeSweepOptions, type RegimeSweepResult, type RegimeRun, type RegimeProgress, type RegimeWidthFit, type RegimeQuantity, type MovementTimesAlpha } from './regimes.js';
