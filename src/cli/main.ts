@@ -4,6 +4,8 @@
 import { UsageError } from './args.js';
 import { EXIT, figure1Command, trainCommand } from './commands.js';
 import { packageVersion } from './results.js';
+import { widthCommand } from './width.js';
+import { mergeCommand } from './merge.js';
 
 const USAGE = `Usage: overparam <command> [options]
 
@@ -11,6 +13,9 @@ Commands:
   figure1   reproduce Figure 1 of Du et al. (ICLR 2019) with the theory's lines: SVG charts,
             CSVs, results.json and report.html (--preset quick | paper)
   train     train one network and write its curves
+  width     how wide is wide enough: the critical width m* per n, its power law, the theory's
+            widths (--shard i/N, Slurm job arrays, Kubernetes Indexed Jobs)
+  merge     combine the shards of 'overparam width' into its results, byte for byte
 
 Run 'overparam <command> --help' for the options; 'overparam --version' for the version.`;
 
@@ -20,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'figure1': return await figure1Command(rest);
       case 'train': return await trainCommand(rest);
+      case 'width': return await widthCommand(rest);
+      case 'merge': return await mergeCommand(rest);
       case '--version': case '-v':
         console.log(packageVersion());
         return EXIT.ok;
@@ -31,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`overparam: ${error.message}\n\n${command === 'figure1' || command === 'train' ? `See 'overparam ${command} --help'.` : USAGE}`);
+      console.error(`overparam: ${error.message}\n\n${command === 'figure1' || command === 'train' || command === 'width' || command === 'merge' ? `See 'overparam ${command} --help'.` : USAGE}`);
       return EXIT.usage;
     }
     const e = error as Error & { code?: string };
