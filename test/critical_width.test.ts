@@ -81,6 +81,19 @@ describe('criticalWidth on a tiny grid', () => {
     expect(result.fit!.slopeInterval).toEqual(direct.slopeInterval);
   });
 
+  it('counts each conclusion\'s failures at every width tried (from m = 1, where the rate fails too)', () => {
+    const long = 80; // long enough that (1 − ηλ0/2)^k overtakes what a few neurons can fit
+    const r = criticalWidth({ n: [12], d, trials: 3, steps: long, initialWidth: () => 1 });
+    const p = r.points[0];
+    expect(p.evaluations[0].m).toBe(1);
+    expect(p.evaluations.some((e) => e.rateFailures > 0)).toBe(true);
+    for (const e of p.evaluations) {
+      const again = judge(12, d, e.m, 3, long, p.eta, p.lambda0);
+      expect({ m: e.m, passed: e.passed, gram: e.gramFailures, rate: e.rateFailures })
+        .toEqual({ m: e.m, passed: again.passed, gram: again.gramFailures, rate: again.rateFailures });
+    }
+  });
+
   it('stops on an aborted signal', () => {
     const controller = new AbortController();
     controller.abort();
