@@ -26,7 +26,7 @@ function expm(A: Float64Array, n: number): Float64Array {
   for (let i = 0; i < n; i++) { let row = 0; for (let j = 0; j < n; j++) row += Math.abs(A[i * n + j]); norm = Math.max(norm, row); }
   const s = Math.max(0, Math.ceil(Math.log2(norm)) + 1);
   const B = A.map((v) => v / 2 ** s);
-  let term = new Float64Array(n * n), sum = new Float64Array(n * n);
+  let term: Float64Array = new Float64Array(n * n), sum: Float64Array = new Float64Array(n * n);
   for (let i = 0; i < n; i++) { term[i * n + i] = 1; sum[i * n + i] = 1; }
   for (let k = 1; k <= 30; k++) {
     term = matMul(term, B, n).map((v) => v / k);

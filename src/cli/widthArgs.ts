@@ -42,6 +42,7 @@ export interface MergeSettings {
   help: boolean;
 }
 
+/** `overparam width --help`. */
 export const WIDTH_USAGE = `Usage: overparam width [options]
 
 How wide is wide enough: for each n the smallest width m* at which, in at least 90% of the
@@ -72,6 +73,7 @@ Options:
   --out <dir>             output directory (default out/width)
   -h, --help              this help`;
 
+/** `overparam merge --help`. */
 export const MERGE_USAGE = `Usage: overparam merge <dir>... [--out <dir>]
 
 Combines the shard-<i>-of-<N>.json files found in the given directories (every share of one
