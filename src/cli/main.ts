@@ -5,6 +5,11 @@ import { UsageError } from './args.js';
 import { EXIT, figure1Command, trainCommand } from './commands.js';
 import { packageVersion } from './results.js';
 import { regimesCommand } from './regimes.js';
+import { widthCommand } from './width.js';
+import { mergeCommand } from './merge.js';
+
+/** The commands with their own --help (a usage error in one points there rather than at this list). */
+const COMMANDS_WITH_HELP = new Set(['figure1', 'train', 'regimes', 'width', 'merge']);
 
 const USAGE = `Usage: overparam <command> [options]
 
@@ -13,6 +18,9 @@ Commands:
             CSVs, results.json and report.html (--preset quick | paper)
   train     train one network and write its curves
   regimes   lazy training against feature learning over output scales α, γ and widths m
+  width     how wide is wide enough: the critical width m* per n, its power law, the theory's
+            widths (--shard i/N, Slurm job arrays, Kubernetes Indexed Jobs)
+  merge     combine the shards of 'overparam width' into its results, byte for byte
 
 Run 'overparam <command> --help' for the options; 'overparam --version' for the version.`;
 
@@ -23,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       case 'figure1': return await figure1Command(rest);
       case 'train': return await trainCommand(rest);
       case 'regimes': return await regimesCommand(rest);
+      case 'width': return await widthCommand(rest);
+      case 'merge': return await mergeCommand(rest);
       case '--version': case '-v':
         console.log(packageVersion());
         return EXIT.ok;
@@ -34,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`overparam: ${error.message}\n\n${command === 'figure1' || command === 'train' || command === 'regimes' ? `See 'overparam ${command} --help'.` : USAGE}`);
+      console.error(`overparam: ${error.message}\n\n${COMMANDS_WITH_HELP.has(command) ? `See 'overparam ${command} --help'.` : USAGE}`);
       return EXIT.usage;
     }
     const e = error as Error & { code?: string };

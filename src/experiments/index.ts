@@ -11,4 +11,7 @@ export { limitKernel, limitLabel, limitOptions, type LimitKernel, type LimitMode
 export { figure1Checks, SLOPE_TOLERANCE, type Figure1Check } from './checks.js';
 export { labelSpectrum, modeProjections, predictedModeDecay, fitModeRates, smallInitResidualPrediction, createModeRecorder, type ModeSelection, type LabelSpectrum, type ModeProjections, type ModeTrajectory, type ModeRate, type FitModeRatesOptions, type ModeRecorder } from './modes.js';
 export { generalizationBound, distancePrediction, generalizationTerms, generalizationTermsFromEigen, classificationError, type GeneralizationTerms } from './generalization.js';
-export { regimeChecks, REGIME_TOLERANCES } from './regimeChecks.js'; export { regimeSweep, predictedWidthSlope, type RegimeSweepOptions, type RegimeSweepResult, type RegimeRun, type RegimeProgress, type RegimeWidthFit, type RegimeQuantity, type MovementTimesAlpha } from './regimes.js';
+export { regimeChecks, REGIME_TOLERANCES } from './regimeChecks.js';
+export { regimeSweep, predictedWidthSlope, type RegimeSweepOptions, type RegimeSweepResult, type RegimeRun, type RegimeProgress, type RegimeWidthFit, type RegimeQuantity, type MovementTimesAlpha } from './regimes.js';
+export { flowTimes, flowBound, flowRadius, infiniteWidthFlow, flowStepSize, lemma32Radius, widthRequirements, type FlowTrajectory, type FlowStepSize, type WidthRequirement, type WidthRequirementOptions } from './proof.js';
+export { criticalWidth, fitPowerLawWithInterval, studentT975, type CriticalWidthOptions, type CriticalWidthProgress, type CriticalWidthResult, type CriticalWidthPoint, type WidthTrial, type PowerLawFitWithInterval } from './criticalWidth.js';
