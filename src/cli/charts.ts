@@ -23,11 +23,15 @@ const HEIGHT = 440;
 const MARGIN = { top: 56, right: 230, bottom: 44, left: 70 };
 const LEGEND_ROW = 15;
 
-type LineStyle = 'solid' | 'dashed' | 'dotted' | 'point';
-interface LegendEntry { label: string; color: string; style: LineStyle }
+/** How a line or legend entry is drawn. */
+export type LineStyle = 'solid' | 'dashed' | 'dotted' | 'point';
+/** One legend row drawn inside the SVG. */
+export interface LegendEntry { label: string; color: string; style: LineStyle }
 
-const DASH: Record<LineStyle, string | undefined> = { solid: undefined, dashed: '7,4', dotted: '2,3', point: undefined };
-const THEORY_GREY = '#555555';
+/** stroke-dasharray of each line style. */
+export const DASH: Record<LineStyle, string | undefined> = { solid: undefined, dashed: '7,4', dotted: '2,3', point: undefined };
+/** The colour of the theory's lines in legends. */
+export const THEORY_GREY = '#555555';
 
 function widthLabel(m: number): string {
   return `m = ${m.toLocaleString('en-US')}`;
@@ -56,7 +60,7 @@ function curvePoints(result: WidthSweepResult, curve: (s: WidthSummary) => numbe
 }
 
 /** Title, subtitle and legend of a chart. */
-interface Decorations {
+export interface Decorations {
   title: string;
   subtitle: string;
   legend: LegendEntry[];
@@ -69,7 +73,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
  * viewers), and the title and legend added as plain SVG elements in the margins, because Plot's
  * own titles and legends are HTML around the SVG and a standalone .svg file cannot hold them.
  */
-function renderSvg(options: Plot.PlotOptions, { title, subtitle, legend }: Decorations): string {
+export function renderSvg(options: Plot.PlotOptions, { title, subtitle, legend }: Decorations): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const node = Plot.plot({
     width: WIDTH, height: HEIGHT, marginTop: MARGIN.top, marginRight: MARGIN.right,
@@ -108,7 +112,7 @@ function renderSvg(options: Plot.PlotOptions, { title, subtitle, legend }: Decor
 }
 
 /** Axis options of every chart: centred labels, and plain numbers on log axes (SI's "m" for milli would read as a width). */
-function axis(label: string, options: { log?: boolean; percent?: boolean; zero?: boolean; inset?: number } = {}): Plot.ScaleOptions {
+export function axis(label: string, options: { log?: boolean; percent?: boolean; zero?: boolean; inset?: number } = {}): Plot.ScaleOptions {
   return {
     label, labelAnchor: 'center', labelArrow: 'none', grid: true, inset: options.inset ?? 0,
     ...(options.log ? { type: 'log', tickFormat: '~g' } : {}),

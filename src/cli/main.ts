@@ -3,6 +3,7 @@
 // lines; `overparam train …` runs one network. Everything runs on the package's public API.
 import { UsageError } from './args.js';
 import { EXIT, figure1Command, trainCommand } from './commands.js';
+import { labelsCommand } from './labels.js';
 import { packageVersion } from './results.js';
 
 const USAGE = `Usage: overparam <command> [options]
@@ -11,6 +12,8 @@ Commands:
   figure1   reproduce Figure 1 of Du et al. (ICLR 2019) with the theory's lines: SVG charts,
             CSVs, results.json and report.html (--preset quick | paper)
   train     train one network and write its curves
+  labels    label noise and generalisation on the digits (Arora et al., ICML 2019): curves,
+            bound, distance, test error and checks for each fraction of random labels
 
 Run 'overparam <command> --help' for the options; 'overparam --version' for the version.`;
 
@@ -20,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'figure1': return await figure1Command(rest);
       case 'train': return await trainCommand(rest);
+      case 'labels': return await labelsCommand(rest);
       case '--version': case '-v':
         console.log(packageVersion());
         return EXIT.ok;
@@ -31,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`overparam: ${error.message}\n\n${command === 'figure1' || command === 'train' ? `See 'overparam ${command} --help'.` : USAGE}`);
+      console.error(`overparam: ${error.message}\n\n${command === 'figure1' || command === 'train' || command === 'labels' ? `See 'overparam ${command} --help'.` : USAGE}`);
       return EXIT.usage;
     }
     const e = error as Error & { code?: string };
