@@ -10,4 +10,4 @@ export { ntkPredict, crossGramInfinity, choleskySolve, type NtkPredictOptions } 
 export { figure1Checks, SLOPE_TOLERANCE, type Figure1Check } from './checks.js';
 export { labelSpectrum, modeProjections, predictedModeDecay, fitModeRates, smallInitResidualPrediction, createModeRecorder, type ModeSelection, type LabelSpectrum, type ModeProjections, type ModeTrajectory, type ModeRate, type FitModeRatesOptions, type ModeRecorder } from './modes.js';
 export { generalizationBound, distancePrediction, generalizationTerms, generalizationTermsFromEigen, classificationError, type GeneralizationTerms } from './generalization.js';
-export { labelNoiseSweep, labelNoiseChecks, ORDERING_TAU, type LabelNoiseOptions, type LabelNoiseRun, type LabelNoiseResult } from './labelNoise.js';
+export { labelNoiseSweep, labelNoiseChecks, nestedLabelNoise, ORDERING_TAU, type LabelNoiseOptions, type LabelNoiseRun, type LabelNoiseResult } from './labelNoise.js';

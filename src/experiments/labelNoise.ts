@@ -9,7 +9,7 @@ import { gramInfinity } from '../kernels.js';
 import { eigh, type Eigendecomposition } from '../spectra.js';
 import { train, type TrainResult } from '../training.js';
 import { TwoLayerNet } from '../network.js';
-import { withLabelNoise } from '../digits.js';
+import { withLabelNoise, type LabelNoise } from '../digits.js';
 import type { OutputInit } from '../parametrisation.js';
 import { formatNumber as format } from './format.js';
 import { classificationError, generalizationTermsFromEigen } from './generalization.js';
@@ -143,18 +143,12 @@ export function labelNoiseSweep(options: LabelNoiseOptions): LabelNoiseResult {
   const eta = options.eta ?? 1 / lambdaMax;
   checkPositive(eta, `${fn}: eta`);
 
-  // Nested noise: withLabelNoise(y, p, seed) replaces the first round(p·n) rows of one seeded
-  // permutation, so the rows replaced at p are replaced at every larger p; their values are taken
-  // from one draw of fully random labels, so each run's labels are still withLabelNoise's law.
-  const random = withLabelNoise(data.y, 1, seed).y;
+  const labelSets = nestedLabelNoise(data.y, noise, seed);
   const runs: LabelNoiseRun[] = [];
   let status: LabelNoiseResult['status'] = 'done';
   for (const [index, p] of noise.entries()) {
     if (signal?.aborted) { status = 'aborted'; break; }
-    const { replaced } = withLabelNoise(data.y, p, seed);
-    const y = Float32Array.from(data.y);
-    let changed = 0;
-    for (const i of replaced) { if (random[i] !== y[i]) changed++; y[i] = random[i]; }
+    const { y, replaced, changed } = labelSets[index];
     const run = oneRun({ X, y, test, eigen, p, replaced: replaced.length, changed, m, steps, eta, seed, outputInit, every, keepModes, signal });
     runs.push(run);
     onRun?.(run, index, noise.length);
@@ -165,6 +159,24 @@ export function labelNoiseSweep(options: LabelNoiseOptions): LabelNoiseResult {
     n, d: X.cols, nTest: test?.y.length ?? 0, m, steps, eta, etaSource: options.eta === undefined ? 'derived' : 'given', seed, outputInit,
     eigenvalues: descending, lambda0, lambdaMax, status, runs, checks: labelNoiseChecks(runs),
   };
+}
+
+/**
+ * Nested label noise: for each p, withLabelNoise's law (exactly round(p·n) labels, chosen at random,
+ * replaced by fair random ±1), coupled across the list so that a label random at p is random, with
+ * the same value, at every larger p. withLabelNoise(y, p, seed) replaces the first round(p·n) rows
+ * of one seeded permutation (so its rows are nested in p); the values come from one draw of fully
+ * random labels, withLabelNoise(y, 1, seed).y. The runs then differ only by the added noise.
+ */
+export function nestedLabelNoise(y: ArrayLike<number>, noise: number[], seed = 0): (LabelNoise & { p: number })[] {
+  const random = withLabelNoise(y, 1, seed).y;
+  return noise.map((p) => {
+    const { replaced } = withLabelNoise(y, p, seed);
+    const out = Float32Array.from(y);
+    let changed = 0;
+    for (const i of replaced) { if (random[i] !== out[i]) changed++; out[i] = random[i]; }
+    return { p, y: out, replaced, changed };
+  });
 }
 
 function oneRun(args: {
