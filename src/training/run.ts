@@ -11,6 +11,7 @@ import { KernelStep } from './kernelStep.js';
 import { PrimalStep } from './primalStep.js';
 import { RunState, type StepForm, type StepMethod } from './stepForm.js';
 import type { StepInfo, TrainOptions, TrainResult } from './types.js';
+import type { ModeRecorder } from '../experiments/modes.js';
 
 /** The λ_min records up to and including `lastStep`. */
 function trimmed(record: { step: number[]; value: number[] }, lastStep: number): { step: number[]; value: number[] } {
@@ -35,6 +36,8 @@ export class TrainingRun implements ActiveRun {
   /** The step k of the state u(k), Z(k), S(k) the run is at. */
   private currentStep = 0;
   private backup?: WasmBuffer[];
+  /** With train's `modes`: records p_i(k) = v_iᵀ(y − u(k)) every `every` steps (and the last). */
+  modes?: { recorder: ModeRecorder; every: number; residual: Float64Array; lastRecorded: number };
 
   constructor(
     private readonly net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array,
@@ -103,9 +106,10 @@ export class TrainingRun implements ActiveRun {
           lambdaMinGram.step.push(step);
           lambdaMinGram.value.push(info.lambdaMinGram);
         }
+        this.recordModes(step, step === steps || status === 'diverged');
         onStep?.(info);
         if (status === 'diverged' || step === steps) break;
-        if (signal?.aborted) { status = 'aborted'; break; }
+        if (signal?.aborted) { status = 'aborted'; this.recordModes(step, true); break; }
         // A snapshot costs one copy of the state; a loss that is still falling cannot jump to
         // infinity in one step unless it already did at step 0, so only growth triggers one.
         if (step === 0 || residualSq[step] > residualSq[step - 1]) {
@@ -126,6 +130,16 @@ export class TrainingRun implements ActiveRun {
       status, stepsRun: step, method: this.method,
       ...(divergence ? { divergence } : {}),
     };
+  }
+
+  /** p_i(k) = v_iᵀ(y − u(k)) = −v_iᵀe, from the residual of step k, on the `modes` grid or when `last`. */
+  private recordModes(step: number, last: boolean): void {
+    const modes = this.modes;
+    if (!modes || !(last || step % modes.every === 0) || step <= modes.lastRecorded) return;
+    const e = this.state.e.f32(), r = modes.residual;
+    for (let i = 0; i < r.length; i++) r[i] = -e[i];
+    modes.recorder.recordResidual(step, r);
+    modes.lastRecorded = step;
   }
 
   /**
