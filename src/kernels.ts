@@ -73,8 +73,13 @@ export function gramAtPreactivations(scope: BufferScope, g: GramAtInput, part: K
         const abs = Float32Array.from(av, Math.abs);
         const bt = BT.f32(), halves = new Uint32Array(k.memory.buffer, rowBits.ptr, 2 * n * wordsPerRow); // u64 as little-endian u32 pairs
         for (let i = 0; i < n; i++) {
-          const row = i * m, half = 2 * i * wordsPerRow;
-          for (let r = 0; r < m; r++) bt[row + r] = (halves[half + (r >>> 5)] >>> (r & 31)) & 1 ? abs[r] : 0;
+          // The masks' pair-interleaved layout (assembly/ntk/patterns.ts, maskWordOffset): word w of
+          // row i at (i & ~1)·wordsPerRow + 2w + (i & 1), or (n − 1)·wordsPerRow + w for an odd n's last row.
+          const paired = (i | 1) < n, pairStart = (i & ~1) * wordsPerRow, row = i * m;
+          for (let r = 0; r < m; r++) {
+            const word = paired ? pairStart + 2 * (r >>> 6) + (i & 1) : pairStart + (r >>> 6);
+            bt[row + r] = (halves[2 * word + ((r >>> 5) & 1)] >>> (r & 31)) & 1 ? abs[r] : 0;
+          }
         }
         parallel.linearKernel(BT.ptr, n, m, H.ptr);
         parallel.denseGramCombine(K.ptr, H.ptr, n, m, H.ptr);
