@@ -9,6 +9,7 @@ import type { ActiveRun, TwoLayerNet } from '../network.js';
 import { largestStableStep } from '../experiments/theory.js';
 import { KernelStep } from './kernelStep.js';
 import { PrimalStep } from './primalStep.js';
+import { DenseForm } from './denseForm.js';
 import { RunState, type StepForm, type StepMethod } from './stepForm.js';
 import type { StepInfo, TrainOptions, TrainResult } from './types.js';
 import type { ModeRecorder } from '../experiments/modes.js';
@@ -19,8 +20,9 @@ function trimmed(record: { step: number[]; value: number[] }, lastStep: number):
   return { step: record.step.slice(0, keep), value: record.value.slice(0, keep) };
 }
 
-/** The form for `method`. */
+/** The form for `method`: ReLU's bit-mask forms, or the dense ones for every other activation. */
 function stepFormFor(method: StepMethod, state: RunState): StepForm {
+  if (state.net.activation !== 'relu') return new DenseForm(state, method);
   return method === 'kernel' ? new KernelStep(state) : new PrimalStep(state);
 }
 
@@ -44,7 +46,7 @@ export class TrainingRun implements ActiveRun {
     readonly method: StepMethod, private readonly eta: number,
     private readonly trainOutputLayer: boolean,
   ) {
-    this.state = new RunState(net, X, y);
+    this.state = new RunState(net, X, y, trainOutputLayer);
     // An allocation that fails part-way (the host refuses to grow memory) must not leak the others.
     try {
       this.form = stepFormFor(method, this.state);
@@ -171,8 +173,8 @@ export class TrainingRun implements ActiveRun {
     const cause = user.eta >= largestStableEta
       ? `${eta} is too large: GD is stable for η < ${limit}`
       : this.trainOutputLayer
-        ? `${eta} is below ${limit}, the limit of the first layer's kernel alone; training the output layer ` +
-          'too adds its kernel to H and so lowers the limit: take a smaller η'
+        ? `${eta} is below ${limit} (H(0) of both layers, as the output layer trains), where GD on the linearised ` +
+          'model is stable, so the network left its kernel regime (H(k) moved away from H(0)): take a smaller η or a wider network'
         : `${eta} is below ${limit}, where GD on the linearised model is stable, so the network left its ` +
           'kernel regime (H(k) moved away from H(0)): take a smaller η or a wider network';
     return {

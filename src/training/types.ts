@@ -36,9 +36,10 @@ export interface StepInfo {
   /** k: the state W(k) these numbers describe (0 = initial). */
   step: number;
   residualSq: number;
+  /** As TrainResult.patternChangeFraction: ReLU's fraction of changed signs, else the relative change of ψ′(Z). */
   patternChangeFraction: number;
   maxWeightDistance: number;
-  /** λ_min(H(k)) when this step is on the gramEvery grid. */
+  /** λ_min(H(k)) when this step is on the gramEvery grid (which H: TrainResult.lambdaMinGram). */
   lambdaMinGram?: number;
 }
 
@@ -52,7 +53,7 @@ export interface TrainOptions {
   trainOutputLayer?: boolean;
   /** 'sum' = ½Σ(u−y)² (eq. 2, the paper's, default); 'mean' divides it by n (seed 003). */
   loss?: 'sum' | 'mean';
-  /** Record λ_min(H(k)) every this many steps (and at the last step). */
+  /** Record λ_min(H(k)) every this many steps (and at the last step); see TrainResult.lambdaMinGram for which H. */
   gramEvery?: number;
   /** Called with each step's numbers, k = 0..steps. */
   onStep?: (info: StepInfo) => void;
@@ -80,11 +81,21 @@ export interface TrainOptions {
 export interface TrainResult {
   /** ‖y − u(k)‖². */
   residualSq: Float64Array;
-  /** Σ_{i,r} 1{sign z_ir(k) ≠ sign z_ir(0)} / (nm). */
+  /**
+   * How far the activation pattern moved. ReLU: the paper's fraction of changed signs,
+   * Σ_{i,r} 1{sign z_ir(k) ≠ sign z_ir(0)} / (nm). Every other activation: the relative change of
+   * the derivatives, ‖ψ′(Z(k)) − ψ′(Z(0))‖_F / ‖ψ′(Z(0))‖_F (issue 12 §2; 0 for linear ψ).
+   */
   patternChangeFraction: Float64Array;
   /** max_r ‖w_r(k) − w_r(0)‖₂. */
   maxWeightDistance: Float64Array;
-  /** λ_min(H(k)) at the recorded steps (when gramEvery is set). */
+  /**
+   * λ_min(H(k)) at the recorded steps (when gramEvery is set), H(k) the Gram matrix of the run's
+   * linearised dynamics at W(k), a(k) (net.gram's parts, DESIGN §7.1): the first layer's part
+   * H_ij = x_iᵀx_j (1/m) Σ_r a_r² ψ′(z_ir)ψ′(z_jr); with trainOutputLayer, that plus the output
+   * layer's (1/m) Σ_r ψ(z_ir)ψ(z_jr) (part 'both', whose limit is H* + K^a). The divergence
+   * record's 2/λ_max uses the same H(0).
+   */
   lambdaMinGram?: { step: number[]; value: number[] };
   status: 'done' | 'diverged' | 'aborted';
   /** Steps actually taken; the net holds W(stepsRun). */
