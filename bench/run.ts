@@ -1,5 +1,5 @@
 // `npm run bench`: every comparison of issue 5 in one process — the GD step against TF.js's wasm
-// backend and plain JS, H(k) and the pattern-change fraction, eigenvalues against ml-matrix, the
+// backend and plain JS, the dense tanh step (issue 12 §6) against TF.js and numpy, H(k) and the pattern-change fraction, eigenvalues against ml-matrix, the
 // kernels against the measured f32x4 peak — plus numpy as an outside yardstick when python3 and
 // numpy are installed. Prints markdown tables of medians and ratios and writes
 // bench/results/latest.json with the machine, the Node version and the wasm build that ran.
@@ -32,6 +32,7 @@ import { benchGram, linearKernelEfficiency } from './workloads/gram.js';
 import { benchKernelEfficiency, measurePeak } from './workloads/kernels.js';
 import { benchScaling, scalingTable, type ScalingReport } from './workloads/scaling.js';
 import { benchStep, type PeerCheck } from './workloads/step.js';
+import { benchDenseStep } from './workloads/denseStep.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -50,10 +51,12 @@ const { values: flags } = parseArgs({
 /** Problem sizes: the paper's (DESIGN §6) or tiny ones for CI. */
 const SIZES = flags.quick
   ? {
+    dense: { n: 96, d: 80, m: 500 },
     n: 48, d: 40, stepM: [64, 200], gram: { n: 130, d: 40, m: 200 }, eigenN: 100, kernels: { n: 48, d: 40, m: 64 },
     peakIterations: 200_000, scalingGrid: { n: [16, 32, 48], m: [64, 128], d: [4, 64] },
   }
   : {
+    dense: { n: 1000, d: 1000, m: 10_000 },
     n: 1000, d: 1000, stepM: [1000, 10_000], gram: { n: 1000, d: 1000, m: 10_000 }, eigenN: 1000,
     kernels: { n: 1000, d: 1000, m: 1000 }, peakIterations: 20_000_000,
     scalingGrid: { n: [250, 500, 1000], m: [1000, 10_000], d: [100, 1000] },
@@ -115,6 +118,13 @@ for (const m of SIZES.stepM) {
   }
 }
 
+// The dense step of a smooth ψ (issue 12 §6): tanh at the paper's size, against numpy and TF.js.
+log(`dense tanh GD step n=${SIZES.dense.n} d=${SIZES.dense.d} m=${SIZES.dense.m}…`);
+const dense = await benchDenseStep({
+  ...SIZES.dense, rounds: flags.quick ? ROUNDS : 5, tfjs: !!tfjsBackend, numpy: !flags['no-numpy'], log,
+});
+rows.push(...dense.rows);
+
 log(`H(k), K and pattern change at n=${SIZES.gram.n} m=${SIZES.gram.m}…`);
 const gram = await benchGram({ ...SIZES.gram, rounds: ROUNDS });
 rows.push(...gram.rows);
@@ -170,6 +180,8 @@ for (const m of SIZES.stepM) {
     ratioTarget(`GD step m=${m}: ours / numpy time`, ratio(headline(w), median(w, 'numpy')), '≤ 1.0', (v) => v <= 1);
   }
 }
+ratioTarget(`dense tanh step m=${SIZES.dense.m}: ours / numpy time (numpy's faster form)`, ratio(dense.ours, dense.numpy), '≤ 1.0', (v) => v <= 1);
+ratioTarget(`dense tanh step m=${SIZES.dense.m}: TF.js time / ours`, ratio(dense.tfjs, dense.ours), '≥ 5', (v) => v >= 5);
 const threadsScript = fileURLToPath(new URL('./workloads/threadStep.ts', import.meta.url));
 const stepOn = (threads: number): { threads: number; medianMs: number; hash: string } => JSON.parse(execFileSync(
   process.execPath, ['--import', 'tsx', threadsScript, String(threads), String(SIZES.n), String(SIZES.d),
@@ -246,6 +258,11 @@ for (const c of peerChecks) {
   lines.push(`- ${c.peer} vs ours, first step at m = ${c.m}: update ΔW differs by ${c.updateRelativeError.toExponential(1)} ` +
     `(relative Frobenius), ‖u − y‖² by ${c.residualRelativeError.toExponential(1)}.`);
 }
+if (dense.tfjsUpdateError !== undefined) {
+  lines.push(`- TF.js vs ours, first dense tanh step at m = ${SIZES.dense.m}: ΔZ differs by ${dense.tfjsUpdateError.toExponential(1)} (relative Frobenius).`);
+}
+lines.push(`- Dense tanh step: its GEMM ZT −= D K runs at ${dense.gemm.gflops.toFixed(1)} GFLOP/s on ${threadCount()} thread(s) ` +
+  `(${ms(dense.gemm.ms)} ms, ${(100 * dense.gemm.ms / dense.ours).toFixed(0)}% of the step).`);
 lines.push(`- Eigenvalues: λ_min = ${eigen.lambdaMin.toPrecision(8)}, λ_max = ${eigen.lambdaMax.toPrecision(8)}; ` +
   `Lanczos vs dense ${eigen.lanczosVsDense.toExponential(1)}·λ_max, ours vs ml-matrix ${eigen.oursVsMlMatrix.toExponential(1)}·λ_max` +
   (numpyEigenAgreement === undefined ? '.' : `, ours vs numpy ${numpyEigenAgreement.toExponential(1)}·λ_max.`));
@@ -265,6 +282,7 @@ writeJson(OUT, {
   patternSpeed: gram.patternSpeed,
   checks: { peers: peerChecks, eigen: { ...eigen, rows: undefined, numpyAgreement: numpyEigenAgreement } },
   numpy,
+  denseNumpy: dense.numpyRuns,
   scaling: scaling ?? null,
 });
 log(`wrote ${OUT} (${rows.length} results)`);

@@ -1,39 +1,101 @@
-// Gram matrices: the finite-width H(k) (eq. 5) and the infinite-width limit H∞ (Theorem 3.1).
+// Gram matrices: the finite-width H(k) (eq. 5, and its generalisation of DESIGN §7.1 for any ψ and
+// either layer) and the infinite-width limits H∞ (Theorem 3.1), H* and K^a (DESIGN §7.2).
 import { kernels } from './wasm/loader.js';
 import * as parallel from './wasm/parallel.js';
 import { WasmBuffer, BufferScope, reserve, withBuffers } from './wasm/memory.js';
 import { checkInteger, checkMatrix, checkPositive, type Matrix } from './matrix.js';
 import { OverparamError } from './errors.js';
-import { PART_IDS, resolveActivation, resolvePart, type Activation, type KernelPart } from './activations.js';
+import { ACTIVATION_IDS, PART_IDS, resolveActivation, resolvePart, type Activation, type KernelPart } from './activations.js';
 import { PARALLEL_COSINE_TOLERANCE } from './degeneracy.js';
 
-/** @internal Bytes {@link computeGram} allocates for n inputs of dimension d and m neurons. */
-export function gramBytes(n: number, d: number, m: number): number {
-  return 4 * (n * d + m * n) + 8 * (2 * n * n + n * Math.ceil(m / 64) + m + n);
+/**
+ * @internal Bytes {@link gramAtPreactivations} allocates for n inputs and m neurons (the feature
+ * rows, the products and the row masks), on top of H and K.
+ */
+export function gramAtBytes(n: number, m: number): number {
+  return 4 * n * m + 16 * n * n + 8 * n * Math.ceil(m / 64);
+}
+
+/** @internal What {@link gramAtPreactivations} reads: Z(k) neuron-major and the net's a, ψ. */
+export interface GramAtInput {
+  /** Z = W Xᵀ, m×n f32 (wasm). */
+  ZT: WasmBuffer;
+  n: number;
+  m: number;
+  /** a (m f32, wasm). */
+  a: WasmBuffer;
+  /** The activation's core id and leaky ReLU's slope. */
+  act: number;
+  slope: number;
+  /** K = X Xᵀ, n×n f64 (wasm); needed for part 'first' and 'both'. */
+  K?: WasmBuffer;
+  /**
+   * For ReLU: the W (m×d) and X (n×d) that made ZT, to recompute in f64 the signs float32 could
+   * have got wrong (certifyRowMasks), as net.gram does; the training loop's H(k) uses ZT's signs.
+   */
+  certify?: { W: WasmBuffer; X: WasmBuffer; d: number };
 }
 
 /**
- * @internal H for the rows of X at first-layer weights W (m×d in wasm), with the signs of w_rᵀx_i
- * as an f64 evaluation gives them: the masks come from the float32 Z = W Xᵀ, and the few signs
- * float32 could have got wrong are recomputed in f64 (certifyRowMasks).
+ * @internal The Gram matrix at the current weights (DESIGN §7.1) into H (n×n f64):
+ * 'first' H_ij = x_iᵀx_j (1/m) Σ_r a_r² ψ′(z_ir)ψ′(z_jr), 'output' (1/m) Σ_r ψ(z_ir)ψ(z_jr), 'both'
+ * their sum. ReLU's first part with every |a_r| = 1 is eq. 5's mask Gram (popcounts, its bits of
+ * old); with other a (Gaussian a(0), or a after joint training) the masks weighted by a_r².
+ * Every product sums in f64 from float32 factors: ψ′ and |a_r|·ψ′ are float32 values (exact for
+ * ReLU, leaky ReLU and linear with ±1 a), so H is exact to f64 round-off in those cases and to
+ * float32 round-off of ψ, ψ′ otherwise.
  */
-export function computeGram(X: Matrix, W: WasmBuffer, m: number): Matrix {
-  const n = X.rows, d = X.cols, k = kernels();
-  const wordsPerRow = Math.ceil(m / 64);
-  return withBuffers((scope) => {
-    const Xb = scope.from('f32', X.data);
-    const K = scope.buffer('f64', n * n);
-    const H = scope.buffer('f64', n * n);
-    const rowBits = scope.buffer('u64', n * wordsPerRow);
-    const ZT = scope.buffer('f32', m * n);
-    const norms = scope.buffer('f64', m + n);
-    parallel.linearKernel(Xb.ptr, n, d, K.ptr);
-    parallel.gemmNT(W.ptr, Xb.ptr, ZT.ptr, m, n, d);
-    parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
-    k.certifyRowMasks(ZT.ptr, W.ptr, Xb.ptr, m, n, d, rowBits.ptr, wordsPerRow, norms.ptr);
-    parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
-    return { rows: n, cols: n, data: H.toFloat64() };
-  });
+export function gramAtPreactivations(scope: BufferScope, g: GramAtInput, part: KernelPart, H: WasmBuffer): void {
+  const { ZT, n, m, a, act, slope } = g;
+  const k = kernels();
+  const products = (derivative: boolean, weights: number, out: WasmBuffer, K: number): void => {
+    const BT = scope.buffer('f32', n * m);
+    parallel.denseFeatureRows(ZT.ptr, m, n, weights, act, slope, derivative ? 1 : 0, BT.ptr);
+    parallel.linearKernel(BT.ptr, n, m, out.ptr);
+    parallel.denseGramCombine(K, out.ptr, n, m, out.ptr);
+  };
+  if (part !== 'output') {
+    const K = g.K!;
+    if (act === ACTIVATION_IDS.relu) {
+      const wordsPerRow = Math.ceil(m / 64);
+      const rowBits = scope.buffer('u64', n * wordsPerRow);
+      parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
+      if (g.certify) {
+        const norms = scope.buffer('f64', m + n);
+        k.certifyRowMasks(ZT.ptr, g.certify.W.ptr, g.certify.X.ptr, m, n, g.certify.d, rowBits.ptr, wordsPerRow, norms.ptr);
+      }
+      const av = a.f32();
+      if (av.every((v) => v === 1 || v === -1)) {
+        parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
+      } else {
+        // H_ij = K_ij (1/m) Σ_r a_r² 1{z_ir ≥ 0} 1{z_jr ≥ 0}: the certified masks times |a_r|.
+        const BT = scope.buffer('f32', n * m);
+        const abs = Float32Array.from(av, Math.abs);
+        const bt = BT.f32(), halves = new Uint32Array(k.memory.buffer, rowBits.ptr, 2 * n * wordsPerRow); // u64 as little-endian u32 pairs
+        for (let i = 0; i < n; i++) {
+          // The masks' pair-interleaved layout (assembly/ntk/patterns.ts, maskWordOffset): word w of
+          // row i at (i & ~1)·wordsPerRow + 2w + (i & 1), or (n − 1)·wordsPerRow + w for an odd n's last row.
+          const paired = (i | 1) < n, pairStart = (i & ~1) * wordsPerRow, row = i * m;
+          for (let r = 0; r < m; r++) {
+            const word = paired ? pairStart + 2 * (r >>> 6) + (i & 1) : pairStart + (r >>> 6);
+            bt[row + r] = (halves[2 * word + ((r >>> 5) & 1)] >>> (r & 31)) & 1 ? abs[r] : 0;
+          }
+        }
+        parallel.linearKernel(BT.ptr, n, m, H.ptr);
+        parallel.denseGramCombine(K.ptr, H.ptr, n, m, H.ptr);
+      }
+    } else {
+      products(true, a.ptr, H, K.ptr);
+    }
+  }
+  if (part !== 'first') {
+    const out = part === 'output' ? H : scope.buffer('f64', n * n);
+    products(false, 0, out, 0);
+    if (part === 'both') {
+      const h = H.f64(), o = out.f64();
+      for (let q = 0; q < n * n; q++) h[q] += o[q];
+    }
+  }
 }
 
 /** Options of {@link gramInfinity}. */

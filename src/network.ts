@@ -8,7 +8,8 @@ import { checkFinite, checkInteger, checkMatrix, checkPositive, checkVector, typ
 import { OverparamError, OverparamRangeError } from './errors.js';
 import { MAX_SEED, STREAM } from './data.js';
 import { checkOutputInit, checkScaling, outputFactor, type OutputInit, type Scaling } from './parametrisation.js';
-import { computeGram, gramBytes } from './kernels.js';
+import { gramAtBytes, gramAtPreactivations } from './kernels.js';
+import { resolveActivation, resolvePart, type Activation, type KernelPart } from './activations.js';
 
 /**
  * @internal What a running {@link train} exposes to the net it trains. While it is set the net is
@@ -20,8 +21,15 @@ export interface ActiveRun {
   syncWeights(): void;
 }
 
-/** The model's scaling, shared by {@link TwoLayerNet.random} and {@link TwoLayerNet.fromWeights}. */
+/** The model's activation and scaling, shared by {@link TwoLayerNet.random} and {@link TwoLayerNet.fromWeights}. */
 export interface NetModelOptions {
+  /**
+   * ψ in f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (default 'relu', the paper's). ReLU trains on its bit-mask
+   * fast paths; every other activation on the dense path (DESIGN §7.1).
+   */
+  activation?: Activation;
+  /** Leaky ReLU's slope for z < 0, in [0, 1] (default 0.01); only with activation 'leakyRelu'. */
+  negativeSlope?: number;
   /** α in f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx), > 0 (default 1). Large α trains lazily (DESIGN §7.3). */
   outputScale?: number;
   /** γ in f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx), in [0, 2] (default ½, the paper's; 1 is the mean-field scaling). */
@@ -87,7 +95,10 @@ function checkSymmetricPairs(W: Matrix, a: ArrayLike<number>): void {
   }
 }
 
-/** Two-layer network f(W, a, x) = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (eq. 1 at α = 1, γ = ½, ψ = relu), float32 weights. */
+/**
+ * Two-layer network f(W, a, x) = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) (eq. 1 at α = 1, γ = ½, ψ = relu),
+ * float32 weights. ψ is `activation` (default 'relu'), fixed for the net's life.
+ */
 export class TwoLayerNet {
   readonly d: number;
   readonly m: number;
@@ -97,6 +108,12 @@ export class TwoLayerNet {
   readonly widthExponent: number;
   /** How a(0) was drawn (or, for fromWeights, what the given a is). */
   readonly outputInit: OutputInit;
+  /** ψ of f = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx) ('relu' in the paper). */
+  readonly activation: Activation;
+  /** Leaky ReLU's negative slope (undefined for every other activation, so it can be passed on to gramInfinity as is). */
+  readonly negativeSlope: number | undefined;
+  /** @internal The activation's core id (ACTIVATION_IDS). */
+  readonly _activationId: number;
   /** @internal W (m×d, row r = w_r) in wasm memory. */
   readonly _W: WasmBuffer;
   /** @internal a (m) in wasm memory. */
@@ -105,8 +122,12 @@ export class TwoLayerNet {
   /** @internal The train() call running on this net, if any. */
   _run?: ActiveRun;
 
-  private constructor(d: number, m: number, W: WasmBuffer, a: WasmBuffer, scaling: Scaling, outputInit: OutputInit) {
+  private constructor(d: number, m: number, W: WasmBuffer, a: WasmBuffer, scaling: Scaling, outputInit: OutputInit,
+    activation: { activation: Activation; id: number; negativeSlope: number }) {
     this.d = d;
+    this.activation = activation.activation;
+    this.negativeSlope = activation.activation === 'leakyRelu' ? activation.negativeSlope : undefined;
+    this._activationId = activation.id;
     this.m = m;
     this.outputScale = scaling.outputScale;
     this.widthExponent = scaling.widthExponent;
@@ -128,6 +149,7 @@ export class TwoLayerNet {
     checkPositive(scale, 'TwoLayerNet.random: scale');
     const scaling = checkScaling('TwoLayerNet.random', options.outputScale, options.widthExponent);
     const outputInit = checkOutputInit('TwoLayerNet.random', options.outputInit);
+    const activation = resolveActivation('TwoLayerNet.random', options.activation, options.negativeSlope);
     if (outputInit === 'symmetric' && m % 2 !== 0) {
       throw new OverparamRangeError('BAD_VALUE', `TwoLayerNet.random: outputInit 'symmetric' pairs the neurons, so m must be even, got ${m}`);
     }
@@ -165,7 +187,7 @@ export class TwoLayerNet {
         throw error;
       }
     }
-    return new TwoLayerNet(d, m, W, a, scaling, outputInit);
+    return new TwoLayerNet(d, m, W, a, scaling, outputInit, activation);
   }
 
   /** A network with the given first-layer weights W (m×d) and output weights a (m); both are copied. */
@@ -173,6 +195,7 @@ export class TwoLayerNet {
     const Wm = checkMatrix(W, 'TwoLayerNet.fromWeights: W', { float32: true });
     checkVector(a, 'TwoLayerNet.fromWeights: a', Wm.rows, true);
     const scaling = checkScaling('TwoLayerNet.fromWeights', options.outputScale, options.widthExponent);
+    const activation = resolveActivation('TwoLayerNet.fromWeights', options.activation, options.negativeSlope);
     const outputInit = options.outputInit === undefined
       ? (Array.prototype.every.call(a, (v: number) => v === 1 || v === -1) ? 'sign' : 'gaussian')
       : checkOutputInit('TwoLayerNet.fromWeights', options.outputInit);
@@ -180,7 +203,7 @@ export class TwoLayerNet {
     kernels();
     reserve(4 * (Wm.data.length + Wm.rows), `TwoLayerNet.fromWeights (d = ${Wm.cols}, m = ${Wm.rows})`, 'reduce m or d');
     const Wb = bufferFrom('f32', Wm.data);
-    return new TwoLayerNet(Wm.cols, Wm.rows, Wb, allocateOrFree(() => bufferFrom('f32', a), Wb), scaling, outputInit);
+    return new TwoLayerNet(Wm.cols, Wm.rows, Wb, allocateOrFree(() => bufferFrom('f32', a), Wb), scaling, outputInit, activation);
   }
 
   /** The net's α and γ. */
@@ -195,20 +218,29 @@ export class TwoLayerNet {
     return { W: { rows: this.m, cols: this.d, data: this._W.toFloat32() }, a: this._a.toFloat32() };
   }
 
-  /** Predictions u_i = f(W, a, x_i) for the rows of X (eq. 1), at the current weights. */
+  /**
+   * Predictions u_i = f(W, a, x_i) = α·m^(−γ)·Σ_r a_r ψ(w_rᵀx_i) for the rows of X (eq. 1), at the
+   * current weights (inside train's onStep: W(k), a(k) of the step reported).
+   */
   predict(X: Matrix): Float32Array {
     this.checkAlive('predict');
     const Xm = checkMatrix(X, 'predict: X', { cols: this.d, float32: true });
     const n = Xm.rows, m = this.m, words = Math.ceil(n / 64);
-    reserve(4 * (n * this.d + m * n + n) + 8 * m * words, `predict (n = ${n}, m = ${m})`, 'predict fewer rows at a time');
+    const relu = this.activation === 'relu';
+    reserve(4 * (n * this.d + m * n + n) + (relu ? 8 * m * words : 0), `predict (n = ${n}, m = ${m})`, 'predict fewer rows at a time');
     this._run?.syncWeights();
     return withBuffers((scope) => {
       const Xb = scope.from('f32', Xm.data);
       const ZT = scope.buffer('f32', m * n);
       const u = scope.buffer('f32', n);
-      const bits = scope.buffer('u64', m * words);
       parallel.gemmNT(this._W.ptr, Xb.ptr, ZT.ptr, m, n, this.d);
-      parallel.forward(ZT.ptr, m, n, this._a.ptr, outputFactor(this.scaling, m), u.ptr, bits.ptr, words);
+      if (relu) {
+        // The paper's ReLU keeps its forward pass (and its bits): u and the activation bits in one sweep.
+        const bits = scope.buffer('u64', m * words);
+        parallel.forward(ZT.ptr, m, n, this._a.ptr, outputFactor(this.scaling, m), u.ptr, bits.ptr, words);
+      } else {
+        parallel.denseForward(ZT.ptr, m, n, this._a.ptr, outputFactor(this.scaling, m), this._activationId, this.negativeSlope ?? 0, u.ptr);
+      }
       const out = u.toFloat32();
       const bad = out.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) {
@@ -219,13 +251,38 @@ export class TwoLayerNet {
     });
   }
 
-  /** H(W) for the rows of X: H_ij = (1/m) x_iᵀx_j Σ_r 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} (eq. 5), float64 n×n. */
-  gram(X: Matrix): Matrix {
+  /**
+   * The Gram matrix at the current weights for the rows of X, float64 n×n (DESIGN §7.1):
+   * - part 'first' (default): H_ij = x_iᵀx_j (1/m) Σ_r a_r² ψ′(w_rᵀx_i) ψ′(w_rᵀx_j), the first
+   *   layer's kernel (eq. 5 for ReLU with ±1 a: H_ij = x_iᵀx_j (1/m) Σ_r 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0});
+   * - 'output': (1/m) Σ_r ψ(w_rᵀx_i) ψ(w_rᵀx_j), the output layer's kernel;
+   * - 'both': their sum, the kernel of joint training (u(k+1) − u(k) ≈ −η H (u − y) when a trains).
+   *
+   * For ReLU the signs of w_rᵀx_i are those of an f64 evaluation (float32's doubtful ones are
+   * recomputed), so the first part is exact to f64 round-off; so is every part of linear and leaky
+   * ReLU (with ±1 a). Smooth ψ's parts carry the float32 round-off of ψ and ψ′ (≈ 1e-7 relative).
+   * Inside train's onStep this is H(k) at W(k), a(k).
+   */
+  gram(X: Matrix, options: { part?: KernelPart } = {}): Matrix {
     this.checkAlive('gram');
+    const part = resolvePart('gram', (options ?? {}).part);
     const Xm = checkMatrix(X, 'gram: X', { cols: this.d, float32: true });
-    reserve(gramBytes(Xm.rows, this.d, this.m), `gram (n = ${Xm.rows}, m = ${this.m})`, 'reduce n or m');
+    const n = Xm.rows, m = this.m, d = this.d;
+    reserve(4 * (n * d + m * n) + 16 * n * n + 8 * (m + n) + gramAtBytes(n, m), `gram (n = ${n}, m = ${m})`, 'reduce n or m');
     this._run?.syncWeights();
-    return computeGram(Xm, this._W, this.m);
+    return withBuffers((scope) => {
+      const Xb = scope.from('f32', Xm.data);
+      const ZT = scope.buffer('f32', m * n);
+      const H = scope.buffer('f64', n * n);
+      const K = part === 'output' ? undefined : scope.buffer('f64', n * n);
+      if (K) parallel.linearKernel(Xb.ptr, n, d, K.ptr);
+      parallel.gemmNT(this._W.ptr, Xb.ptr, ZT.ptr, m, n, d);
+      gramAtPreactivations(scope, {
+        ZT, n, m, a: this._a, act: this._activationId, slope: this.negativeSlope ?? 0, K,
+        certify: { W: this._W, X: Xb, d },
+      }, part, H);
+      return { rows: n, cols: n, data: H.toFloat64() };
+    });
   }
 
   /**

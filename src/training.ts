@@ -3,6 +3,6 @@
 // run.ts (the loop every step form shares), stepForm.ts (the StepForm interface), and the forms
 // kernelStep.ts (Z ← Z − η K D, ≈ n²m flops a step) and primalStep.ts (W ← W − η ∂L/∂W, ≈ 3nmd).
 export { train, estimateTrainingBytes } from './training/train.js';
-export type { StepInfo, TrainOptions, TrainResult } from './training/types.js';
+export type { StepInfo, TrainOptions, TrainResult, ModeOptions, TrainModes } from './training/types.js';
 /** @internal */
 export { TrainingRun } from './training/run.js';

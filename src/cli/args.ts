@@ -287,3 +287,88 @@ export function parseTrainArgs(argv: string[]): TrainSettings & { help: boolean 
     ...modelSettings(v, [m], 'm'),
   };
 }
+
+// ---- `overparam labels` (issue 15 §3): kept apart from the other commands' settings. ----
+
+/** Settings of `overparam labels`. */
+export interface LabelsSettings {
+  data: 'digits';
+  /** Fractions p of random labels, increasing. */
+  noise: number[];
+  /** Training rows (a seeded subset of UCI's training file). */
+  n: number;
+  /** Test rows (a seeded subset of UCI's test file; 0: none). */
+  nTest: number;
+  task: 'evenOdd' | [number, number];
+  m: number;
+  steps: number;
+  /** Undefined: 1/λ_max(H∞). */
+  eta?: number;
+  seed: number;
+  out: string;
+}
+
+/** Defaults of `overparam labels`: about half a minute on 2 cores (measured: see README). */
+export const LABELS_DEFAULTS = { noise: [0, 0.2, 0.4, 0.6, 0.8, 1], n: 200, nTest: 1797, m: 2000, steps: 500, seed: 0 } as const;
+
+export const LABELS_USAGE = `Usage: overparam labels [options]
+
+Arora, Du, Hu, Li, Wang (ICML 2019), Section 6: one network for each fraction p of labels replaced by
+random ±1, on the UCI optical digits; the training curves, the label spectrum, the bound
+√(2yᵀ(H∞)⁻¹y/n), the distance √(yᵀ(H∞)⁻¹y) beside the measured ‖W − W(0)‖_F, the test error along
+training, and the checks. Writes results.json, CSVs, SVG charts and report.html to --out.
+
+Options:
+  --data <digits>         the data set (default digits: UCI optical digits, shipped with the package)
+  --noise <list>          comma-separated fractions p in [0, 1] (default ${LABELS_DEFAULTS.noise.join(',')})
+  --task <evenOdd|a,b>    evenOdd (default: even digits +1, odd −1) or two digits a,b (a +1, b −1)
+  --n <int>               training rows, a seeded subset of the training file (default ${LABELS_DEFAULTS.n})
+  --n-test <int>          test rows, a seeded subset of the test file (default all; 0: none)
+  --m <int>               width (default ${LABELS_DEFAULTS.m})
+  --steps <int>           gradient-descent steps (default ${LABELS_DEFAULTS.steps})
+  --eta <number>          step size (default 1/λ_max(H∞), half the stability limit)
+  --seed <int>            seed of the subsets, the label noise and the networks (default 0)
+  --out <dir>             output directory (default out/labels)
+  -h, --help              this help`;
+
+function noiseList(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((part) => {
+    const p = Number(part.trim());
+    if (part.trim() === '' || !(p >= 0 && p <= 1)) throw new UsageError(`--noise must list fractions in [0, 1], got '${part}'`);
+    return p;
+  });
+  if (new Set(list).size !== list.length) throw new UsageError(`--noise must be distinct, got '${value}'`);
+  return list.sort((a, b) => a - b);
+}
+
+function taskOf(value: string | undefined): LabelsSettings['task'] {
+  if (value === undefined || value === 'evenOdd') return 'evenOdd';
+  const match = /^\s*(\d)\s*,\s*(\d)\s*$/.exec(value);
+  if (!match || match[1] === match[2]) throw new UsageError(`--task must be 'evenOdd' or two different digits a,b, got '${value}'`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+/** Parses `labels`' arguments; `help: true` when -h/--help was given. */
+export function parseLabelsArgs(argv: string[]): LabelsSettings & { help: boolean } {
+  const v = parse(argv, {
+    data: { type: 'string' }, noise: { type: 'string' }, task: { type: 'string' }, n: { type: 'string' }, 'n-test': { type: 'string' },
+    m: { type: 'string' }, steps: { type: 'string' }, eta: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+  });
+  const str = (key: string) => v[key] as string | undefined;
+  const data = str('data') ?? 'digits';
+  if (data !== 'digits') throw new UsageError(`--data must be 'digits' (the data set shipped with the package), got '${data}'`);
+  return {
+    help: v.help === true,
+    data,
+    noise: noiseList(str('noise')) ?? [...LABELS_DEFAULTS.noise],
+    task: taskOf(str('task')),
+    n: integer(str('n'), 'n', 2) ?? LABELS_DEFAULTS.n,
+    nTest: integer(str('n-test'), 'n-test', 0) ?? LABELS_DEFAULTS.nTest,
+    m: integer(str('m'), 'm', 1) ?? LABELS_DEFAULTS.m,
+    steps: integer(str('steps'), 'steps', 0) ?? LABELS_DEFAULTS.steps,
+    eta: positive(str('eta'), 'eta'),
+    seed: integer(str('seed'), 'seed', 0) ?? LABELS_DEFAULTS.seed,
+    out: str('out') ?? 'out/labels',
+  };
+}

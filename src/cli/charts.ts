@@ -23,10 +23,14 @@ const HEIGHT = 440;
 const MARGIN = { top: 56, right: 230, bottom: 44, left: 70 };
 const LEGEND_ROW = 15;
 
+/** How a line or legend entry is drawn. */
 export type LineStyle = 'solid' | 'dashed' | 'dotted' | 'point';
+/** One legend row drawn inside the SVG. */
 export interface LegendEntry { label: string; color: string; style: LineStyle }
 
+/** stroke-dasharray of each line style. */
 export const DASH: Record<LineStyle, string | undefined> = { solid: undefined, dashed: '7,4', dotted: '2,3', point: undefined };
+/** The colour of the theory's lines in legends. */
 export const THEORY_GREY = '#555555';
 
 function widthLabel(m: number): string {

@@ -3,13 +3,14 @@
 // lines; `overparam train …` runs one network. Everything runs on the package's public API.
 import { UsageError } from './args.js';
 import { EXIT, figure1Command, trainCommand } from './commands.js';
+import { labelsCommand } from './labels.js';
 import { packageVersion } from './results.js';
 import { regimesCommand } from './regimes.js';
 import { widthCommand } from './width.js';
 import { mergeCommand } from './merge.js';
 
 /** The commands with their own --help (a usage error in one points there rather than at this list). */
-const COMMANDS_WITH_HELP = new Set(['figure1', 'train', 'regimes', 'width', 'merge']);
+const COMMANDS_WITH_HELP = new Set(['figure1', 'train', 'regimes', 'labels', 'width', 'merge']);
 
 const USAGE = `Usage: overparam <command> [options]
 
@@ -21,6 +22,8 @@ Commands:
   width     how wide is wide enough: the critical width m* per n, its power law, the theory's
             widths (--shard i/N, Slurm job arrays, Kubernetes Indexed Jobs)
   merge     combine the shards of 'overparam width' into its results, byte for byte
+  labels    label noise and generalisation on the digits (Arora et al., ICML 2019): curves,
+            bound, distance, test error and checks for each fraction of random labels
 
 Run 'overparam <command> --help' for the options; 'overparam --version' for the version.`;
 
@@ -33,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       case 'regimes': return await regimesCommand(rest);
       case 'width': return await widthCommand(rest);
       case 'merge': return await mergeCommand(rest);
+      case 'labels': return await labelsCommand(rest);
       case '--version': case '-v':
         console.log(packageVersion());
         return EXIT.ok;

@@ -15,3 +15,4 @@ export { regimeChecks, REGIME_TOLERANCES } from './regimeChecks.js';
 export { regimeSweep, predictedWidthSlope, type RegimeSweepOptions, type RegimeSweepResult, type RegimeRun, type RegimeProgress, type RegimeWidthFit, type RegimeQuantity, type MovementTimesAlpha } from './regimes.js';
 export { flowTimes, flowBound, flowRadius, infiniteWidthFlow, flowStepSize, lemma32Radius, widthRequirements, type FlowTrajectory, type FlowStepSize, type WidthRequirement, type WidthRequirementOptions } from './proof.js';
 export { criticalWidth, fitPowerLawWithInterval, studentT975, type CriticalWidthOptions, type CriticalWidthProgress, type CriticalWidthResult, type CriticalWidthPoint, type WidthTrial, type PowerLawFitWithInterval } from './criticalWidth.js';
+export { labelNoiseSweep, labelNoiseChecks, nestedLabelNoise, ORDERING_TAU, type LabelNoiseOptions, type LabelNoiseRun, type LabelNoiseResult } from './labelNoise.js';

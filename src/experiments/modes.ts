@@ -8,7 +8,7 @@
 import { OverparamRangeError, OverparamTypeError } from '../errors.js';
 import { checkFinite, checkInteger, checkMatrix, checkPositive, type Matrix } from '../matrix.js';
 import type { Eigendecomposition } from '../spectra.js';
-import { ROUND_OFF_FLOOR } from './widthSweep.js';
+import { ROUND_OFF_FLOOR } from './theory.js';
 
 /** Which modes to follow: all n, or the `top` K largest and/or `bottom` K smallest eigenvalues (each capped at n). */
 export type ModeSelection = 'all' | { top?: number; bottom?: number };

@@ -4,6 +4,9 @@ import { eigh, type Eigendecomposition } from '../spectra.js';
 import { OverparamRangeError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 
+/** Relative level ‖y − u(k)‖²/‖y − u(0)‖² under which float32 round-off, not the rate, shapes the curve. */
+export const ROUND_OFF_FLOOR = 1e-9;
+
 /**
  * Theorem 4.1's bound on the training error: ‖y − u(k)‖² ≤ (1 − ηλ0/2)^k ‖y − u(0)‖², k = 0..steps.
  * The theorem assumes m = Ω(n⁶/(λ0⁴δ³)) and η = O(λ0/n²); the line is drawn at the η actually used.

@@ -15,11 +15,10 @@ import { gramOfPart, limitKernel, limitOptions, type LimitKernel, type LimitMode
 import { resolveActivation, type Activation } from '../activations.js';
 import { checkOutputInit, checkScaling, type OutputInit } from '../parametrisation.js';
 import {
-  convergenceBound, convergenceRate, distanceBound, fitPowerLaw, infiniteWidthTrajectory, type PowerLawFit,
+  convergenceBound, convergenceRate, distanceBound, fitPowerLaw, infiniteWidthTrajectory, ROUND_OFF_FLOOR, type PowerLawFit,
 } from './theory.js';
 
-/** Relative level ‖y − u(k)‖²/‖y − u(0)‖² under which float32 round-off, not the rate, shapes the curve. */
-export const ROUND_OFF_FLOOR = 1e-9;
+export { ROUND_OFF_FLOOR } from './theory.js';
 
 /** Progress of a sweep, in work units proportional to m × steps. */
 export interface SweepProgress {

@@ -2,9 +2,11 @@
 // holds a run's wasm buffers and takes steps in either form (DESIGN §5.1):
 // - kernel space: ZT ← ZT − D K with K = XXᵀ (2n²m flops a step), W(k) = W(0) − S X rebuilt on demand;
 // - primal: W ← W − D X, then ZT = W Xᵀ (4nmd flops a step).
-// It is meant to become the dense step form of the step-form interface (issue 12 §1); until then it
-// is driven by the tests and bench/dense_step.ts. The light passes (forward, D, output gradient)
-// run on one thread; the two GEMMs go through the threaded wrappers of src/wasm/parallel.ts.
+// train() runs the same arithmetic through the step-form interface (denseForm.ts, threaded light
+// passes, the same W(k) bit for bit as this driver's); this standalone driver stays for the kernel tests
+// (test/dense.test.ts) and the TF.js check of bench/workloads/denseStep.ts, which want Z in view.
+// Its light passes (forward, D, output gradient) run on one thread; the two GEMMs go through the
+// threaded wrappers of src/wasm/parallel.ts.
 import { kernels } from '../wasm/loader.js';
 import { gemmNT, gemmSubtractNN, gemmSubtractScratchBytes, linearKernel } from '../wasm/parallel.js';
 import { WasmBuffer, bufferFrom, freeAll } from '../wasm/memory.js';

@@ -1,10 +1,9 @@
 // What both ReLU step forms share: the forward pass with the activation pattern as bits (DESIGN
 // §5.2, ⌈n/64⌉ words a neuron), the pattern-change fraction, H(k) from row masks (eq. 5) and the
-// output layer's gradient.
+// output layer's gradient; H(k) is RunState's.
 import { kernels } from '../wasm/loader.js';
 import * as parallel from '../wasm/parallel.js';
 import { WasmBuffer, freeAll } from '../wasm/memory.js';
-import { extremeOfWasmMatrix } from '../spectra.js';
 import type { RunState, StepForm, StepMethod } from './stepForm.js';
 
 /** The ReLU half of a step form; kernelStep.ts and primalStep.ts add the step itself. */
@@ -49,22 +48,9 @@ export abstract class ReluForm implements Partial<StepForm> {
     parallel.outputLayerGradient(s.ZT.ptr, s.m, s.n, s.e.ptr, s.gradientFactor, gradient.ptr);
   }
 
-  /** λ_min (1) or λ_max (2) of H built from the activation pattern of Z(k) or Z(0) (eq. 5). */
+  /** λ_min (1) or λ_max (2) of H(k) or H(0) (RunState.extremeOfGram: the mask Gram for ±1 a, a²-weighted otherwise). */
   extremeOfGram(at: 'current' | 'initial', want: 1 | 2): number {
-    const { n, m } = this.state;
-    const ZT = at === 'current' ? this.state.ZT : this.state.ZT0;
-    const wordsPerRow = Math.ceil(m / 64);
-    const rowBits = new WasmBuffer('u64', n * wordsPerRow);
-    const H = new WasmBuffer('f64', n * n);
-    try {
-      const K = this.state.linearKernel64();
-      parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
-      parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
-      return extremeOfWasmMatrix('train', H, n, want);
-    } finally {
-      rowBits.free();
-      H.free();
-    }
+    return this.state.extremeOfGram(at, want);
   }
 
   free(): void {

@@ -9,8 +9,10 @@ import type { ActiveRun, TwoLayerNet } from '../network.js';
 import { largestStableStep } from '../experiments/theory.js';
 import { KernelStep } from './kernelStep.js';
 import { PrimalStep } from './primalStep.js';
+import { DenseForm } from './denseForm.js';
 import { RunState, type StepForm, type StepMethod } from './stepForm.js';
 import type { StepInfo, TrainOptions, TrainResult } from './types.js';
+import type { ModeRecorder } from '../experiments/modes.js';
 
 /** The λ_min records up to and including `lastStep`. */
 function trimmed(record: { step: number[]; value: number[] }, lastStep: number): { step: number[]; value: number[] } {
@@ -18,8 +20,9 @@ function trimmed(record: { step: number[]; value: number[] }, lastStep: number):
   return { step: record.step.slice(0, keep), value: record.value.slice(0, keep) };
 }
 
-/** The form for `method`. */
+/** The form for `method`: ReLU's bit-mask forms, or the dense ones for every other activation. */
 function stepFormFor(method: StepMethod, state: RunState): StepForm {
+  if (state.net.activation !== 'relu') return new DenseForm(state, method);
   return method === 'kernel' ? new KernelStep(state) : new PrimalStep(state);
 }
 
@@ -35,13 +38,15 @@ export class TrainingRun implements ActiveRun {
   /** The step k of the state u(k), Z(k), S(k) the run is at. */
   private currentStep = 0;
   private backup?: WasmBuffer[];
+  /** With train's `modes`: records p_i(k) = v_iᵀ(y − u(k)) every `every` steps (and the last). */
+  modes?: { recorder: ModeRecorder; every: number; residual: Float64Array; lastRecorded: number };
 
   constructor(
     private readonly net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array,
     readonly method: StepMethod, private readonly eta: number,
     private readonly trainOutputLayer: boolean,
   ) {
-    this.state = new RunState(net, X, y);
+    this.state = new RunState(net, X, y, trainOutputLayer);
     // An allocation that fails part-way (the host refuses to grow memory) must not leak the others.
     try {
       this.form = stepFormFor(method, this.state);
@@ -103,9 +108,10 @@ export class TrainingRun implements ActiveRun {
           lambdaMinGram.step.push(step);
           lambdaMinGram.value.push(info.lambdaMinGram);
         }
+        this.recordModes(step, step === steps || status === 'diverged');
         onStep?.(info);
         if (status === 'diverged' || step === steps) break;
-        if (signal?.aborted) { status = 'aborted'; break; }
+        if (signal?.aborted) { status = 'aborted'; this.recordModes(step, true); break; }
         // A snapshot costs one copy of the state; a loss that is still falling cannot jump to
         // infinity in one step unless it already did at step 0, so only growth triggers one.
         if (step === 0 || residualSq[step] > residualSq[step - 1]) {
@@ -126,6 +132,16 @@ export class TrainingRun implements ActiveRun {
       status, stepsRun: step, method: this.method,
       ...(divergence ? { divergence } : {}),
     };
+  }
+
+  /** p_i(k) = v_iᵀ(y − u(k)) = −v_iᵀe, from the residual of step k, on the `modes` grid or when `last`. */
+  private recordModes(step: number, last: boolean): void {
+    const modes = this.modes;
+    if (!modes || !(last || step % modes.every === 0) || step <= modes.lastRecorded) return;
+    const e = this.state.e.f32(), r = modes.residual;
+    for (let i = 0; i < r.length; i++) r[i] = -e[i];
+    modes.recorder.recordResidual(step, r);
+    modes.lastRecorded = step;
   }
 
   /**
@@ -157,8 +173,8 @@ export class TrainingRun implements ActiveRun {
     const cause = user.eta >= largestStableEta
       ? `${eta} is too large: GD is stable for η < ${limit}`
       : this.trainOutputLayer
-        ? `${eta} is below ${limit}, the limit of the first layer's kernel alone; training the output layer ` +
-          'too adds its kernel to H and so lowers the limit: take a smaller η'
+        ? `${eta} is below ${limit} (H(0) of both layers, as the output layer trains), where GD on the linearised ` +
+          'model is stable, so the network left its kernel regime (H(k) moved away from H(0)): take a smaller η or a wider network'
         : `${eta} is below ${limit}, where GD on the linearised model is stable, so the network left its ` +
           'kernel regime (H(k) moved away from H(0)): take a smaller η or a wider network';
     return {

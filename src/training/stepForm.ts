@@ -1,9 +1,12 @@
 // What the training loop (run.ts) asks of a step form, and the state every form shares. Two forms
 // exist, both for ReLU with bit-packed activation patterns (DESIGN §5.1–5.2): kernelStep.ts
 // (Z ← Z − η K D, W rebuilt from the coefficients on demand) and primalStep.ts (W ← W − η ∂L/∂W,
-// Z = X Wᵀ again). A dense kernel-space form for smooth activations and optimisers with state
-// (heavy ball, Nesterov, SGD: DESIGN §7.4) implement the same interface; see StepForm.
-import { WasmBuffer, bufferFrom, freeAll } from '../wasm/memory.js';
+// Z = X Wᵀ again); denseForm.ts is the dense pair for every other activation (ψ′(Z) as a float32
+// matrix). Optimisers with state (heavy ball, Nesterov, SGD: DESIGN §7.4) implement the same
+// interface; see StepForm.
+import { WasmBuffer, bufferFrom, freeAll, withBuffers } from '../wasm/memory.js';
+import { gramAtPreactivations } from '../kernels.js';
+import { extremeOfWasmMatrix } from '../spectra.js';
 import * as parallel from '../wasm/parallel.js';
 import type { Matrix } from '../matrix.js';
 import type { TwoLayerNet } from '../network.js';
@@ -41,12 +44,22 @@ export class RunState {
   readonly u: WasmBuffer;
   readonly e: WasmBuffer;
   readonly rowScale: WasmBuffer;
+  /** a(0), kept for H(0) when the output layer trains (else the net's a, which does not move). */
+  readonly initialOutputWeights: WasmBuffer;
+  /** Whether a trains: then H(k) is the first layer's part plus the output layer's (DESIGN §7.1). */
+  readonly trainOutputLayer: boolean;
+  /** The core id and leaky slope of the net's activation. */
+  readonly act: number;
+  readonly slope: number;
   /** K = X Xᵀ in float64, made when first needed (the kernel-space form and H(k) need it). */
   private K64?: WasmBuffer;
 
   /** Allocates the shared buffers; on failure frees what it allocated and rethrows. */
-  constructor(readonly net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array) {
+  constructor(readonly net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array, trainOutputLayer = false) {
     const n = (this.n = X.rows), m = (this.m = net.m);
+    this.trainOutputLayer = trainOutputLayer;
+    this.act = net._activationId;
+    this.slope = net.negativeSlope ?? 0;
     this.d = X.cols;
     this.outputFactor = outputFactor(net.scaling, m);
     this.gradientFactor = gradientFactor(net.scaling, m);
@@ -58,6 +71,7 @@ export class RunState {
       this.u = new WasmBuffer('f32', n);
       this.e = new WasmBuffer('f32', n);
       this.rowScale = new WasmBuffer('f32', m);
+      this.initialOutputWeights = trainOutputLayer ? bufferFrom('f32', net._a.f32()) : net._a;
     } catch (error) {
       this.free();
       throw error;
@@ -97,8 +111,26 @@ export class RunState {
     return sum;
   }
 
+  /**
+   * λ_min (want 1) or λ_max (2) of the Gram matrix at Z(k) and a(k) (`at` 'current') or at Z(0), a(0)
+   * ('initial'), DESIGN §7.1: the first layer's part, plus the output layer's when a trains (the
+   * matrix of the linearised dynamics u(k+1) − u(k) ≈ −η H(k)(u(k) − y) of the run).
+   */
+  extremeOfGram(at: 'current' | 'initial', want: 1 | 2): number {
+    const { n, m } = this;
+    return withBuffers((scope) => {
+      const H = scope.buffer('f64', n * n);
+      gramAtPreactivations(scope, {
+        ZT: at === 'current' ? this.ZT : this.ZT0, n, m, a: at === 'current' ? this.net._a : this.initialOutputWeights,
+        act: this.act, slope: this.slope, K: this.linearKernel64(),
+      }, this.trainOutputLayer ? 'both' : 'first', H);
+      return extremeOfWasmMatrix('train', H, n, want);
+    });
+  }
+
   free(): void {
-    freeAll(this.X, this.ZT, this.ZT0, this.u, this.e, this.rowScale, this.K64);
+    freeAll(this.X, this.ZT, this.ZT0, this.u, this.e, this.rowScale, this.K64,
+      this.trainOutputLayer ? this.initialOutputWeights : undefined);
   }
 }
 
@@ -111,11 +143,12 @@ export class RunState {
  * residual, then patternChange(), maxWeightDistance(), maybe extremeOfGram(), then, if it goes on,
  * outputGradient() (when a trains) and step(eta), which must leave state.ZT = Z(k+1).
  *
+ * The dense forms (denseForm.ts, smooth ψ) keep ψ′(Z) (m×n f32) as their activation record instead
+ * of bits, form D = diag(c) ψ′(Z) ∘ e densely and update Z ← Z − η D K with one GEMM;
+ * patternChange() is then ‖ψ′(Z(k)) − ψ′(Z(0))‖_F/‖ψ′(Z(0))‖_F. Every form's extremeOfGram() is
+ * RunState's (H_ij = K_ij (1/m) Σ_r a_r² ψ′(z_ir) ψ′(z_jr), plus the output part when a trains).
+ *
  * For later forms:
- * - A dense kernel-space form for smooth ψ keeps ψ′(Z) (m×n f32) as its activation record instead
- *   of bits, forms D = diag(c) ψ′(Z) ∘ e densely and updates Z ← Z − η (K D)ᵀ with one GEMM;
- *   patternChange() is then ‖ψ′(Z(k)) − ψ′(Z(0))‖_F/‖ψ′(Z(0))‖_F and extremeOfGram() builds
- *   H_ij = K_ij (1/m) Σ_r a_r² ψ′(z_ir) ψ′(z_jr).
  * - An optimiser with state (heavy ball: V ← βV − η∇L, W ← W + V) needs the direction apart from
  *   its application: it drives a form through {@link SeparableStepForm} instead of step(), and
  *   its velocity joins stateBuffers() so a divergence restores it with the weights. The ReLU forms
@@ -127,11 +160,14 @@ export interface StepForm {
   forward(): void;
   /** Takes the current activation record as the reference of patternChange() (called at step 0). */
   keepInitialPattern(): void;
-  /** How far the activation pattern moved from step 0 (ReLU: the fraction of sign changes). */
+  /**
+   * How far the activation pattern moved from step 0: ReLU, the fraction of sign changes (the
+   * paper's); other ψ, ‖ψ′(Z(k)) − ψ′(Z(0))‖_F/‖ψ′(Z(0))‖_F.
+   */
   patternChange(): number;
   /** max_r ‖w_r(k) − w_r(0)‖₂ at the current state. */
   maxWeightDistance(): number;
-  /** λ_min (1) or λ_max (2) of H(k) (`at` 'current') or H(0) ('initial'), eq. 5. */
+  /** λ_min (1) or λ_max (2) of H(k) (`at` 'current') or H(0) ('initial'): {@link RunState.extremeOfGram}. */
   extremeOfGram(at: 'current' | 'initial', want: 1 | 2): number;
   /** ∂L/∂a at the current state into `gradient` (m f32). */
   outputGradient(gradient: WasmBuffer): void;

@@ -1,12 +1,45 @@
 // The public types of train(): its options, what it reports after each step, and its result.
+import type { Eigendecomposition } from '../spectra.js';
+import type { ModeRate, ModeSelection, ModeTrajectory } from '../experiments/modes.js';
+
+/**
+ * {@link TrainOptions.modes}: follow the residual in H∞'s eigenbasis (Arora et al. 2019, Section 4).
+ * The eigendecomposition is the caller's, eigh(gramInfinity(X)), because it costs O(n³) and one is
+ * usually shared by several runs on the same X (label noise, several widths); train only projects.
+ */
+export interface ModeOptions {
+  /** eigh(gramInfinity(X)) for the X passed to train (n×n). */
+  eigen: Eigendecomposition;
+  /** Which modes: 'all' (default) or { top, bottom } (k·n work a recorded step for k modes). */
+  which?: ModeSelection;
+  /** Record every this many steps (and the last step); default 1. */
+  every?: number;
+}
+
+/** {@link TrainResult.modes}: the recorded projections beside the kernel regime's prediction. */
+export interface TrainModes {
+  /**
+   * The step size on the sum loss ½‖y − u‖² the run took: η for loss 'sum', η/n for 'mean' (for any
+   * α, γ: the step's η·m^(2γ−1) and the model's α·m^(−γ) make u move by −η·H·(u − y) as in the
+   * paper); what the predictions use.
+   */
+  eta: number;
+  /** Measured p_i(k) = v_iᵀ(y − u(k)) at the recorded steps, with ‖y − u(k)‖. */
+  measured: ModeTrajectory;
+  /** The kernel regime (m → ∞): p_i(k) = (1 − ηλ_i)^k p_i(0), k = 0..stepsRun, from the measured p_i(0). */
+  predicted: ModeTrajectory;
+  /** Each mode's fitted factor per step against 1 − ηλ_i (fitModeRates on `measured`). */
+  rates: ModeRate[];
+}
 /** What {@link train} reports after each step. */
 export interface StepInfo {
   /** k: the state W(k) these numbers describe (0 = initial). */
   step: number;
   residualSq: number;
+  /** As TrainResult.patternChangeFraction: ReLU's fraction of changed signs, else the relative change of ψ′(Z). */
   patternChangeFraction: number;
   maxWeightDistance: number;
-  /** λ_min(H(k)) when this step is on the gramEvery grid. */
+  /** λ_min(H(k)) when this step is on the gramEvery grid (which H: TrainResult.lambdaMinGram). */
   lambdaMinGram?: number;
 }
 
@@ -20,7 +53,7 @@ export interface TrainOptions {
   trainOutputLayer?: boolean;
   /** 'sum' = ½Σ(u−y)² (eq. 2, the paper's, default); 'mean' divides it by n (seed 003). */
   loss?: 'sum' | 'mean';
-  /** Record λ_min(H(k)) every this many steps (and at the last step). */
+  /** Record λ_min(H(k)) every this many steps (and at the last step); see TrainResult.lambdaMinGram for which H. */
   gramEvery?: number;
   /** Called with each step's numbers, k = 0..steps. */
   onStep?: (info: StepInfo) => void;
@@ -30,23 +63,49 @@ export interface TrainOptions {
   method?: 'auto' | 'kernel' | 'primal';
   /** Divergence threshold: stop when ‖y − u(k)‖² exceeds this factor times ‖y − u(0)‖² (default 1e6). */
   divergenceFactor?: number;
+  /**
+   * Record the residual's projections p_i(k) = v_iᵀ(y − u(k)) on eigenmodes of H∞ (Arora et al.
+   * 2019): pass the eigendecomposition (eigh(gramInfinity(X)), computed once by the caller) and
+   * which modes. The result then has {@link TrainResult.modes}.
+   */
+  modes?: ModeOptions;
+  /**
+   * Measure ‖W(K) − W(0)‖_F at the end (Arora et al.'s Lemma 5.3 predicts √(yᵀ(H∞)⁻¹y) for the
+   * paper's α = 1, γ = ½ and u(0) ≈ 0); costs a copy of W(0) (4·m·d bytes outside wasm memory).
+   * The result then has weightDistanceFrobenius.
+   */
+  weightDistanceFrobenius?: boolean;
 }
 
 /** The trajectories of a run, indexed k = 0..stepsRun (k = 0 is the initial state). */
 export interface TrainResult {
   /** ‖y − u(k)‖². */
   residualSq: Float64Array;
-  /** Σ_{i,r} 1{sign z_ir(k) ≠ sign z_ir(0)} / (nm). */
+  /**
+   * How far the activation pattern moved. ReLU: the paper's fraction of changed signs,
+   * Σ_{i,r} 1{sign z_ir(k) ≠ sign z_ir(0)} / (nm). Every other activation: the relative change of
+   * the derivatives, ‖ψ′(Z(k)) − ψ′(Z(0))‖_F / ‖ψ′(Z(0))‖_F (issue 12 §2; 0 for linear ψ).
+   */
   patternChangeFraction: Float64Array;
   /** max_r ‖w_r(k) − w_r(0)‖₂. */
   maxWeightDistance: Float64Array;
-  /** λ_min(H(k)) at the recorded steps (when gramEvery is set). */
+  /**
+   * λ_min(H(k)) at the recorded steps (when gramEvery is set), H(k) the Gram matrix of the run's
+   * linearised dynamics at W(k), a(k) (net.gram's parts, DESIGN §7.1): the first layer's part
+   * H_ij = x_iᵀx_j (1/m) Σ_r a_r² ψ′(z_ir)ψ′(z_jr); with trainOutputLayer, that plus the output
+   * layer's (1/m) Σ_r ψ(z_ir)ψ(z_jr) (part 'both', whose limit is H* + K^a). The divergence
+   * record's 2/λ_max uses the same H(0).
+   */
   lambdaMinGram?: { step: number[]; value: number[] };
   status: 'done' | 'diverged' | 'aborted';
   /** Steps actually taken; the net holds W(stepsRun). */
   stepsRun: number;
   /** Which step form ran. */
   method: 'kernel' | 'primal';
+  /** With options.modes: the projections on H∞'s eigenmodes, their kernel-regime prediction and fitted rates. */
+  modes?: TrainModes;
+  /** With options.weightDistanceFrobenius: ‖W(stepsRun) − W(0)‖_F (float64 sum over the float32 weights). */
+  weightDistanceFrobenius?: number;
   /** Present when status is 'diverged': where, the value that tripped it, and the advice. */
   divergence?: {
     /** The step whose loss was non-finite or past the threshold. */

@@ -121,5 +121,7 @@ export const THREAD_KERNELS = [
   'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
   'choleskyPanelUpdate', 'forwardColumns', 'accumulateCoefficients', 'maxDistanceFromCoefficients', 'maxRowDistance',
   'outputLayerGradient', 'linearKernelRows', 'householderPassRows', 'gemmSubtractNN',
+  'denseForwardColumns', 'denseForwardDerivativeColumns', 'denseScaleCoefficients', 'denseOutputGradient',
+  'denseFeatureRows', 'denseGramCombine', 'derivativeChangeRows',
 ] as const satisfies readonly KernelName[];
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];

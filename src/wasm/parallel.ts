@@ -256,3 +256,51 @@ export function maxRowDistance(W: number, W0: number, m: number, d: number): num
 export function outputLayerGradient(ZT: number, m: number, n: number, e: number, scale: number, gradient: number): void {
   runShares('outputLayerGradient', streamShares(m, n, 1).map(([r0, r1]) => [ZT + 4 * r0 * n, r1 - r0, n, e, scale, gradient + 4 * r0]));
 }
+
+// ---- the dense path (smooth ψ, assembly/dense_net/step.ts) --------------------------------------
+// Each of its kernels writes only the outputs of its range and an output's arithmetic does not
+// depend on the range, so these splits change no bit (test/dense.test.ts, test/training_dense.test.ts).
+
+/**
+ * u_i = c·Σ_r a_r ψ(z_ir) (denseForwardColumns) over all threads, split by inputs (4-aligned
+ * starts); with P ≠ 0 also P = ψ′(Z) (denseForwardDerivativeColumns).
+ */
+export function denseForward(ZT: number, m: number, n: number, a: number, c: number, act: number, slope: number,
+  u: number, P = 0): void {
+  const shares = streamShares(n, m, 4);
+  if (P === 0) runShares('denseForwardColumns', shares.map(([c0, c1]) => [ZT, m, n, a, c, act, slope, u, c0, c1]));
+  else runShares('denseForwardDerivativeColumns', shares.map(([c0, c1]) => [ZT, m, n, a, c, act, slope, u, P, c0, c1]));
+}
+
+/** denseScaleCoefficients (D ← scale·a_r·e_i·D, S += D when S ≠ 0) over all threads, split by neurons. */
+export function denseScaleCoefficients(D: number, S: number, m: number, n: number, a: number, e: number, scale: number): void {
+  runShares('denseScaleCoefficients', streamShares(m, n, 1).map(([r0, r1]) => [D, S, m, n, a, e, scale, r0, r1]));
+}
+
+/** denseOutputGradient (g_r = scale·Σ_i e_i ψ(z_ir)) over all threads, split by neurons. */
+export function denseOutputGradient(ZT: number, m: number, n: number, e: number, scale: number, act: number, slope: number, g: number): void {
+  runShares('denseOutputGradient', streamShares(m, n, 1).map(([r0, r1]) => [ZT, m, n, e, scale, act, slope, g, r0, r1]));
+}
+
+/** denseFeatureRows (BT = |a|ψ′(Z)ᵀ or ψ(Z)ᵀ, n×m) over all threads, split by inputs (4-aligned starts). */
+export function denseFeatureRows(ZT: number, m: number, n: number, a: number, act: number, slope: number, derivative: number, BT: number): void {
+  runShares('denseFeatureRows', streamShares(n, m, 4).map(([c0, c1]) => [ZT, m, n, a, act, slope, derivative, BT, c0, c1]));
+}
+
+/** denseGramCombine (H = K ∘ G/m, or G/m with K = 0) over all threads, split by rows. */
+export function denseGramCombine(K: number, G: number, n: number, m: number, H: number): void {
+  runShares('denseGramCombine', streamShares(n, n, 1).map(([r0, r1]) => [K, G, n, m, H, r0, r1]));
+}
+
+/**
+ * ‖ψ′(Z) − ψ′(Z0)‖²_F and ‖ψ′(Z0)‖²_F (derivativeChangeRows over all threads, split by neurons);
+ * `rowSums` holds 2m f64, summed here in neuron order so the split changes no bit.
+ */
+export function derivativeChange(ZT: number, ZT0: number, m: number, n: number, act: number, slope: number,
+  rowSums: number, view: () => Float64Array): { changed: number; base: number } {
+  runShares('derivativeChangeRows', streamShares(m, n, 1).map(([r0, r1]) => [ZT, ZT0, m, n, act, slope, rowSums, r0, r1]));
+  const s = view();
+  let changed = 0, base = 0;
+  for (let r = 0; r < m; r++) { changed += s[2 * r]; base += s[2 * r + 1]; }
+  return { changed, base };
+}

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import {
-  convergenceBound, eigh, extremeEigenvalues, gramInfinity, infiniteWidthTrajectory, init, sphereData, train, TwoLayerNet, type Matrix,
+  convergenceBound, eigh, extremeEigenvalues, gramInfinity, infiniteWidthTrajectory, init, labelNoiseSweep, loadDigits, sphereData, train, TwoLayerNet, type Matrix,
 } from '../../src/index.js';
 import { chromiumMissingReason, launchChromium } from './chromium.js';
 import { serveDirectory, type StaticServer } from './staticServer.js';
@@ -472,6 +472,38 @@ if (missing && process.env.CI) {
         expect(await other.textContent('#status')).toBe('Ready.');
       } finally {
         await other.close();
+      }
+    });
+
+    it('the label-noise panel trains on the digits for the slider\'s p, draws the bars and the mode decay, as Node does', async () => {
+      const panelRun = async (p: string) => {
+        await page.$eval('#labels-noise', (el, value) => {
+          (el as HTMLInputElement).value = value;
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        }, p);
+        expect(await page.textContent('#labels-noise-value')).toBe(p);
+        await page.click('#labels-run');
+        type Shown = { status: string; p: number; bound: number; measuredDistance: number; testError: number; modes: number[] };
+        const shown = () => (window as unknown as { __overparamLabels?: Shown }).__overparamLabels;
+        await page.waitForFunction((want) => {
+          const r = (window as unknown as { __overparamLabels?: { status: string; p: number } }).__overparamLabels;
+          return r?.status === 'done' && r.p === want;
+        }, Number(p), { timeout: 120_000 });
+        return page.evaluate(shown) as Promise<Shown>;
+      };
+      const clean = await panelRun('0');
+      const noisy = await panelRun('1');
+      for (const id of ['labels-bars', 'labels-decay']) expect(await canvasHasContent(page, `#${id}`)).toBe(true);
+      expect(await page.textContent('#labels-numbers')).toMatch(/p = 1: bound/);
+      expect(noisy.bound).toBeGreaterThan(clean.bound);
+      expect(clean.modes).toEqual([0, 1, 2, 97, 98, 99]);
+      // The panel's size (web/src/labelsPanel.ts SIZE), redone here with the library.
+      const data = await loadDigits({ task: 'evenOdd', n: 100, nTest: 400, seed: 0 });
+      for (const [p, shown] of [[0, clean], [1, noisy]] as const) {
+        const [run] = labelNoiseSweep({ data, noise: [p], m: 1000, steps: 200, seed: 0, keepModes: 3 }).runs;
+        expect(shown.bound).toBe(run.bound);
+        expect(shown.measuredDistance).toBe(run.measuredDistance);
+        expect(shown.testError).toBe(run.testError.value.at(-1));
       }
     });
 

@@ -244,3 +244,57 @@ export function derivativeChange(Z: Float64Array, Z0: Float64Array, model: Dense
   }
   return Math.sqrt(num / den);
 }
+
+/** Per step k = 0..steps of a run, everything train() records, from the formulas in float64. */
+export interface DenseHistory {
+  residualSq: Float64Array;
+  /** ‖ψ′(Z(k)) − ψ′(Z(0))‖_F / ‖ψ′(Z(0))‖_F (0 when nothing moved). */
+  derivativeChange: Float64Array;
+  /** max_r ‖w_r(k) − w_r(0)‖₂. */
+  maxWeightDistance: Float64Array;
+  /** The states: W(k), Z(k) (n×m), a(k). */
+  states: { W: Float64Array; Z: Float64Array; a: Float64Array }[];
+}
+
+/**
+ * `steps` GD steps (DESIGN §7.1) from W(0), a(0), primal in float64 (the kernel-space form gives the
+ * same states in exact arithmetic: "the oracle agrees with itself" in test/dense.test.ts), with the
+ * per-step records of train().
+ */
+export function denseHistory(p: DenseProblem, W0: Float64Array, a0: Float64Array, steps: number): DenseHistory {
+  const { n, d, m } = p;
+  let state: DenseState = { W: Float64Array.from(W0), Z: preactivations(p.X, n, d, W0, m), a: Float64Array.from(a0) };
+  const Z0 = state.Z;
+  const h: DenseHistory = {
+    residualSq: new Float64Array(steps + 1), derivativeChange: new Float64Array(steps + 1),
+    maxWeightDistance: new Float64Array(steps + 1), states: [],
+  };
+  for (let k = 0; ; k++) {
+    const u = forwardFromZ(state.Z, n, m, state.a, p.model);
+    h.residualSq[k] = u.reduce((s, v, i) => s + (v - p.y[i]) ** 2, 0);
+    const change = derivativeChange(state.Z, Z0, p.model);
+    h.derivativeChange[k] = Number.isNaN(change) ? 0 : change;
+    let worst = 0;
+    for (let r = 0; r < m; r++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (state.W![r * d + j] - W0[r * d + j]) ** 2;
+      worst = Math.max(worst, Math.sqrt(s));
+    }
+    h.maxWeightDistance[k] = worst;
+    h.states.push({ W: state.W!, Z: state.Z, a: state.a });
+    if (k === steps) break;
+    state = denseStep(p, state, 'primal');
+  }
+  return h;
+}
+
+/** H of the run at a state: the first layer's part, plus the output layer's when a trains (DESIGN §7.1). */
+export function runGram(p: DenseProblem, Z: Float64Array, a: Float64Array): Float64Array {
+  const K = linearKernel(p.X, p.n, p.d);
+  const H = denseGram(K, Z, p.n, p.m, a, p.model, 'first');
+  if (p.trainOutputLayer) {
+    const O = denseGram(K, Z, p.n, p.m, a, p.model, 'output');
+    for (let q = 0; q < H.length; q++) H[q] += O[q];
+  }
+  return H;
+}

@@ -22,6 +22,19 @@ for (const [method, n, d, m] of runs) {
   }
   net.dispose();
 }
+// The dense forms (issue 12 §2) at sizes where their light passes (forward + ψ′, coefficients, output
+// gradient, feature rows, ψ′ change) split over 2 and 3 threads; n and m with tails mod 4 and 64.
+for (const [activation, method, n, d, m] of [['tanh', 'kernel', 203, 120, 2701], ['gelu', 'primal', 301, 50, 1799], ['erf', 'kernel', 9, 5, 67]] as const) {
+  const { X, y } = sphereData({ n, d, seed: 8 });
+  const net = TwoLayerNet.random({ d, m, seed: 9, activation, outputInit: 'gaussian' });
+  const r = train(net, X, y, { eta: 0.2, steps: 12, method, trainOutputLayer: true, gramEvery: 4 });
+  const { W, a } = net.weights();
+  for (const part of [r.residualSq, r.patternChangeFraction, r.maxWeightDistance, Float64Array.from(r.lambdaMinGram!.value), W.data, a,
+    net.predict(X), net.gram(X).data as Float64Array, net.gram(X, { part: 'output' }).data as Float64Array]) {
+    hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+  }
+  net.dispose();
+}
 // H(k) straight from pre-activations, big enough that the row masks and the Gram matrix are split
 // over 2 and 3 threads (the runs above are below the split thresholds); n odd, m not a multiple of 64.
 {

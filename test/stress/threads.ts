@@ -83,9 +83,9 @@ async function child(threads: number, rounds: number, only: string[] | undefined
   const freeAll = (...bs: Buffer[]): void => { for (const b of bs) b.free(); };
 
   const trainRun = (method: 'kernel' | 'primal', n: number, d: number, m: number, steps: number,
-    trainOutputLayer: boolean, gramEvery?: number) => (): string => {
+    trainOutputLayer: boolean, gramEvery?: number, activation: 'relu' | 'tanh' | 'gelu' | 'softplus' = 'relu') => (): string => {
     const { X, y } = lib.sphereData({ n, d, seed: n + d });
-    const net = lib.TwoLayerNet.random({ d, m, seed: m });
+    const net = lib.TwoLayerNet.random({ d, m, seed: m, activation });
     try {
       const r = lib.train(net, X, y, { eta: 0.2, steps, method, trainOutputLayer, gramEvery });
       const { W, a } = net.weights();
@@ -93,6 +93,10 @@ async function child(threads: number, rounds: number, only: string[] | undefined
       const parts: Record<string, ArrayBufferView> = {
         residualSq: r.residualSq, patterns: r.patternChangeFraction, distance: r.maxWeightDistance, W: W.data, a,
       };
+      if (activation !== 'relu') {
+        parts.predict = net.predict(X);
+        parts.gram = net.gram(X, { part: 'both' }).data as Float64Array;
+      }
       if (r.lambdaMinGram) parts.lambdaMinGram = Float64Array.from(r.lambdaMinGram.value);
       return Object.entries(parts).map(([name, part]) => `${name}=${digest([part]).slice(0, 12)}`).join(' ');
     } finally {
@@ -121,6 +125,10 @@ async function child(threads: number, rounds: number, only: string[] | undefined
     [`train primal joint n=300 d=301 m=${M(1801)}`]: trainRun('primal', 300, 301, M(1801), 10, true),
     [`train kernel joint n=201 d=120 m=${M(2700)} gramEvery`]: trainRun('kernel', 201, 120, M(2700), 10, true, 5),
     [`train kernel n=96 d=200 m=${M(4099)}`]: trainRun('kernel', 96, 200, M(4099), 10, false),
+    // The dense forms (issue 12 §2): every light pass split (n·m ≥ 2^18 values a thread on 4 threads).
+    [`train dense tanh kernel joint n=203 d=150 m=${M(5003)} gramEvery`]: trainRun('kernel', 203, 150, M(5003), 8, true, 4, 'tanh'),
+    [`train dense gelu primal n=301 d=97 m=${M(3999)}`]: trainRun('primal', 301, 97, M(3999), 8, false, undefined, 'gelu'),
+    [`train dense softplus primal joint n=130 d=61 m=${M(8195)}`]: trainRun('primal', 130, 61, M(8195), 6, true, undefined, 'softplus'),
     gemmNT: () => {
       const rows = M(2003), cols = 301, inner = 67;
       const A = filled('f32', rows * inner, 1), B = filled('f32', cols * inner, 2), C = filled('f32', rows * cols, 3);

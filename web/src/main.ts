@@ -10,6 +10,7 @@ import {
 import { formatDuration, remainingSeconds } from './eta';
 import { formatCompact as fmt } from '../../src/experiments/format';
 import { PointsEditor } from './pointsEditor';
+import { mountLabelsPanel } from './labelsPanel';
 import type { Analysis, DataSpec, HeatmapData, ModelSpec, Reply, Request, StepBatch, WidthDone } from './protocol';
 
 /** What the page exposes for tests and the console: the last run's exact numbers. */
@@ -590,3 +591,6 @@ if (initial.given && initial.errors.length === 0 && validateParams(initial.param
 }
 startButton.disabled = false;
 if (!run) setRunning(false);
+
+// The label-noise panel on the digits (its own section and worker: src/labelsPanel.ts).
+mountLabelsPanel(document.querySelector('main') ?? document.body);
