@@ -45,6 +45,30 @@ describe('the theory lines use the limit of the run', () => {
     expect(firstOnlyError).toBeGreaterThan(5 * matchedError);
   });
 
+  it.each([[false, 'H* (tanh)'], [true, 'H* + K^a (tanh, joint)']] as const)(
+    'a wide tanh net (joint %s) follows the trajectory of its own limit, %s, not ReLU\'s', (joint, label) => {
+      const n = 20, d = 10, m = 40_000, steps = 40;
+      const { X, y } = sphereData({ n, d, seed: 3 });
+      const part = joint ? 'both' : 'first';
+      const limit = gramInfinity(X, { activation: 'tanh', part });
+      const eta = 0.5 / lambdaMax(limit);
+      const sweep = widthSweep({ data: { X, y }, widths: [m], steps, eta, trainOutputLayer: joint, seed: 3, activation: 'tanh' });
+      const run = sweep.runs[0];
+      expect(run.status).toBe('done');
+      expect(sweep.limit.label).toBe(label);
+      const net = TwoLayerNet.random({ d, m, seed: 4, activation: 'tanh' });
+      const u0 = net.predict(X);
+      net.dispose();
+      const start = Float64Array.from(y, (v, i) => v - u0[i]);
+      expect(worstRelative(infiniteWidthTrajectory(limit, start, eta, steps).residualSq, run.theory.infiniteWidthResidualSq)).toBeLessThan(1e-12);
+      const relu = infiniteWidthTrajectory(gramInfinity(X, { part }), start, eta, steps).residualSq;
+      const tolerance = 2 / Math.sqrt(m); // as for ReLU above: O(1/√m) (Lemma 3.1 holds for smooth ψ too)
+      expect(worstRelative(run.residualSq, run.theory.infiniteWidthResidualSq)).toBeLessThan(tolerance);
+      expect(worstRelative(run.residualSq, relu)).toBeGreaterThan(10 * tolerance);
+      // ‖H(0) − limit‖₂ is of the same part: small at this width.
+      expect(run.initial.deviationFromInfinity).toBeLessThan(20 / Math.sqrt(m) * lambdaMax(limit));
+    });
+
   it('λ0, the step size and the kernel prediction use the limit of the activation and part', () => {
     const { X, y } = sphereData({ n: 12, d: 6, seed: 5 });
     const test = sphereData({ n: 4, d: 6, seed: 6 });

@@ -108,20 +108,17 @@ export function figure1Checks(result: WidthSweepResult, options: { slopeToleranc
       (boundAssumption ? `; outside the corollary's assumptions (${boundAssumption}): the line is the paper's radius with this run's λ0, a reference rather than a bound` : ''),
   });
   if (boundAssumption) checks[checks.length - 1].passed = null;
-  // train() records the first layer's H(k); with a trained output layer its floor is the first layer's λ0.
-  const recordedLambda0 = result.lambda0FirstLayer ?? lambda0;
-  const floor = trainingGramFloor(recordedLambda0);
+  // train() records λ_min of the H(k) of the layers that train (+ K^a(k) when a trains): the same part as λ0's limit.
+  const floor = trainingGramFloor(lambda0);
   const widestRuns = widest ? runs.filter((r) => r.m === widest.m) : [];
   const widestLowest = widest ? widest.lambdaMinLowest : NaN;
   checks.push({
     id: 'gram-stays-above-half-lambda0',
-    claim: result.lambda0FirstLayer !== undefined
-      ? "λ_min(H(k)) of the first layer ≥ λ0/2 of the first layer's limit at every recorded step, for the widest net"
-      : 'λ_min(H(k)) ≥ λ0/2 at every recorded step, for the widest net',
+    claim: 'λ_min(H(k)) ≥ λ0/2 at every recorded step, for the widest net',
     source: 'Lemma 3.2, Theorem 4.1',
     passed: widestRuns.length === 0 || widestRuns.every((r) => r.lambdaMinGram.value.length === 0) ? null
       : onDiverged(widestRuns.every((r) => r.lambdaMinGram.value.every((v) => v >= floor))),
-    detail: widest ? `m=${widest.m}: lowest λ_min(H(k)) ${format(widestLowest)} vs λ0/2 = ${format(floor)} (${result.lambda0FirstLayer !== undefined ? `first layer's λ0 = ${format(recordedLambda0)}; ${lambda0Name} = ${format(lambda0)}` : `${lambda0Name} = ${format(lambda0)}`})` : 'no run',
+    detail: widest ? `m=${widest.m}: lowest λ_min(H(k)) ${format(widestLowest)} vs λ0/2 = ${format(floor)} (${lambda0Name} = ${format(lambda0)})` : 'no run',
   });
   const fit = result.gramDeviationFit;
   const exactLinear = activation === 'linear' && !p.trainOutputLayer && p.outputInit !== 'gaussian';

@@ -3,8 +3,6 @@
 // of an experiment come from it; this module says which one it is, in options and in words.
 import type { GramInfinityOptions } from '../kernels.js';
 import type { Activation, KernelPart } from '../activations.js';
-import type { Matrix } from '../matrix.js';
-import type { TwoLayerNet } from '../network.js';
 
 /** What decides the limit kernel of a run. */
 export interface LimitModel {
@@ -57,13 +55,4 @@ export function limitKernel(model: LimitModel): LimitKernel {
     ...(options.negativeSlope !== undefined ? { negativeSlope: options.negativeSlope } : {}),
     scale: model.scale, label: limitLabel(model),
   };
-}
-
-/**
- * H at a net's current weights, the part that matches the limit: net.gram(X) for the first layer,
- * net.gram(X, { part: 'both' }) (H(W) + K^a(W)) when the output layer trains.
- */
-export function gramOfPart(net: TwoLayerNet, X: Matrix, part: KernelPart): Matrix {
-  if (part === 'first') return net.gram(X);
-  return (net.gram as (X: Matrix, options?: { part?: KernelPart }) => Matrix).call(net, X, { part });
 }

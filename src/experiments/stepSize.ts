@@ -7,7 +7,6 @@ import { OverparamRangeError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { TwoLayerNet } from '../network.js';
 import { stabilityLimit, theoryStepSize } from './theory.js';
-import { gramOfPart } from './limit.js';
 
 /**
  * Default share of the stability limit 2/λ_max: η = 1/(2λ_max). The 4× margin covers λ_max(H(k))
@@ -79,7 +78,7 @@ export function suggestStepSize(X: Matrix, options: SuggestStepSizeOptions = {})
   const nets = options.nets ?? [];
   // Without nets both ends of H∞'s spectrum are wanted: one Lanczos run gives them.
   const { min: lambda0, max: top } = nets.length > 0
-    ? { min: lambdaMin(Hinf), max: Math.max(...nets.map((net) => lambdaMax(gramOfPart(net, X, options.kernel?.part ?? 'first')))) }
+    ? { min: lambdaMin(Hinf), max: Math.max(...nets.map((net) => lambdaMax(net.gram(X, { part: options.kernel?.part })))) }
     : extremeEigenvalues(Hinf);
   return stepSizeFromSpectrum({
     lambdaMax: top, lambda0, n: X.rows, source: nets.length > 0 ? 'gram' : 'gramInfinity',

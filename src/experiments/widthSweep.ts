@@ -1,7 +1,7 @@
 // The paper's synthetic experiment (its Figure 1, DESIGN §3): one dataset, one network per width
 // (and per trial), trained by GD with one step size; the three curves per width, the Gram spectra
 // the proofs rest on, and the theory's lines computed for the very same runs.
-import { eigh, extremeEigenvalues, lambdaMin, spectralNormOfDifference } from '../spectra.js';
+import { eigh, extremeEigenvalues, spectralNormOfDifference } from '../spectra.js';
 import { gramInfinity, inputDiagnostics, type InputDiagnostics } from '../kernels.js';
 import { OverparamRangeError } from '../errors.js';
 import { sphereData } from '../data.js';
@@ -11,7 +11,7 @@ import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } fr
 import { invertibleGram } from '../degeneracy.js';
 import { crossGramInfinity, kernelPredictFromEigen } from './ntk.js';
 import { stepSizeFromSpectrum, type StepSizeSuggestion } from './stepSize.js';
-import { gramOfPart, limitKernel, limitOptions, type LimitKernel, type LimitModel } from './limit.js';
+import { limitKernel, limitOptions, type LimitKernel, type LimitModel } from './limit.js';
 import { resolveActivation, type Activation } from '../activations.js';
 import { checkOutputInit, checkScaling, type OutputInit } from '../parametrisation.js';
 import {
@@ -159,11 +159,6 @@ export interface WidthSweepResult {
   /** λ0 = λ_min of the limit kernel (H∞ for the paper's runs; see `limit`). */
   lambda0: number;
   lambdaMaxInfinity: number;
-  /**
-   * With the output layer training: λ_min of the first layer's H* alone, the floor for the
-   * λ_min(H(k)) train() records (the first layer's H(k)).
-   */
-  lambda0FirstLayer?: number;
   /** Zero rows and parallel pairs (inputDiagnostics): the data for which λ0 = 0. */
   degenerate: InputDiagnostics;
   /** Present when the data is degenerate (λ0 ≈ 0), naming the rows. */
@@ -216,9 +211,6 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
   const Hinf = test ? test.blocks.train : gramInfinity(X, kernelOptions);
   const eigen = eigh(Hinf);
   const lambda0 = eigen.values[0], lambdaMaxInfinity = eigen.values[n - 1];
-  // train() records λ_min of the first layer's H(k): with the output layer training too, its floor
-  // is the first layer's λ0 (λ_min(H* + K^a) ≥ λ_min(H*), so that floor is the weaker claim).
-  const lambda0FirstLayer = part === 'both' ? lambdaMin(gramInfinity(X, { ...kernelOptions, part: 'first' })) : undefined;
   const degenerate = inputDiagnostics(X);
   const warning = degenerate.degenerate ? degenerate.message : undefined;
 
@@ -235,7 +227,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     const net = randomNet(model, d, p.m, p.seed);
     let keep = false;
     try {
-      const H0 = gramOfPart(net, X, part);
+      const H0 = net.gram(X, { part });
       const { min, max } = extremeEigenvalues(H0);
       initial.push({ lambdaMin: min, lambdaMax: max, deviationFromInfinity: spectralNormOfDifference(H0, Hinf) });
       keep = index === plan.length - 1;
@@ -326,8 +318,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     },
     limit: limitKernel(model),
     stepSize: { eta, source: options.eta === undefined ? 'derived' : 'given', suggestion },
-    lambda0, lambdaMaxInfinity, ...(lambda0FirstLayer !== undefined ? { lambda0FirstLayer } : {}),
-    degenerate, ...(warning ? { warning } : {}),
+    lambda0, lambdaMaxInfinity, degenerate, ...(warning ? { warning } : {}),
     runs, summaries, rateWindow,
     ...gramDeviationFitOf(runs, distinctWidths.size),
   };
@@ -371,14 +362,10 @@ function modelOf(options: WidthSweepOptions): SweepModel {
 
 /** A net of the sweep's model; the paper's defaults are passed as before (the same net, bit for bit). */
 function randomNet(model: SweepModel, d: number, m: number, seed: number): TwoLayerNet {
-  const options: Parameters<typeof TwoLayerNet.random>[0] = {
+  return TwoLayerNet.random({
     d, m, seed, scale: model.scale, outputScale: model.outputScale, widthExponent: model.widthExponent, outputInit: model.outputInit,
-  };
-  if (model.activation !== 'relu') {
-    // TwoLayerNet.random's activation option (issue 12 §2).
-    Object.assign(options, { activation: model.activation, ...(model.activation === 'leakyRelu' ? { negativeSlope: model.negativeSlope } : {}) });
-  }
-  return TwoLayerNet.random(options);
+    activation: model.activation, ...(model.activation === 'leakyRelu' ? { negativeSlope: model.negativeSlope } : {}),
+  });
 }
 
 function checkWidths(widths: unknown): asserts widths is number[] {

@@ -47,9 +47,12 @@ function suggestedEta(X: Matrix): number {
 }
 
 /** The run the page made, redone in Node with the public API. */
-function runInNode(X: Matrix, y: Float32Array, widths: number[], options: { eta: number; steps: number; seed: number; joint: boolean }) {
+function runInNode(X: Matrix, y: Float32Array, widths: number[], options: {
+  eta: number; steps: number; seed: number; joint: boolean;
+  model?: Pick<Parameters<typeof TwoLayerNet.random>[0], 'activation' | 'outputScale' | 'widthExponent' | 'outputInit'>;
+}) {
   return widths.map((m) => {
-    const net = TwoLayerNet.random({ d: X.cols, m, seed: options.seed });
+    const net = TwoLayerNet.random({ d: X.cols, m, seed: options.seed, ...options.model });
     try {
       return train(net, X, y, { eta: options.eta, steps: options.steps, trainOutputLayer: options.joint });
     } finally {
@@ -313,6 +316,8 @@ if (missing && process.env.CI) {
       for (const id of ['heat-inf', 'heat-final', 'heat-diff']) expect(await canvasHasContent(page, `#${id}`)).toBe(true);
       // The infinite-width line is that of H* (tanh) from each net's own r(0) (symmetric: u(0) = 0, r(0) = y).
       const eta = result.eta!;
+      const model = { activation: 'tanh', outputScale: 10, widthExponent: 0.5, outputInit: 'symmetric' } as const;
+      expectSameRun(result, runInNode(X, y, [40, 400], { eta, steps: 40, seed: 2, joint: false, model }));
       for (const w of result.widths) {
         expect(w.infiniteWidth).toEqual(infiniteWidthTrajectory(eigh(Htanh), Float64Array.from(y), eta, 40).residualSq);
       }
@@ -326,6 +331,7 @@ if (missing && process.env.CI) {
       expect(await page.textContent('#heat-inf-caption')).toBe('H* + K^a (tanh, joint) (infinite width)');
       const both = gramInfinity(X, { activation: 'tanh', part: 'both' });
       expect(joint.eta).toBe(1 / extremeEigenvalues(both).max);
+      expectSameRun(joint, runInNode(X, y, [40, 400], { eta: joint.eta!, steps: 40, seed: 2, joint: true, model }));
       expect(pageErrors.slice(errorsBefore)).toEqual([]);
 
       // Back to the paper's model for the tests that follow.

@@ -7,7 +7,7 @@ import {
   type Matrix, type StepInfo,
 } from '../../src/index';
 import type { Analysis, DataSpec, HeatmapData, ModelSpec, Reply, Request, StepBatch } from './protocol';
-import { gramOfPart, limitLabel, limitOptions } from '../../src/experiments/limit';
+import { limitLabel, limitOptions } from '../../src/experiments/limit';
 import { assessDegeneracy, blockAverage, fingerprint, gramInterval, stepSizeAdvice } from './theory';
 
 /** Largest heatmap resolution sent to the page. */
@@ -128,7 +128,7 @@ function run(request: Extract<Request, { type: 'run' }>): void {
     const paper = model.activation === 'relu' && model.outputScale === 1 && model.widthExponent === 0.5 && model.outputInit === 'sign';
     const net = paper ? TwoLayerNet.random({ d: X.cols, m, seed }) : TwoLayerNet.random({
       d: X.cols, m, seed, outputScale: model.outputScale, widthExponent: model.widthExponent, outputInit: model.outputInit,
-      ...({ activation: model.activation } as object),
+      activation: model.activation,
     });
     try {
       const u0 = net.predict(X);
@@ -143,11 +143,11 @@ function run(request: Extract<Request, { type: 'run' }>): void {
       const infiniteWidth = infiniteWidthTrajectory(HinfEigen, r0, eta, steps).residualSq;
       send({ type: 'widthStart', id, widthIndex, m, bound, infiniteWidth });
 
-      const H0 = gramOfPart(net, X, part);
+      const H0 = net.gram(X, { part });
       const streamer = new StepStreamer(id, widthIndex, widthStarted);
       const result = train(net, X, y, { eta, steps, trainOutputLayer: joint, gramEvery, onStep: streamer.onStep });
       streamer.flush();
-      const Hk = gramOfPart(net, X, part);
+      const Hk = net.gram(X, { part });
       const gram0 = heatmap(H0);
       const gramFinal = heatmap(Hk);
       send({
