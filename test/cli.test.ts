@@ -197,6 +197,37 @@ describe('the command line, checked before anything runs', () => {
   });
 });
 
+describe('overparam figure1 --modes', () => {
+  it('records the residual on the limit kernel\'s top and bottom modes beside the kernel regime, in results.json, modes.csv and modes.svg', async () => {
+    const out = path.join(tmp, 'modes');
+    const run = await overparam(['figure1', '--n', '30', '--d', '12', '--widths', '50,400', '--steps', '12', '--test-points', '0',
+      '--modes', '2', '--out', out]);
+    expect([0, 3], run.stderr).toContain(run.code);
+    const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+    expect(results.result.parameters.modes).toEqual({ top: 2, bottom: 2 });
+    const eta = results.result.stepSize.eta;
+    for (const r of results.result.runs) {
+      expect(r.modes.modes).toEqual([0, 1, 28, 29]);
+      r.modes.modes.forEach((_: number, j: number) => {
+        const p0 = r.modes.measured[j][0], lambda = r.modes.eigenvalues[j];
+        expect(r.modes.predicted[j][0]).toBe(p0);
+        // The kernel regime (Arora et al. 2019, Section 4): p_i(k) = (1 − ηλ_i)^k p_i(0).
+        for (let k = 0; k <= 12; k++) expect(r.modes.predicted[j][k]).toBeCloseTo((1 - eta * lambda) ** k * p0, 12);
+      });
+    }
+    expect(results.files).toEqual(expect.arrayContaining(['modes.csv', 'modes.svg']));
+    const csv = parseCsv(await readFile(path.join(out, 'modes.csv'), 'utf8'));
+    expect(csv.header).toEqual(['m', 'trial', 'mode', 'eigenvalue', 'step', 'projection', 'kernel_regime_projection']);
+    expect(csv.rows.length).toBe(2 * 4 * 13);
+  });
+
+  it('refuses --modes 0, naming the flag', async () => {
+    const run = await overparam(['figure1', '--modes', '0', '--out', path.join(tmp, 'never')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--modes must be an integer ≥ 1, got '0'/);
+  });
+});
+
 describe('overparam train', () => {
   it('trains on a CSV and warns about parallel rows by index and by file line', async () => {
     const file = path.join(tmp, 'data.csv');

@@ -1,6 +1,7 @@
 // Command-line arguments of `overparam figure1` and `overparam train`, parsed with node:util's
 // parseArgs (built in: no dependency) and checked here, so the commands receive typed settings.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ModeSelection } from '../experiments/modes.js';
 import { ACTIVATIONS, DEFAULT_NEGATIVE_SLOPE, type Activation } from '../activations.js';
 import { OUTPUT_INITS, WIDTH_EXPONENT_RANGE, type OutputInit } from '../parametrisation.js';
 
@@ -42,6 +43,8 @@ export interface Figure1Settings extends ModelSettings {
   joint: boolean;
   testPoints: number;
   gramEvery?: number;
+  /** --modes: the eigenmodes of the limit kernel whose projections are recorded (issue 15). */
+  modes?: ModeSelection;
   out: string;
 }
 
@@ -101,6 +104,8 @@ Options:
                           opposite a_r and equal w_r, so f(W(0)) = 0; widths must be even)
   --test-points <int>     held-out points for the kernel-predictor comparison (0: none)
   --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
+  --modes <K|all>         record the residual on the top K and bottom K eigenmodes of the limit
+                          kernel (or all), beside their kernel-regime decay (Arora et al. 2019)
   --out <dir>             output directory (default out/figure1)
   -h, --help              this help`;
 
@@ -230,13 +235,21 @@ function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>)
   }
 }
 
+/** --modes K (the top K and bottom K modes) or 'all'. */
+function modeSelection(value: string | undefined): { modes?: ModeSelection } {
+  if (value === undefined) return {};
+  if (value === 'all') return { modes: 'all' };
+  const count = integer(value, 'modes', 1);
+  return { modes: { top: count, bottom: count } };
+}
+
 /** Parses `figure1`'s arguments; `help: true` when -h/--help was given. */
 export function parseFigure1Args(argv: string[]): Figure1Settings & { help: boolean } {
   const v = parse(argv, {
     preset: { type: 'string' }, n: { type: 'string' }, d: { type: 'string' }, widths: { type: 'string' },
     steps: { type: 'string' }, eta: { type: 'string' }, seed: { type: 'string' }, trials: { type: 'string' },
     joint: { type: 'boolean' }, 'test-points': { type: 'string' }, 'gram-every': { type: 'string' }, out: { type: 'string' },
-    ...MODEL_OPTIONS,
+    modes: { type: 'string' }, ...MODEL_OPTIONS,
   });
   const presetName = (v.preset ?? 'quick') as string;
   if (presetName !== 'quick' && presetName !== 'paper') {
@@ -258,6 +271,7 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
     joint: v.joint === true || preset.joint,
     testPoints: integer(str('test-points'), 'test-points', 0) ?? preset.testPoints,
     gramEvery: integer(str('gram-every'), 'gram-every', 1),
+    ...modeSelection(str('modes')),
     out: str('out') ?? 'out/figure1',
     ...modelSettings(v, widths, 'widths'),
   };

@@ -350,6 +350,40 @@ function kernelPredictionChart(result: WidthSweepResult, colour: Colour): Chart 
 }
 
 /** Every chart of a sweep, in report order. */
+/** The widest net's eigenmode projections |p_i(k)| against their kernel-regime decay (Arora et al. 2019). */
+function modesChart(result: WidthSweepResult): Chart | undefined {
+  const run = [...result.runs].reverse().find((r) => r.modes);
+  if (!run?.modes) return undefined;
+  const curves = run.modes;
+  const modeLabel = (j: number) => `mode ${curves.modes[j] + 1}: λ = ${format(curves.eigenvalues[j])}`;
+  const scale = Plot.scale({ color: { type: 'ordinal', scheme: 'tableau10', domain: curves.modes.map((_, j) => modeLabel(j)) } });
+  const colour = (row: { j: number }) => String(scale.apply(modeLabel(row.j)));
+  const measured = curves.modes.flatMap((_, j) => curves.steps.map((k, s) => ({ j, k, value: Math.abs(curves.measured[j][s]) })))
+    .filter(positiveValue);
+  const predicted = curves.modes.flatMap((_, j) => curves.predicted[j].map((v, k) => ({ j, k, value: Math.abs(v) }))).filter(positiveValue);
+  const legend: LegendEntry[] = [
+    ...curves.modes.map((_, j) => ({ label: modeLabel(j), color: colour({ j }), style: 'solid' as const })),
+    { label: 'measured |v_iᵀ(y − u(k))|', color: THEORY_GREY, style: 'solid' },
+    { label: 'kernel regime |1 − ηλ_i|^k |p_i(0)|', color: THEORY_GREY, style: 'dashed' },
+  ];
+  const svg = renderSvg({
+    x: axis('iteration k'),
+    y: axis('|p_i(k)|', { log: true }),
+    marks: [
+      Plot.line(predicted, { x: 'k', y: 'value', z: 'j', stroke: colour, strokeDasharray: DASH.dashed, strokeWidth: 1.5 }),
+      Plot.line(measured, { x: 'k', y: 'value', z: 'j', stroke: colour, strokeWidth: 2 }),
+    ],
+  }, { title: `Eigenmodes of the residual, m = ${run.m.toLocaleString('en-US')}`, subtitle: subtitleOf(result), legend });
+  return {
+    file: 'modes.svg',
+    title: `The residual on eigenmodes of ${theoryKernel(result).label} (widest net, log scale)`,
+    caption: `Solid: |p_i(k)| = |v_iᵀ(y − u(k))| on the top and bottom eigenmodes v_i of the limit kernel, for m = ${run.m}. ` +
+      'Dashed: the kernel regime, |1 − ηλ_i|^k |p_i(0)|. Modes of large λ_i are fitted fast, small ones slowly ' +
+      '(Arora, Du, Hu, Li, Wang, ICML 2019, Section 4).',
+    svg,
+  };
+}
+
 export function sweepCharts(result: WidthSweepResult): Chart[] {
   if (result.summaries.length === 0) return []; // nothing finished: nothing to draw
   const colour = widthColours(result.parameters.widths);
@@ -360,6 +394,7 @@ export function sweepCharts(result: WidthSweepResult): Chart[] {
     gramEigenvalueChart(result, colour),
     gramDeviationChart(result, colour),
     kernelPredictionChart(result, colour),
+    modesChart(result),
   ];
   return charts.filter((c): c is Chart => c !== undefined);
 }

@@ -43,6 +43,14 @@ function sweepCsvs(result: WidthSweepResult): { file: string; text: string }[] {
         runs.map((r) => [r.m, r.trial, r.initial.deviationFromInfinity, r.initial.lambdaMin, r.initial.lambdaMax, r.lambdaMinFinal, initialGramDeviationBound(lambda0)])),
     },
   ];
+  if (runs.some((r) => r.modes)) {
+    files.push({
+      file: 'modes.csv',
+      text: toCsv(['m', 'trial', 'mode', 'eigenvalue', 'step', 'projection', 'kernel_regime_projection'],
+        runs.flatMap((r) => (r.modes ? r.modes.modes.flatMap((mode, j) => r.modes!.steps.map((k, s) =>
+          [r.m, r.trial, mode, r.modes!.eigenvalues[j], k, r.modes!.measured[j][s], r.modes!.predicted[j][k]])) : []))),
+    });
+  }
   if (runs.some((r) => r.test)) {
     files.push({
       file: 'kernel-prediction.csv',

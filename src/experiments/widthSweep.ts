@@ -10,6 +10,7 @@ import { TwoLayerNet } from '../network.js';
 import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from '../matrix.js';
 import { invertibleGram } from '../degeneracy.js';
 import { crossGramInfinity, kernelPredictFromEigen } from './ntk.js';
+import type { ModeSelection } from './modes.js';
 import { stepSizeFromSpectrum, type StepSizeSuggestion } from './stepSize.js';
 import { limitKernel, limitOptions, type LimitKernel, type LimitModel } from './limit.js';
 import { resolveActivation, type Activation } from '../activations.js';
@@ -65,6 +66,11 @@ export interface WidthSweepOptions {
   outputInit?: OutputInit;
   /** Record λ_min(H(k)) every this many steps (default ⌈steps/10⌉). */
   gramEvery?: number;
+  /**
+   * Also record the residual's projections p_i(k) = v_iᵀ(y − u(k)) on these eigenmodes of the limit
+   * kernel (Arora et al. 2019), beside their kernel-regime decay (1 − ηλ_i)^k p_i(0); see train's `modes`.
+   */
+  modes?: ModeSelection;
   /** Held-out points (same distribution) for the comparison with the kernel predictor; default 0. */
   testPoints?: number;
   /** Use this data instead of sphereData (then n, d come from X and testPoints is ignored unless `test` is given). */
@@ -107,6 +113,8 @@ export interface WidthRun {
   };
   /** When the run diverged: where, why, and the largest stable η for this net (2/λ_max(H(0))), as train() reports it. */
   divergence?: TrainResult['divergence'];
+  /** With the sweep's `modes`: the projections on the limit kernel's eigenmodes (Arora et al. 2019). */
+  modes?: ModeCurves;
   /** Test-set comparison with the kernel predictor (when there are test points); RMS over test points. */
   test?: {
     /** RMS of f_net − f_kernel at the same step: f_kernel is the infinite-width net from this net's start. */
@@ -115,6 +123,35 @@ export interface WidthRun {
     kernelMovement: number;
     /** RMS of f_net − H∞(Xtest, X)H∞⁻¹y (ntkPredict without the initial function); NaN when λ0 ≈ 0. */
     deviationFromNtkPredictor: number;
+  };
+}
+
+/** A run's eigenmode projections as plain arrays (results.json), from train's TrainResult.modes. */
+export interface ModeCurves {
+  /** The modes' ranks (0 = the largest eigenvalue of the limit kernel). */
+  modes: number[];
+  eigenvalues: number[];
+  /** The recorded steps of `measured`. */
+  steps: number[];
+  /** measured[j][s] = p_{modes[j]}(steps[s]) = v_jᵀ(y − u(k)). */
+  measured: number[][];
+  /** predicted[j][k] = (1 − ηλ_j)^k p_j(0), k = 0..stepsRun (the kernel regime). */
+  predicted: number[][];
+  /** Fitted factor per step of each mode beside 1 − ηλ_j (NaN when the mode is at round-off). */
+  rates: { mode: number; eigenvalue: number; predicted: number; fitted: number }[];
+}
+
+/** TrainResult.modes as plain arrays, one row per mode. */
+function modeCurves(modes: NonNullable<TrainResult['modes']>): ModeCurves {
+  const byMode = (t: typeof modes.measured) => Array.from(t.modes, (_, j) =>
+    Array.from({ length: t.steps.length }, (_, s) => t.projections.data[s * t.modes.length + j]));
+  return {
+    modes: Array.from(modes.measured.modes),
+    eigenvalues: Array.from(modes.measured.eigenvalues),
+    steps: Array.from(modes.measured.steps),
+    measured: byMode(modes.measured),
+    predicted: byMode(modes.predicted),
+    rates: modes.rates.map((r) => ({ mode: r.mode, eigenvalue: r.eigenvalue, predicted: r.predicted, fitted: r.fitted })),
   };
 }
 
@@ -146,7 +183,7 @@ export interface WidthSweepResult {
   status: 'done' | 'aborted';
   parameters: {
     n: number; d: number; widths: number[]; steps: number; eta: number; seed: number; trials: number;
-    trainOutputLayer: boolean; gramEvery: number; testPoints: number; data: 'sphere' | 'given';
+    trainOutputLayer: boolean; gramEvery: number; testPoints: number; data: 'sphere' | 'given'; modes?: ModeSelection;
     activation: Activation; negativeSlope?: number; scale: number; outputScale: number; widthExponent: number; outputInit: OutputInit;
   };
   /**
@@ -259,6 +296,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
       const before = completed;
       const result = train(net, X, y, {
         eta, steps, trainOutputLayer, gramEvery, signal, loss: 'sum',
+        ...(options.modes !== undefined ? { modes: { eigen, which: options.modes } } : {}),
         onStep: (info) => {
           completed = before + p.m * info.step;
           if (info.step > 0) onProgress?.({ phase: 'train', m: p.m, trial: p.trial, step: info.step, steps, completed, total });
@@ -286,6 +324,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
         },
       };
       if (result.divergence) run.divergence = result.divergence;
+      if (result.modes) run.modes = modeCurves(result.modes);
       if (test && f0) {
         const trained = net.predict(test.X);
         const kernel = kernelPredictFromEigen(eigen, test.blocks.cross, y, { eta, steps: result.stepsRun, initialTrain: u0, initialTest: f0 });
@@ -312,7 +351,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     status: signal?.aborted || runs.length < plan.length || runs.some((r) => r.status === 'aborted') ? 'aborted' : 'done',
     parameters: {
       n, d, widths: sortedWidths, steps, eta, seed, trials, trainOutputLayer, gramEvery,
-      testPoints: Xtest?.rows ?? 0, data: options.data ? 'given' : 'sphere',
+      testPoints: Xtest?.rows ?? 0, data: options.data ? 'given' : 'sphere', ...(options.modes !== undefined ? { modes: options.modes } : {}),
       activation: model.activation, ...(model.activation === 'leakyRelu' ? { negativeSlope: model.negativeSlope } : {}),
       scale: model.scale, outputScale: model.outputScale, widthExponent: model.widthExponent, outputInit: model.outputInit,
     },
