@@ -171,8 +171,12 @@ export interface StepForm {
   extremeOfGram(at: 'current' | 'initial', want: 1 | 2): number;
   /** ∂L/∂a at the current state into `gradient` (m f32). */
   outputGradient(gradient: WasmBuffer): void;
-  /** One GD step of the first layer from the current residual state.e (eq. 3): Z(k) → Z(k+1). */
-  step(eta: number): void;
+  /**
+   * One GD step of the first layer from the current residual state.e (eq. 3): Z(k) → Z(k+1).
+   * `beforeZ` (optimizer.ts's heavy ball) runs once the coefficients S (or W) have moved and before
+   * state.ZT moves; from then on the step reads only the activation record, not Z's signs.
+   */
+  step(eta: number, beforeZ?: () => void): void;
   /** The first layer's trainable state (S or W): what a divergence snapshot must hold to come back. */
   stateBuffers(): WasmBuffer[];
   /** Brings net._W to W(`step`), the state the run is at (`final`: the run ends, no copy of W(0) needed). */
