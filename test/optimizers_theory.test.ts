@@ -62,6 +62,25 @@ describe("Polyak's pair and the stability limits", () => {
   });
 });
 
+describe('kernelRegimeTrajectory against the velocity form on e', () => {
+  // In the kernel regime e moves as the weights' image: heavy ball v ← βv − ηHe, e ← e + v;
+  // Nesterov v ← βv − ηH(e + βv), e ← e + v (v(0) = 0), a different route from the recursions.
+  it.each([['momentum'], ['nesterov']] as const)('%s', (kind) => {
+    const n = 3, beta = 0.7, eta = 0.2, steps = 40;
+    const H = [2, 0.5, 0.1, 0.5, 1, 0.2, 0.1, 0.2, 0.6];
+    const e0 = [1, -0.5, 0.25];
+    const got = kernelRegimeTrajectory(H, n, eta, e0, steps, { kind, beta }).residualSq;
+    let e = Float64Array.from(e0), v = new Float64Array(n);
+    const Hx = (x: Float64Array): Float64Array => Float64Array.from({ length: n }, (_, i) => H[i * n] * x[0] + H[i * n + 1] * x[1] + H[i * n + 2] * x[2]);
+    for (let k = 0; k <= steps; k++) {
+      expect(got[k], `‖e(${k})‖²`).toBeCloseTo(e.reduce((s, x) => s + x * x, 0), 12);
+      const g = Hx(kind === 'nesterov' ? Float64Array.from(e, (x, i) => x + beta * v[i]) : e);
+      v = Float64Array.from(v, (x, i) => beta * x - eta * g[i]);
+      e = Float64Array.from(e, (x, i) => x + v[i]);
+    }
+  });
+});
+
 describe('the kernel-regime prediction against a wide net, each optimiser', () => {
   // Demo-size data, a wide net: H(k) stays within O(1/√m) of H(0) (Lemma 3.2's R ∝ 1/√m), so the
   // predicted ‖e(k)‖² from H(0) and e(0) holds to a relative error of order 1/√m; the tolerance is
