@@ -10,10 +10,11 @@
 // - mini-batch SGD masks the residual: e_i·n/b on the step's batch, 0 elsewhere (unbiased for the
 //   sum loss), batches drawn without replacement, a fresh seeded shuffle each epoch; with
 //   `momentum` it adds heavy ball.
-// The extra passes are elementwise over m·n (or m·d) float32s, on one thread in a fixed order, so
-// the numbers do not depend on the thread count.
+// The extra passes are elementwise over m·n (or m·d) float32s (assembly/relu_net/extrapolate.ts,
+// split over the threads by elements), so the numbers do not depend on the thread count.
 import { OverparamRangeError, OverparamTypeError } from '../errors.js';
 import { WasmBuffer, freeAll } from '../wasm/memory.js';
+import * as parallel from '../wasm/parallel.js';
 import type { RunState, StepForm } from './stepForm.js';
 
 /**
@@ -113,13 +114,9 @@ export class BatchSampler {
   }
 }
 
-/** x ← x + β(x − prev), prev ← x (old), elementwise over float32s (rounded once per element). */
-function extrapolate(x: Float32Array, prev: Float32Array, beta: number): void {
-  for (let i = 0; i < x.length; i++) {
-    const t = x[i];
-    x[i] = t + beta * (t - prev[i]);
-    prev[i] = t;
-  }
+/** x ← x + β(x − prev), prev ← x (old), elementwise in float32 (SIMD, over the threads; no split changes a bit). */
+function extrapolate(x: WasmBuffer, prev: WasmBuffer, beta: number): void {
+  parallel.extrapolate(x.ptr, prev.ptr, x.length, beta);
 }
 
 /**
@@ -173,10 +170,10 @@ export class OptimizerRun {
   prepare(): void {
     const { state, beta } = this;
     if (this.spec.kind === 'nesterov' && beta > 0) {
-      this.moves.forEach((b, i) => extrapolate(b.f32(), this.previous[i].f32(), beta));
-      extrapolate(state.ZT.f32(), this.previousZ!.f32(), beta);
+      this.moves.forEach((b, i) => extrapolate(b, this.previous[i], beta));
+      extrapolate(state.ZT, this.previousZ!, beta);
       if (this.previousA) {
-        extrapolate(state.net._a.f32(), this.previousA.f32(), beta);
+        extrapolate(state.net._a, this.previousA, beta);
         state.updateRowScale();
       }
       this.form.forward();
@@ -196,14 +193,14 @@ export class OptimizerRun {
   stepFirstLayer(eta: number): void {
     const { beta } = this;
     if (beta === 0 || this.spec.kind === 'nesterov') { this.form.step(eta); return; }
-    this.moves.forEach((b, i) => extrapolate(b.f32(), this.previous[i].f32(), beta));
+    this.moves.forEach((b, i) => extrapolate(b, this.previous[i], beta));
     const Z = this.state.ZT, prevZ = this.previousZ;
-    this.form.step(eta, prevZ ? () => extrapolate(Z.f32(), prevZ.f32(), beta) : undefined);
+    this.form.step(eta, prevZ ? () => extrapolate(Z, prevZ, beta) : undefined);
   }
 
   /** Heavy ball on a, before a ← a − η∂L/∂a (Nesterov already moved a to the look-ahead point). */
   extrapolateOutput(): void {
-    if (this.previousA && this.spec.kind !== 'nesterov') extrapolate(this.state.net._a.f32(), this.previousA.f32(), this.beta);
+    if (this.previousA && this.spec.kind !== 'nesterov') extrapolate(this.state.net._a, this.previousA, this.beta);
   }
 
   free(): void {
