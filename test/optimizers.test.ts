@@ -73,7 +73,7 @@ describe('GD by default, and the edge cases of each optimiser', () => {
   const run = (optimizer: Optimizer | undefined, method: 'kernel' | 'primal', steps = 40): { r: Float64Array; W: Float32Array } => {
     const net = TwoLayerNet.random({ d, m, seed: 2 });
     const res = train(net, X, y, { eta: 0.1, steps, method, ...(optimizer ? { optimizer } : {}) });
-    const W = net.weights().W.data.slice();
+    const W = Float32Array.from(net.weights().W.data);
     net.dispose();
     return { r: res.residualSq, W };
   };
