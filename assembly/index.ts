@@ -6,6 +6,7 @@ export { forward, forwardColumns, outputLayerGradient } from "./relu_net/forward
 export { scaleRows, maskedRowSum, maskedRowSumScratchBytes } from "./relu_net/masked_sum";
 export { maskedRowSumByTables, maskedRowSumByTablesScratchBytes } from "./relu_net/subset_sums";
 export { maxRowDistance, maxDistanceFromCoefficients, accumulateCoefficients } from "./relu_net/distance";
+export { extrapolate } from "./relu_net/extrapolate";
 export { countChangedBits, rowMasksFromPreactivations, rowMaskWordsFromPreactivations } from "./ntk/patterns";
 export { linearKernel, linearKernelRows, certifyRowMasks, gramFromMasks, gramFromMaskRows, gramInfinity, demoteToF32 } from "./ntk/gram";
 export * from "./linalg/eigen";

@@ -33,6 +33,7 @@ import { benchKernelEfficiency, measurePeak } from './workloads/kernels.js';
 import { benchScaling, scalingTable, type ScalingReport } from './workloads/scaling.js';
 import { benchStep, type PeerCheck } from './workloads/step.js';
 import { benchDenseStep } from './workloads/denseStep.js';
+import { benchOptimizers } from './workloads/optimizers.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -125,6 +126,10 @@ const dense = await benchDenseStep({
 });
 rows.push(...dense.rows);
 
+// Issue 13 §5: heavy ball, Nesterov and SGD steps against GD's at the paper's size.
+const optimizerBench = await benchOptimizers({ n: SIZES.n, d: SIZES.d, m: SIZES.stepM[SIZES.stepM.length - 1], rounds: flags.quick ? ROUNDS : 5, log });
+rows.push(...optimizerBench.rows);
+
 log(`H(k), K and pattern change at n=${SIZES.gram.n} m=${SIZES.gram.m}…`);
 const gram = await benchGram({ ...SIZES.gram, rounds: ROUNDS });
 rows.push(...gram.rows);
@@ -180,6 +185,7 @@ for (const m of SIZES.stepM) {
     ratioTarget(`GD step m=${m}: ours / numpy time`, ratio(headline(w), median(w, 'numpy')), '≤ 1.0', (v) => v <= 1);
   }
 }
+for (const { name, ratio: r } of optimizerBench.ratios) ratioTarget(`${name} step / GD step (ReLU, m=${SIZES.stepM[SIZES.stepM.length - 1]})`, r, '≤ 1.1', (v) => v <= 1.1);
 ratioTarget(`dense tanh step m=${SIZES.dense.m}: ours / numpy time (numpy's faster form)`, ratio(dense.ours, dense.numpy), '≤ 1.0', (v) => v <= 1);
 ratioTarget(`dense tanh step m=${SIZES.dense.m}: TF.js time / ours`, ratio(dense.tfjs, dense.ours), '≥ 5', (v) => v >= 5);
 const threadsScript = fileURLToPath(new URL('./workloads/threadStep.ts', import.meta.url));

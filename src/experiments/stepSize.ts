@@ -7,6 +7,8 @@ import { OverparamRangeError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { TwoLayerNet } from '../network.js';
 import { stabilityLimit, theoryStepSize } from './theory.js';
+import { optimizerStabilityLimit } from './optimizers.js';
+import type { Optimizer } from '../training/optimizer.js';
 
 /**
  * Default share of the stability limit 2/λ_max: η = 1/(2λ_max). The 4× margin covers λ_max(H(k))
@@ -21,7 +23,10 @@ export interface StepSizeSuggestion {
   eta: number;
   /** λ_max it was derived from. */
   lambdaMax: number;
-  /** The stability limit 2/λ_max: GD on the (linearised) problem diverges above it. */
+  /**
+   * The stability limit: 2/λ_max for GD (on the linearised problem it diverges above it), the
+   * optimiser's with `optimizer` (2(1 + β)/λ_max for heavy ball: optimizerStabilityLimit).
+   */
   largestStableEta: number;
   /** η/(2/λ_max). */
   fractionOfLimit: number;
@@ -45,11 +50,15 @@ export interface SuggestStepSizeOptions {
    * run that trains the output layer too, and the nets' activation and scale.
    */
   kernel?: GramInfinityOptions;
+  /** The optimiser train() will run (default GD): the limit becomes its own (optimizerStabilityLimit). */
+  optimizer?: Optimizer;
 }
 
 /** The step size and its report from spectra already computed (no matrix work). */
-export function stepSizeFromSpectrum({ lambdaMax: top, lambda0, n, source, fractionOfLimit = DEFAULT_FRACTION_OF_LIMIT }: {
+export function stepSizeFromSpectrum({ lambdaMax: top, lambda0, n, source, fractionOfLimit = DEFAULT_FRACTION_OF_LIMIT, optimizer }: {
   lambdaMax: number; lambda0?: number; n: number; source: StepSizeSuggestion['source']; fractionOfLimit?: number;
+  /** The optimiser (default GD): its stability limit replaces GD's 2/λ_max. */
+  optimizer?: Optimizer;
 }): StepSizeSuggestion {
   if (!(top > 0) || !Number.isFinite(top)) {
     throw new OverparamRangeError('BAD_VALUE', `suggestStepSize: λ_max must be finite and > 0, got ${top} (are all inputs zero?)`);
@@ -57,7 +66,7 @@ export function stepSizeFromSpectrum({ lambdaMax: top, lambda0, n, source, fract
   if (!(fractionOfLimit > 0 && fractionOfLimit < 1)) {
     throw new OverparamRangeError('BAD_VALUE', `suggestStepSize: fractionOfLimit must be in (0, 1), got ${fractionOfLimit}`);
   }
-  const largestStableEta = stabilityLimit(top);
+  const largestStableEta = optimizer === undefined || optimizer.kind === 'gd' ? stabilityLimit(top) : optimizerStabilityLimit(top, optimizer);
   return {
     eta: fractionOfLimit * largestStableEta, lambdaMax: top, largestStableEta, fractionOfLimit, source,
     ...(lambda0 === undefined ? {} : { lambda0, theoryEta: theoryStepSize(lambda0, n) }),
@@ -67,7 +76,8 @@ export function stepSizeFromSpectrum({ lambdaMax: top, lambda0, n, source, fract
 /**
  * Suggests a gradient-descent step size for training on X: η = ¼ · 2/λ_max by default, with λ_max
  * from the networks' H(0) (if given; the largest over them, so every width is stable) or from H∞.
- * Also reports λ0 = λ_min(H∞) and the theory's η = λ0/n² (Theorem 4.1).
+ * Also reports λ0 = λ_min(H∞) and the theory's η = λ0/n² (Theorem 4.1). With `optimizer` the
+ * limit is that optimiser's (heavy ball 2(1 + β)/λ_max, Nesterov 2(1 + β)/((1 + 2β)λ_max)).
  *
  * @example
  * const { X } = sphereData({ n: 100, d: 100 });
@@ -82,6 +92,6 @@ export function suggestStepSize(X: Matrix, options: SuggestStepSizeOptions = {})
     : extremeEigenvalues(Hinf);
   return stepSizeFromSpectrum({
     lambdaMax: top, lambda0, n: X.rows, source: nets.length > 0 ? 'gram' : 'gramInfinity',
-    fractionOfLimit: options.fractionOfLimit,
+    fractionOfLimit: options.fractionOfLimit, optimizer: options.optimizer,
   });
 }

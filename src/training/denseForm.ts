@@ -101,9 +101,10 @@ export class DenseForm implements StepForm {
    * D_ri = η·m^(γ−1)/α·a_r e_i ψ′(z_ir) from P (and S += D), then Z ← Z − D K (kernel space) or
    * W ← W − D X, Z = W Xᵀ (primal).
    */
-  step(eta: number): void {
+  step(eta: number, beforeZ?: () => void): void {
     const { n, d, m, X, ZT, e, net, gradientFactor } = this.state;
     parallel.denseScaleCoefficients(this.P.ptr, this.S ? this.S.ptr : 0, m, n, net._a.ptr, e.ptr, eta * gradientFactor);
+    beforeZ?.();
     if (this.K32) {
       parallel.gemmSubtractNN(this.P.ptr, this.K32.ptr, this.packed.ptr, ZT.ptr, m, n, n);
     } else {

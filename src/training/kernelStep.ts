@@ -38,9 +38,10 @@ export class KernelStep extends ReluForm implements StepForm {
     }
   }
 
-  step(eta: number): void {
+  step(eta: number, beforeZ?: () => void): void {
     const { n, m, ZT, e, rowScale } = this.state;
     parallel.accumulateCoefficients(this.S.ptr, ZT.ptr, m, n, e.ptr, rowScale.ptr, eta);
+    beforeZ?.();
     this.k.scaleRows(this.scaledRows.ptr, this.K32.ptr, e.ptr, n, n);
     parallel.maskedRowSum(ZT.ptr, m, n, this.scaledRows.ptr, n, rowScale.ptr, -eta, this.bits.ptr,
       this.wordsPerNeuron, this.wordsPerNeuron, this.sumScratch.ptr);

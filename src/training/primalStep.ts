@@ -28,11 +28,12 @@ export class PrimalStep extends ReluForm implements StepForm {
     }
   }
 
-  step(eta: number): void {
+  step(eta: number, beforeZ?: () => void): void {
     const { n, d, m, X, ZT, e, rowScale, net } = this.state;
     this.k.scaleRows(this.scaledRows.ptr, X.ptr, e.ptr, n, d);
     parallel.maskedRowSum(net._W.ptr, m, d, this.scaledRows.ptr, n, rowScale.ptr, -eta, this.bits.ptr,
       this.wordsPerNeuron, this.wordsPerNeuron, this.sumScratch.ptr);
+    beforeZ?.();
     parallel.gemmNT(net._W.ptr, X.ptr, ZT.ptr, m, n, d);
   }
 

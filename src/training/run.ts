@@ -13,6 +13,7 @@ import { DenseForm } from './denseForm.js';
 import { RunState, type StepForm, type StepMethod } from './stepForm.js';
 import type { StepInfo, TrainOptions, TrainResult } from './types.js';
 import type { ModeRecorder } from '../experiments/modes.js';
+import { OptimizerRun, type Optimizer } from './optimizer.js';
 
 /** The λ_min records up to and including `lastStep`. */
 function trimmed(record: { step: number[]; value: number[] }, lastStep: number): { step: number[]; value: number[] } {
@@ -35,6 +36,8 @@ export class TrainingRun implements ActiveRun {
   private readonly state: RunState;
   private readonly form: StepForm;
   private readonly gradientA?: WasmBuffer;
+  /** Heavy ball, Nesterov or SGD (optimizer.ts); plain GD has none and runs as before. */
+  private readonly optimizer?: OptimizerRun;
   /** The step k of the state u(k), Z(k), S(k) the run is at. */
   private currentStep = 0;
   private backup?: WasmBuffer[];
@@ -45,6 +48,7 @@ export class TrainingRun implements ActiveRun {
     private readonly net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array,
     readonly method: StepMethod, private readonly eta: number,
     private readonly trainOutputLayer: boolean,
+    optimizer: Optimizer = { kind: 'gd' },
   ) {
     this.state = new RunState(net, X, y, trainOutputLayer);
     // An allocation that fails part-way (the host refuses to grow memory) must not leak the others.
@@ -53,6 +57,10 @@ export class TrainingRun implements ActiveRun {
       if (trainOutputLayer) this.gradientA = new WasmBuffer('f32', net.m);
       this.state.initialPreactivations();
       this.state.updateRowScale();
+      if (optimizer.kind !== 'gd') {
+        this.optimizer = new OptimizerRun(optimizer, this.form, this.state);
+        this.optimizer.start();
+      }
     } catch (error) {
       this.free();
       throw error;
@@ -191,7 +199,7 @@ export class TrainingRun implements ActiveRun {
 
   /** The state the weights are rebuilt from: the form's (S or W), and a. */
   private stateBuffers(): WasmBuffer[] {
-    return [...this.form.stateBuffers(), this.net._a];
+    return [...this.form.stateBuffers(), this.net._a, ...(this.optimizer?.stateBuffers() ?? [])];
   }
 
   private snapshot(): void {
@@ -209,12 +217,18 @@ export class TrainingRun implements ActiveRun {
     return this.state.residual();
   }
 
-  /** One GD step from the state whose residual e and activation record are current (eq. 3). */
+  /**
+   * One step from the state whose residual e and activation record are current: GD (eq. 3), or the
+   * optimiser's (it may move to a look-ahead point or mask e first).
+   */
   step(): void {
-    const { eta, gradientA } = this;
+    const { eta, gradientA, optimizer } = this;
+    optimizer?.prepare();
     if (gradientA) this.form.outputGradient(gradientA);
-    this.form.step(eta);
+    if (optimizer) optimizer.stepFirstLayer(eta);
+    else this.form.step(eta);
     if (gradientA) {
+      optimizer?.extrapolateOutput();
       const a = this.net._a.f32(), g = gradientA.f32();
       for (let r = 0; r < this.net.m; r++) a[r] -= eta * g[r];
       this.state.updateRowScale();
@@ -224,6 +238,7 @@ export class TrainingRun implements ActiveRun {
   free(): void {
     this.form?.free();
     this.gradientA?.free();
+    this.optimizer?.free();
     for (const b of this.backup ?? []) b.free();
     this.state.free();
   }

@@ -2,8 +2,8 @@
 // exist, both for ReLU with bit-packed activation patterns (DESIGN §5.1–5.2): kernelStep.ts
 // (Z ← Z − η K D, W rebuilt from the coefficients on demand) and primalStep.ts (W ← W − η ∂L/∂W,
 // Z = X Wᵀ again); denseForm.ts is the dense pair for every other activation (ψ′(Z) as a float32
-// matrix). Optimisers with state (heavy ball, Nesterov, SGD: DESIGN §7.4) implement the same
-// interface; see StepForm.
+// matrix). The optimisers of optimizer.ts (heavy ball, Nesterov, SGD: DESIGN §7.4) drive any of
+// them through the same interface; see StepForm.
 import { WasmBuffer, bufferFrom, freeAll, withBuffers } from '../wasm/memory.js';
 import { gramAtPreactivations } from '../kernels.js';
 import { extremeOfWasmMatrix } from '../spectra.js';
@@ -148,11 +148,11 @@ export class RunState {
  * patternChange() is then ‖ψ′(Z(k)) − ψ′(Z(0))‖_F/‖ψ′(Z(0))‖_F. Every form's extremeOfGram() is
  * RunState's (H_ij = K_ij (1/m) Σ_r a_r² ψ′(z_ir) ψ′(z_jr), plus the output part when a trains).
  *
- * For later forms:
- * - An optimiser with state (heavy ball: V ← βV − η∇L, W ← W + V) needs the direction apart from
- *   its application: it drives a form through {@link SeparableStepForm} instead of step(), and
- *   its velocity joins stateBuffers() so a divergence restores it with the weights. The ReLU forms
- *   keep their fused step(): the masked sum never writes D, which is where their speed comes from.
+ * Optimisers with state (optimizer.ts: heavy ball, Nesterov, SGD with momentum) keep the fused
+ * step(): they extrapolate the form's stateBuffers() (S or W) and, through step()'s `beforeZ`, Z,
+ * as x ← x + β(x − x_prev), so the masked sum still never writes D; their previous state joins the
+ * loop's divergence snapshot. {@link SeparableStepForm} stays for optimisers that need the
+ * direction itself (none yet).
  */
 export interface StepForm {
   readonly method: StepMethod;
@@ -171,8 +171,12 @@ export interface StepForm {
   extremeOfGram(at: 'current' | 'initial', want: 1 | 2): number;
   /** ∂L/∂a at the current state into `gradient` (m f32). */
   outputGradient(gradient: WasmBuffer): void;
-  /** One GD step of the first layer from the current residual state.e (eq. 3): Z(k) → Z(k+1). */
-  step(eta: number): void;
+  /**
+   * One GD step of the first layer from the current residual state.e (eq. 3): Z(k) → Z(k+1).
+   * `beforeZ` (optimizer.ts's heavy ball) runs once the coefficients S (or W) have moved and before
+   * state.ZT moves; from then on the step reads only the activation record, not Z's signs.
+   */
+  step(eta: number, beforeZ?: () => void): void;
   /** The first layer's trainable state (S or W): what a divergence snapshot must hold to come back. */
   stateBuffers(): WasmBuffer[];
   /** Brings net._W to W(`step`), the state the run is at (`final`: the run ends, no copy of W(0) needed). */
@@ -185,7 +189,7 @@ export interface StepForm {
  * A form whose step can be taken apart for optimisers with state (issue 13): the direction
  * (∂L/∂W, or in kernel space the coefficients D with ∂L/∂W = Dᵀ X) written to a buffer, and
  * applied with any scale. GD is direction(g); apply(g, −η). Heavy ball keeps V: V ← βV + g,
- * apply(V, −η). No form implements it yet.
+ * apply(V, −η). No form implements it: optimizer.ts's optimisers need only step()'s `beforeZ` hook.
  */
 export interface SeparableStepForm extends StepForm {
   /** Elements of the direction buffer (m·d for primal, m·n for kernel space). */

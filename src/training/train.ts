@@ -13,9 +13,10 @@ import { createModeRecorder, fitModeRates, predictedModeDecay } from '../experim
 import { denseFormBytes } from './denseForm.js';
 import { gramAtBytes } from '../kernels.js';
 import type { Activation } from '../activations.js';
+import { checkOptimizer, optimizerBytes, type Optimizer } from './optimizer.js';
 
 /**
- * Trains `net` on (X, y) by gradient descent (eq. 3; DESIGN §7.1 for the net's activation, α and
+ * Trains `net` on (X, y) by gradient descent (or heavy ball, Nesterov, mini-batch SGD: `optimizer`) (eq. 3; DESIGN §7.1 for the net's activation, α and
  * γ: W ← W − η·m^(2γ−1)·∂L/∂W on L = (1/(2α²))·Σ(f − y)²) and records Figure 1's curves.
  * ReLU runs on its bit-mask forms; every other activation on the dense forms (ψ′(Z) as a matrix),
  * in kernel space or primal by the same `method` rule. Results are bit-identical for any thread count.
@@ -51,13 +52,14 @@ export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Arra
     throw new OverparamRangeError('BAD_VALUE', `train: method must be 'auto', 'kernel' or 'primal', got ${String(method)}`);
   }
 
-  reserve(estimateTrainingBytes({ n: Xm.rows, d: Xm.cols, m: net.m, method, trainOutputLayer, gramEvery, activation: net.activation }),
+  const optimizer = checkOptimizer(options.optimizer, Xm.rows);
+  reserve(estimateTrainingBytes({ n: Xm.rows, d: Xm.cols, m: net.m, method, trainOutputLayer, gramEvery, activation: net.activation, optimizer }),
     `train (n = ${Xm.rows}, d = ${Xm.cols}, m = ${net.m}, ${method} step)`,
     method === 'kernel' ? 'reduce m or n (the run holds about 16·m·n + 16·n² bytes)' : 'reduce m, n or d (the run holds about 8·m·n + 12·m·d bytes)');
   const recorder = modes === undefined ? undefined : modeRecorder(modes, Xm.rows);
   const stepSize = loss === 'mean' ? eta / Xm.rows : eta;
   const W0 = weightDistanceFrobenius ? net._W.toFloat32() : undefined;
-  const run = new TrainingRun(net, Xm, y, method, stepSize, trainOutputLayer);
+  const run = new TrainingRun(net, Xm, y, method, stepSize, trainOutputLayer, optimizer);
   if (recorder) run.modes = { ...recorder, residual: new Float64Array(Xm.rows), lastRecorded: -1 };
   // The net is busy from here: from onStep, dispose() and train() on it throw BUSY, and weights(),
   // predict() and gram() see W(k) of the step reported (syncWeights).
@@ -109,10 +111,12 @@ function frobeniusDistance(W: Float32Array, W0: Float32Array): number {
  * (the inputs, pre-activations Z(k) and Z(0), patterns, the kernel-space K and S or the primal
  * W(0), the divergence snapshot, and the λ_min(H(k)) workspace when gramEvery is set).
  */
-export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputLayer = false, gramEvery, activation = 'relu' }: {
+export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputLayer = false, gramEvery, activation = 'relu', optimizer = { kind: 'gd' } }: {
   n: number; d: number; m: number; method?: 'kernel' | 'primal'; trainOutputLayer?: boolean; gramEvery?: number;
   /** The net's activation: ReLU's forms hold bits, the others ψ′(Z) (default 'relu'). */
   activation?: Activation;
+  /** train()'s optimizer (default GD): heavy ball and Nesterov keep the previous state. */
+  optimizer?: Optimizer;
 }): number {
   const f32 = 4, f64 = 8;
   const wordsPerNeuron = Math.ceil(n / 64);
@@ -128,6 +132,7 @@ export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputL
   } else {
     bytes += denseFormBytes(n, d, m, method) + f32 * (method === 'kernel' ? m * n + m : m * d + m) + (method === 'kernel' ? f64 * n * n : 0);
   }
+  bytes += optimizerBytes(optimizer, n, d, m, method, trainOutputLayer);
   if (gramEvery !== undefined) {
     // H(k), its feature rows or row masks and products, K when the primal path has none, and the
     // eigen solver's copy, Krylov basis and the Cholesky factor of its shift-invert phase.

@@ -1,5 +1,6 @@
 // The public types of train(): its options, what it reports after each step, and its result.
 import type { Eigendecomposition } from '../spectra.js';
+import type { Optimizer } from './optimizer.js';
 import type { ModeRate, ModeSelection, ModeTrajectory } from '../experiments/modes.js';
 
 /**
@@ -49,6 +50,16 @@ export interface TrainOptions {
   eta: number;
   /** Number of GD steps (a non-negative integer). */
   steps: number;
+  /**
+   * The optimiser (issue 13, DESIGN §7.4): `{ kind: 'gd' }` (default, eq. 3), heavy ball
+   * `{ kind: 'momentum', beta }`, `{ kind: 'nesterov', beta }` (the curves are recorded at W(k), the
+   * gradient taken at W(k) + β(W(k) − W(k−1))), or mini-batch SGD `{ kind: 'sgd', batchSize,
+   * momentum?, seed? }` (batches without replacement, a fresh shuffle from `seed` each epoch, the
+   * batch's residual scaled by n/b; the recorded loss is the full one). Every step form runs them,
+   * with the same numbers on any thread count. They train the first layer and, with
+   * trainOutputLayer, a the same way.
+   */
+  optimizer?: Optimizer;
   /** Also train the output weights a (joint training); the paper keeps a fixed. */
   trainOutputLayer?: boolean;
   /** 'sum' = ½Σ(u−y)² (eq. 2, the paper's, default); 'mean' divides it by n (seed 003). */

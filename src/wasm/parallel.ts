@@ -241,6 +241,11 @@ export function accumulateCoefficients(S: number, ZT: number, m: number, n: numb
   runShares('accumulateCoefficients', streamShares(m, n, 1).map(([r0, r1]) => [S + 4 * r0 * n, ZT + 4 * r0 * n, r1 - r0, n, e, rowScale + 4 * r0, scale]));
 }
 
+/** extrapolate (x ← x + β(x − prev), prev ← x; assembly/relu_net/extrapolate.ts) over all threads, split by elements. */
+export function extrapolate(x: number, prev: number, count: number, beta: number): void {
+  runShares('extrapolate', streamShares(count, 1, 4).map(([i0, i1]) => [x + 4 * i0, prev + 4 * i0, i1 - i0, beta]));
+}
+
 /** maxDistanceFromCoefficients (assembly/relu_net/distance.ts) over all threads: the largest of each share's. */
 export function maxDistanceFromCoefficients(S: number, ZT0: number, ZT: number, m: number, n: number): number {
   return Math.max(...runShares('maxDistanceFromCoefficients',

@@ -35,6 +35,17 @@ describe.each(['kernel', 'primal'] as const)('divergence (%s step)', (method) =>
     expect(net.weights().W.data.every(Number.isFinite)).toBe(true);
   });
 
+  it.each([{ kind: 'momentum', beta: 0.9 }, { kind: 'nesterov', beta: 0.9 }, { kind: 'sgd', batchSize: 5, momentum: 0.9 }] as const)(
+    'with %o: the last finite state, the same bits as the run stopped there', (optimizer) => {
+      const net = TwoLayerNet.random({ d: 15, m: 50, seed: 2 });
+      const r = train(net, X, y, { eta: 1e15, steps: 30, method, divergenceFactor: 1e300, optimizer });
+      expect(r.status).toBe('diverged');
+      const twin = TwoLayerNet.random({ d: 15, m: 50, seed: 2 });
+      train(twin, X, y, { eta: 1e15, steps: r.stepsRun, method, divergenceFactor: 1e300, optimizer });
+      expect(Array.from(net.weights().W.data)).toEqual(Array.from(twin.weights().W.data));
+      expect(net.weights().W.data.every(Number.isFinite)).toBe(true);
+    });
+
   it('does not flag a stable run', () => {
     const net = TwoLayerNet.random({ d: 15, m: 50, seed: 2 });
     const r = train(net, X, y, { eta: 0.5 / lambdaMax(net.gram(X)), steps: 50, method });

@@ -35,6 +35,21 @@ for (const [activation, method, n, d, m] of [['tanh', 'kernel', 203, 120, 2701],
   }
   net.dispose();
 }
+// The optimisers (issue 13 §1) in every form, at sizes whose step passes split over 2 and 3 threads.
+for (const [activation, method, optimizer] of [
+  ['relu', 'kernel', { kind: 'momentum', beta: 0.9 }], ['relu', 'primal', { kind: 'nesterov', beta: 0.8 }],
+  ['relu', 'kernel', { kind: 'sgd', batchSize: 50, momentum: 0.5, seed: 3 }], ['tanh', 'kernel', { kind: 'nesterov', beta: 0.7 }],
+  ['tanh', 'primal', { kind: 'sgd', batchSize: 64, seed: 1 }],
+] as const) {
+  const { X, y } = sphereData({ n: 203, d: 120, seed: 8 });
+  const net = TwoLayerNet.random({ d: 120, m: 2701, seed: 9, activation });
+  const r = train(net, X, y, { eta: 0.1, steps: 12, method, optimizer });
+  const { W } = net.weights();
+  for (const part of [r.residualSq, r.patternChangeFraction, r.maxWeightDistance, W.data]) {
+    hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+  }
+  net.dispose();
+}
 // H(k) straight from pre-activations, big enough that the row masks and the Gram matrix are split
 // over 2 and 3 threads (the runs above are below the split thresholds); n odd, m not a multiple of 64.
 {
