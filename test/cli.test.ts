@@ -228,6 +228,32 @@ describe('overparam figure1 --modes', () => {
   });
 });
 
+describe('overparam figure1 --optimizer', () => {
+  it('trains with heavy ball, derives η from its own limit 2(1+β)/λ_max and records the optimiser', async () => {
+    const out = path.join(tmp, 'momentum');
+    const run = await overparam(['figure1', '--n', '30', '--d', '12', '--widths', '50,400', '--steps', '10', '--test-points', '0',
+      '--optimizer', 'momentum', '--beta', '0.5', '--out', out]);
+    expect([0, 3], run.stderr).toContain(run.code);
+    expect(run.stdout).toMatch(/stability limit 2\(1\+β\)\/λ_max \(β = 0\.5\)/);
+    const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+    expect(results.result.parameters.optimizer).toEqual({ kind: 'momentum', beta: 0.5 });
+    const s = results.result.stepSize.suggestion;
+    expect(s.largestStableEta).toBeCloseTo((2 * 1.5) / s.lambdaMax, 12);   // DESIGN §7.4
+  });
+
+  it.each([
+    [['--optimizer', 'sgd'], /--optimizer sgd needs --batch-size/],
+    [['--optimizer', 'momentum'], /--optimizer momentum needs --beta/],
+    [['--optimizer', 'momentum', '--beta', '1'], /--beta must be a number in \[0, 1\), got '1'/],
+    [['--beta', '0.5'], /--beta and --batch-size need --optimizer momentum, nesterov or sgd/],
+    [['--optimizer', 'adam'], /--optimizer must be one of gd, momentum, nesterov, sgd, got 'adam'/],
+  ])('refuses %j with exit 2', async (flags, message) => {
+    const run = await overparam(['figure1', ...flags, '--out', path.join(tmp, 'never')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+});
+
 describe('overparam train', () => {
   it('trains on a CSV and warns about parallel rows by index and by file line', async () => {
     const file = path.join(tmp, 'data.csv');

@@ -2,6 +2,7 @@
 // parseArgs (built in: no dependency) and checked here, so the commands receive typed settings.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ModeSelection } from '../experiments/modes.js';
+import type { Optimizer } from '../training/optimizer.js';
 import { ACTIVATIONS, DEFAULT_NEGATIVE_SLOPE, type Activation } from '../activations.js';
 import { OUTPUT_INITS, WIDTH_EXPONENT_RANGE, type OutputInit } from '../parametrisation.js';
 
@@ -15,6 +16,8 @@ export class UsageError extends Error {
 
 /** The model's settings, shared by figure1 and train (DESIGN §7.1). */
 export interface ModelSettings {
+  /** --optimizer, --beta, --batch-size (DESIGN §7.4); absent: plain GD, the paper's. */
+  optimizer?: Optimizer;
   /** ψ (default 'relu'). */
   activation: Activation;
   /** Leaky ReLU's slope; present only with activation 'leakyRelu'. */
@@ -102,6 +105,9 @@ Options:
   --width-exponent <γ>    γ in [${WIDTH_EXPONENT_RANGE[0]}, ${WIDTH_EXPONENT_RANGE[1]}] (default 0.5, the paper's NTK scaling; 1 is mean field)
   --output-init <init>    a(0): sign (default, ±1), gaussian (N(0, 1)) or symmetric (pairs with
                           opposite a_r and equal w_r, so f(W(0)) = 0; widths must be even)
+  --optimizer <kind>      gd (default), momentum (heavy ball), nesterov or sgd (DESIGN §7.4)
+  --beta <β>              momentum/nesterov's β in [0, 1) (required), sgd's momentum (optional)
+  --batch-size <int>      sgd's mini-batch size b (required with sgd); gradients scaled by n/b
   --test-points <int>     held-out points for the kernel-predictor comparison (0: none)
   --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
   --modes <K|all>         record the residual on the top K and bottom K eigenmodes of the limit
@@ -133,6 +139,9 @@ Options:
   --width-exponent <γ>    γ in [${WIDTH_EXPONENT_RANGE[0]}, ${WIDTH_EXPONENT_RANGE[1]}] (default 0.5, the paper's NTK scaling; 1 is mean field)
   --output-init <init>    a(0): sign (default, ±1), gaussian (N(0, 1)) or symmetric (pairs with
                           opposite a_r and equal w_r, so f(W(0)) = 0; widths must be even)
+  --optimizer <kind>      gd (default), momentum (heavy ball), nesterov or sgd (DESIGN §7.4)
+  --beta <β>              momentum/nesterov's β in [0, 1) (required), sgd's momentum (optional)
+  --batch-size <int>      sgd's mini-batch size b (required with sgd); gradients scaled by n/b
   --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
   --out <dir>             output directory (default out/train)
   -h, --help              this help`;
@@ -183,7 +192,35 @@ function oneOf<T extends string>(value: string | undefined, flag: string, allowe
 const MODEL_OPTIONS = {
   activation: { type: 'string' }, 'negative-slope': { type: 'string' }, scale: { type: 'string' },
   'output-scale': { type: 'string' }, 'width-exponent': { type: 'string' }, 'output-init': { type: 'string' },
+  optimizer: { type: 'string' }, beta: { type: 'string' }, 'batch-size': { type: 'string' },
 } as const;
+
+const OPTIMIZER_KINDS = ['gd', 'momentum', 'nesterov', 'sgd'] as const;
+
+/** --optimizer gd|momentum|nesterov|sgd with --beta (momentum, nesterov; sgd's momentum) and --batch-size (sgd). */
+function optimizerSettings(v: Record<string, string | boolean | undefined>): { optimizer?: Optimizer } {
+  const str = (key: string) => v[key] as string | undefined;
+  const kind = oneOf(str('optimizer'), 'optimizer', OPTIMIZER_KINDS);
+  const betaText = str('beta');
+  const beta = betaText === undefined ? undefined : Number(betaText);
+  if (beta !== undefined && (betaText!.trim() === '' || !(beta >= 0 && beta < 1))) {
+    throw new UsageError(`--beta must be a number in [0, 1), got '${betaText}'`);
+  }
+  const batchSize = integer(str('batch-size'), 'batch-size', 1);
+  if (kind === undefined || kind === 'gd') {
+    if (beta !== undefined || batchSize !== undefined) {
+      throw new UsageError(`--beta and --batch-size need --optimizer momentum, nesterov or sgd`);
+    }
+    return kind === undefined ? {} : { optimizer: { kind: 'gd' } };
+  }
+  if (kind === 'sgd') {
+    if (batchSize === undefined) throw new UsageError('--optimizer sgd needs --batch-size <int>');
+    return { optimizer: { kind: 'sgd', batchSize, ...(beta !== undefined ? { momentum: beta } : {}) } };
+  }
+  if (batchSize !== undefined) throw new UsageError(`--batch-size applies to --optimizer sgd only, got --optimizer ${kind}`);
+  if (beta === undefined) throw new UsageError(`--optimizer ${kind} needs --beta <number in [0, 1)>`);
+  return { optimizer: { kind, beta } };
+}
 
 /** The model's flags, checked; `widths` are the widths the nets will have (symmetric needs them even). */
 function modelSettings(v: Record<string, string | boolean | undefined>, widths: number[], widthFlag: string): ModelSettings {
@@ -199,6 +236,7 @@ function modelSettings(v: Record<string, string | boolean | undefined>, widths: 
     throw new UsageError(`--output-init symmetric pairs the neurons, so --${widthFlag} must be even, got ${odd.join(', ')}`);
   }
   return {
+    ...optimizerSettings(v),
     activation,
     ...(activation === 'leakyRelu' ? { negativeSlope: slope ?? DEFAULT_NEGATIVE_SLOPE } : {}),
     scale: positive(str('scale'), 'scale') ?? 1,

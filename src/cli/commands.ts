@@ -61,10 +61,14 @@ async function runWithProgress(options: SweepRequest['options']): Promise<WidthS
 function printStepSize(result: WidthSweepResult): void {
   const { stepSize, lambda0, lambdaMaxInfinity } = result;
   const s = stepSize.suggestion;
+  // The optimiser's own limit (DESIGN §7.4): heavy ball 2(1+β)/λ_max, Nesterov 2(1+β)/((1+2β)λ_max).
+  const o = result.parameters.optimizer;
+  const beta = o?.kind === 'momentum' || o?.kind === 'nesterov' ? o.beta : o?.kind === 'sgd' ? o.momentum ?? 0 : 0;
+  const limit = beta === 0 ? '2/λ_max' : o?.kind === 'nesterov' ? `2(1+β)/((1+2β)λ_max) (β = ${beta})` : `2(1+β)/λ_max (β = ${beta})`;
   const how = stepSize.source === 'given'
     ? 'given'
-    : `derived: ${s.fractionOfLimit} × 2/λ_max(H(0)), λ_max = ${format(s.lambdaMax)} the largest over all nets`;
-  console.log(`step size η = ${format(stepSize.eta)} (${how}); stability limit 2/λ_max = ${format(s.largestStableEta)}; ` +
+    : `derived: ${s.fractionOfLimit} × ${limit.replace('λ_max', 'λ_max(H(0))')}, λ_max = ${format(s.lambdaMax)} the largest over all nets`;
+  console.log(`step size η = ${format(stepSize.eta)} (${how}); stability limit ${limit} = ${format(s.largestStableEta)}; ` +
     `theory's η = λ0/n² = ${format(s.theoryEta ?? NaN)} (Theorem 4.1)`);
   const K = result.limit.label;
   console.log(`λ0 = λ_min(${K}) = ${format(lambda0)}, λ_max(${K}) = ${format(lambdaMaxInfinity)}`);
@@ -169,8 +173,9 @@ function settingsOrUsage<S>({ help, ...settings }: S & { help: boolean }, usage:
 }
 
 /** widthSweep's model options from the flags. */
-function modelOptions(config: ModelSettings): Pick<SweepRequest['options'], 'activation' | 'negativeSlope' | 'scale' | 'outputScale' | 'widthExponent' | 'outputInit'> {
+function modelOptions(config: ModelSettings): Pick<SweepRequest['options'], 'activation' | 'negativeSlope' | 'scale' | 'outputScale' | 'widthExponent' | 'outputInit' | 'optimizer'> {
   return {
+    ...(config.optimizer !== undefined ? { optimizer: config.optimizer } : {}),
     activation: config.activation, ...(config.negativeSlope !== undefined ? { negativeSlope: config.negativeSlope } : {}),
     scale: config.scale, outputScale: config.outputScale, widthExponent: config.widthExponent, outputInit: config.outputInit,
   };
@@ -189,6 +194,10 @@ export function describeModel(config: ModelSettings): string[] {
   if (config.outputScale !== 1) parts.push(`α = ${config.outputScale}`);
   if (config.widthExponent !== 0.5) parts.push(`γ = ${config.widthExponent}`);
   if (config.outputInit !== 'sign') parts.push(`a(0) ${config.outputInit}`);
+  const o = config.optimizer;
+  if (o && o.kind !== 'gd') {
+    parts.push(o.kind === 'sgd' ? `SGD, batch ${o.batchSize}${o.momentum !== undefined ? `, momentum ${o.momentum}` : ''}` : `${o.kind} β = ${o.beta}`);
+  }
   return parts;
 }
 

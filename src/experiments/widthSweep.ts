@@ -11,6 +11,8 @@ import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } fr
 import { invertibleGram } from '../degeneracy.js';
 import { crossGramInfinity, kernelPredictFromEigen } from './ntk.js';
 import type { ModeSelection } from './modes.js';
+import { kernelRegimeTrajectory } from './optimizers.js';
+import type { Optimizer } from '../training/optimizer.js';
 import { stepSizeFromSpectrum, type StepSizeSuggestion } from './stepSize.js';
 import { limitKernel, limitOptions, type LimitKernel, type LimitModel } from './limit.js';
 import { resolveActivation, type Activation } from '../activations.js';
@@ -71,6 +73,11 @@ export interface WidthSweepOptions {
    * kernel (Arora et al. 2019), beside their kernel-regime decay (1 − ηλ_i)^k p_i(0); see train's `modes`.
    */
   modes?: ModeSelection;
+  /**
+   * The optimiser of every run (default plain GD, the paper's): the derived η respects its stability
+   * limit and the infinite-width line follows its kernel-regime recursion (DESIGN §7.4).
+   */
+  optimizer?: Optimizer;
   /** Held-out points (same distribution) for the comparison with the kernel predictor; default 0. */
   testPoints?: number;
   /** Use this data instead of sphereData (then n, d come from X and testPoints is ignored unless `test` is given). */
@@ -183,7 +190,7 @@ export interface WidthSweepResult {
   status: 'done' | 'aborted';
   parameters: {
     n: number; d: number; widths: number[]; steps: number; eta: number; seed: number; trials: number;
-    trainOutputLayer: boolean; gramEvery: number; testPoints: number; data: 'sphere' | 'given'; modes?: ModeSelection;
+    trainOutputLayer: boolean; gramEvery: number; testPoints: number; data: 'sphere' | 'given'; modes?: ModeSelection; optimizer?: Optimizer;
     activation: Activation; negativeSlope?: number; scale: number; outputScale: number; widthExponent: number; outputInit: OutputInit;
   };
   /**
@@ -229,6 +236,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
   checkInteger(gramEvery, 'widthSweep: gramEvery', 1);
   if (options.eta !== undefined) checkPositive(options.eta, 'widthSweep: eta');
   const model = modelOf(options);
+  const plainGd = options.optimizer === undefined || options.optimizer.kind === 'gd';
 
   const { X, y, Xtest } = sweepData(options, seed);
   const n = X.rows, d = X.cols;
@@ -276,7 +284,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     onProgress?.({ phase: 'setup', m: p.m, trial: p.trial, step: 0, steps, completed, total });
   }
   const largestLambdaMax = Math.max(lambdaMaxInfinity, ...initial.map((s) => s.lambdaMax));
-  suggestion = stepSizeFromSpectrum({ lambdaMax: largestLambdaMax, lambda0, n, source: 'gram' });
+  suggestion = stepSizeFromSpectrum({ lambdaMax: largestLambdaMax, lambda0, n, source: 'gram', optimizer: options.optimizer });
   eta = options.eta ?? suggestion.eta;
 
   // Phase 2: training, with the theory for each run.
@@ -297,6 +305,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
       const result = train(net, X, y, {
         eta, steps, trainOutputLayer, gramEvery, signal, loss: 'sum',
         ...(options.modes !== undefined ? { modes: { eigen, which: options.modes } } : {}),
+        ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
         onStep: (info) => {
           completed = before + p.m * info.step;
           if (info.step > 0) onProgress?.({ phase: 'train', m: p.m, trial: p.trial, step: info.step, steps, completed, total });
@@ -316,7 +325,9 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
         lambdaMinFinal: lambdaMinGram.value[lambdaMinGram.value.length - 1] ?? start.lambdaMin,
         theory: {
           convergenceBound: convergenceBound(residualSq[0], eta, lambda0, result.stepsRun),
-          infiniteWidthResidualSq: infiniteWidthTrajectory(eigen, r0, eta, result.stepsRun).residualSq,
+          infiniteWidthResidualSq: plainGd
+            ? infiniteWidthTrajectory(eigen, r0, eta, result.stepsRun).residualSq
+            : Array.from(kernelRegimeTrajectory(Hinf.data, n, eta, r0, result.stepsRun, options.optimizer).residualSq),
           distanceBound: distanceBound({
             n, m: p.m, initialResidualNorm: Math.sqrt(residualSq[0]), lambda0,
             outputScale: model.outputScale, widthExponent: model.widthExponent,
@@ -352,6 +363,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     parameters: {
       n, d, widths: sortedWidths, steps, eta, seed, trials, trainOutputLayer, gramEvery,
       testPoints: Xtest?.rows ?? 0, data: options.data ? 'given' : 'sphere', ...(options.modes !== undefined ? { modes: options.modes } : {}),
+      ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
       activation: model.activation, ...(model.activation === 'leakyRelu' ? { negativeSlope: model.negativeSlope } : {}),
       scale: model.scale, outputScale: model.outputScale, widthExponent: model.widthExponent, outputInit: model.outputInit,
     },
