@@ -4,5 +4,6 @@
 // kernelStep.ts (Z ← Z − η K D, ≈ n²m flops a step) and primalStep.ts (W ← W − η ∂L/∂W, ≈ 3nmd).
 export { train, estimateTrainingBytes } from './training/train.js';
 export type { StepInfo, TrainOptions, TrainResult, ModeOptions, TrainModes } from './training/types.js';
+export type { CertificateOptions, CertificateCheck, GramCertificates, TrainCertificates } from './training/certificates.js';
 /** @internal */
 export { TrainingRun } from './training/run.js';
