@@ -140,6 +140,19 @@ describe('train certificates (issue 14 §2)', () => {
     expect(h.maxDeviation).toBeCloseTo(worst, 6);
     // λ0 computed from H∞ when not given.
     expect(result.certificates!.lambda0).toBeCloseTo(jacobiEigenvalues(Hinf, c.n)[0], 6);
+    // A caller's H∞ that puts some entries outside the band: the fraction counts them.
+    const shifted = new Float64Array(c.n * c.n);
+    let want = 0;
+    for (let i = 0; i < c.n; i++) for (let j = 0; j < c.n; j++) {
+      const far = (i + j) % 3 === 0;
+      shifted[i * c.n + j] = H0[i * c.n + j] + (far ? 1.5 : 0.5) * band;
+      if (!far) want++;
+    }
+    const net = TwoLayerNet.fromWeights(c.W, c.a);
+    const cert = train(net, c.X, c.y, { eta: 0.01, steps: 1, certificates: { Hinf: { rows: c.n, cols: c.n, data: shifted }, lambda0: 0.1 } }).certificates!;
+    net.dispose();
+    expect(cert.hoeffding!.fractionInside).toBeCloseTo(want / (c.n * c.n), 12);
+    expect(cert.summary.find((s) => s.id === 'hoeffding')!.pass).toBe(false);
   });
 
   it("the radii: Lemma 3.2's R with its constant, Corollary 4.1's R′, Lemma 3.4's verdict and width", () => {
