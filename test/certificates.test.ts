@@ -190,6 +190,8 @@ describe('train certificates (issue 14 §2)', () => {
     const fails = Array.from(cert.contraction).filter((v, k) => !(v <= cert.condition41[k])).length;
     expect(cond.failures).toBe(fails);
     expect(cond.pass).toBe(fails === 0);
+    const decrease = Array.from(cert.contraction, (v, k) => Math.log10((1 - v) / (1 - cert.condition41[k]))).sort((a, b) => a - b);
+    expect(cond.looseness!.min).toBeCloseTo(decrease[0], 10);
   });
 
   it('other activations: the pattern quantities are undefined, λ0 is required', () => {
@@ -210,5 +212,25 @@ describe('train certificates (issue 14 §2)', () => {
     const net = TwoLayerNet.fromWeights(c.W, c.a);
     expect(() => train(net, c.X, c.y, { eta: 0.01, steps: 1, trainOutputLayer: true, certificates: true })).toThrow(/output layer/);
     net.dispose();
+  });
+});
+
+describe('report section "The proof, step by step"', () => {
+  it('draws a chart per lemma (measured solid, bound dashed) and the pass/fail table', async () => {
+    const { certificateCharts, proofSectionHtml } = await import('../src/cli/proofReport');
+    const c = randomCase(6, 5, 400, 21);
+    const { result } = run(c, 10, 'kernel', 5);
+    const cert = result.certificates!;
+    const charts = certificateCharts(cert);
+    expect(charts.map((ch) => ch.file)).toEqual(['proof-radius.svg', 'proof-gram-deviation.svg', 'proof-lemma41.svg', 'proof-i2.svg',
+      'proof-i1.svg', 'proof-contraction.svg', 'proof-quadratic.svg']);
+    for (const ch of charts) {
+      expect(ch.svg.startsWith('<svg')).toBe(true);
+      expect(ch.svg).toContain('stroke-dasharray');
+    }
+    const html = proofSectionHtml(cert, charts);
+    expect(html).toContain('The proof, step by step');
+    for (const s of cert.summary) expect(html).toContain(s.source);
+    expect((html.match(/<tr><td>/g) ?? []).length).toBe(cert.summary.length);
   });
 });

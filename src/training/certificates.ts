@@ -44,7 +44,8 @@ export interface CertificateCheck {
   /**
    * Orders of magnitude of slack, log10(bound/measured), median and min over the steps where both
    * are positive (undefined when there are none: a measured 0, or a vacuous bound). For the
-   * contraction factors it is log10 of the decreases, (1 − measured)/(1 − bound).
+   * contraction factors it is log10 of the guaranteed and measured decreases, (1 − measured)/(1 − bound)
+   * (undefined when the bound's factor is ≥ 1: the proof's factor at a measured radius often is).
    */
   looseness?: { median: number; min: number };
 }
@@ -159,7 +160,7 @@ export function certificateCheck(id: string, source: string, statement: string,
   let failures = 0;
   for (let k = 0; k < measured.length; k++) if (!(measured[k] <= bound[k])) failures++;
   const looseness = decrease
-    ? slack(Array.from(measured, (x) => 1 - x), Array.from(bound, (x) => 1 - x))
+    ? slack(Array.from(bound, (x) => 1 - x), Array.from(measured, (x) => 1 - x))
     : slack(measured, bound);
   return { id, source, statement, pass: failures === 0, checked: measured.length, failures, ...(looseness ? { looseness } : {}) };
 }
