@@ -234,3 +234,16 @@ describe('report section "The proof, step by step"', () => {
     expect((html.match(/<tr><td>/g) ?? []).length).toBe(cert.summary.length);
   });
 });
+
+describe('widthSweep certificates', () => {
+  it('passes certificates to train for the widest net (first trial), with the sweep H∞ and λ0', async () => {
+    const { widthSweep } = await import('../src/index');
+    const sweep = widthSweep({ n: 6, d: 5, widths: [50, 300], steps: 5, trials: 2, certificates: { delta: 0.2 } });
+    expect(sweep.certificates!.m).toBe(300);
+    expect(sweep.certificates!.trial).toBe(0);
+    expect(sweep.certificates!.certificates.lambda0).toBe(sweep.lambda0);
+    expect(sweep.certificates!.certificates.delta).toBe(0.2);
+    expect(sweep.certificates!.certificates.contraction.length).toBe(5);
+    expect(widthSweep({ n: 6, d: 5, widths: [50], steps: 2 }).certificates).toBeUndefined();
+  });
+});
