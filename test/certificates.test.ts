@@ -247,3 +247,33 @@ describe('widthSweep certificates', () => {
     expect(widthSweep({ n: 6, d: 5, widths: [50], steps: 2 }).certificates).toBeUndefined();
   });
 });
+
+describe('overparam figure1 --certificates', () => {
+  it('parses the flag, writes the proof charts and the report section, and results.json with plain arrays', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { parseFigure1Args } = await import('../src/cli/args');
+    expect(parseFigure1Args(['--certificates']).certificates).toBe(true);
+    expect(parseFigure1Args([]).certificates).toBeUndefined();
+    const out = await mkdtemp(path.join(os.tmpdir(), 'overparam-certs-'));
+    try {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', path.resolve('src/cli/main.ts'), 'figure1', '--n', '8', '--d', '6',
+        '--widths', '30,200', '--steps', '6', '--test-points', '0', '--certificates', '--out', out], { encoding: 'utf8' });
+      expect(child.stderr).not.toMatch(/Error/);
+      const html = await readFile(path.join(out, 'report.html'), 'utf8');
+      expect(html).toContain('The proof, step by step');
+      expect(html).toContain('Lemma 4.1 (eq. 8)');
+      for (const f of ['proof-radius.svg', 'proof-lemma41.svg', 'proof-contraction.svg']) {
+        expect((await readFile(path.join(out, f), 'utf8')).startsWith('<svg')).toBe(true);
+      }
+      const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+      expect(results.result.certificates.m).toBe(200);
+      expect(Array.isArray(results.result.certificates.certificates.contraction)).toBe(true);
+      expect(results.result.certificates.certificates.contraction).toHaveLength(6);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

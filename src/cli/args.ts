@@ -24,6 +24,8 @@ export interface Figure1Settings {
   joint: boolean;
   testPoints: number;
   gramEvery?: number;
+  /** --certificates: the proof's quantities per step for the widest net (train's `certificates`). */
+  certificates?: boolean;
   out: string;
 }
 
@@ -74,6 +76,8 @@ Options:
   --joint                 also train the output layer a (the paper keeps it fixed)
   --test-points <int>     held-out points for the kernel-predictor comparison (0: none)
   --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
+  --certificates          measure the proof step by step on the widest net (every lemma's
+                          quantity against its bound; report section "The proof, step by step")
   --out <dir>             output directory (default out/figure1)
   -h, --help              this help`;
 
@@ -155,6 +159,7 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
     preset: { type: 'string' }, n: { type: 'string' }, d: { type: 'string' }, widths: { type: 'string' },
     steps: { type: 'string' }, eta: { type: 'string' }, seed: { type: 'string' }, trials: { type: 'string' },
     joint: { type: 'boolean' }, 'test-points': { type: 'string' }, 'gram-every': { type: 'string' }, out: { type: 'string' },
+    certificates: { type: 'boolean' },
   });
   const presetName = (v.preset ?? 'quick') as string;
   if (presetName !== 'quick' && presetName !== 'paper') {
@@ -175,6 +180,7 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
     joint: v.joint === true || preset.joint,
     testPoints: integer(str('test-points'), 'test-points', 0) ?? preset.testPoints,
     gramEvery: integer(str('gram-every'), 'gram-every', 1),
+    ...(v.certificates === true ? { certificates: true } : {}),
     out: str('out') ?? 'out/figure1',
   };
 }
