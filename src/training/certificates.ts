@@ -211,9 +211,9 @@ export class CertificateRecorder {
   record(k: number, state: RunState, weightDistance: number, residualSq: number): void {
     if (k === 0) this.start(state, residualSq);
     else this.transition(k - 1, state, weightDistance, residualSq);
-    this.prevZ = Float32Array.from(state.ZT.f32());
-    this.prevU = Float64Array.from(state.u.f32());
-    this.prevE = Float64Array.from(state.e.f32());
+    (this.prevZ ??= new Float32Array(state.m * state.n)).set(state.ZT.f32()); // reused: one m×n copy for the run
+    (this.prevU ??= new Float64Array(state.n)).set(state.u.f32());
+    (this.prevE ??= new Float64Array(state.n)).set(state.e.f32());
     this.prevResSq = residualSq;
     this.runningRadius = Math.max(this.runningRadius, weightDistance);
     if (this.relu && k % this.inputs.gramEvery === 0) this.gramStep(k, state, weightDistance);
