@@ -18,7 +18,10 @@ export {
   eigh, eigvalsh, lambdaMin, lambdaMax, extremeEigenvalues, spectralNormOfDifference,
   type Eigendecomposition, type EigenMethod, type EigenOptions, type ExtremeEigenvalues,
 } from './spectra.js';
-export { train, estimateTrainingBytes, type TrainOptions, type TrainResult, type StepInfo, type ModeOptions, type TrainModes, type Optimizer } from './training.js';
+export {
+  train, estimateTrainingBytes, type TrainOptions, type TrainResult, type StepInfo, type ModeOptions, type TrainModes, type Optimizer,
+  type CertificateOptions, type CertificateCheck, type GramCertificates, type TrainCertificates,
+} from './training.js';
 export { setMemoryLimit, memoryInUse } from './wasm/memory.js';
 
 /** Options of {@link init}. */

@@ -5,5 +5,6 @@
 export { train, estimateTrainingBytes } from './training/train.js';
 export type { StepInfo, TrainOptions, TrainResult, ModeOptions, TrainModes } from './training/types.js';
 export type { Optimizer } from './training/optimizer.js';
+export type { CertificateOptions, CertificateCheck, GramCertificates, TrainCertificates } from './training/certificates.js';
 /** @internal */
 export { TrainingRun } from './training/run.js';

@@ -48,6 +48,8 @@ export interface Figure1Settings extends ModelSettings {
   gramEvery?: number;
   /** --modes: the eigenmodes of the limit kernel whose projections are recorded (issue 15). */
   modes?: ModeSelection;
+  /** --certificates: the proof's quantities per step for the widest net (train's `certificates`). */
+  certificates?: boolean;
   out: string;
 }
 
@@ -112,6 +114,8 @@ Options:
   --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
   --modes <K|all>         record the residual on the top K and bottom K eigenmodes of the limit
                           kernel (or all), beside their kernel-regime decay (Arora et al. 2019)
+  --certificates          measure the proof step by step on the widest net (every lemma's
+                          quantity against its bound; report section "The proof, step by step")
   --out <dir>             output directory (default out/figure1)
   -h, --help              this help`;
 
@@ -288,6 +292,7 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
     steps: { type: 'string' }, eta: { type: 'string' }, seed: { type: 'string' }, trials: { type: 'string' },
     joint: { type: 'boolean' }, 'test-points': { type: 'string' }, 'gram-every': { type: 'string' }, out: { type: 'string' },
     modes: { type: 'string' }, ...MODEL_OPTIONS,
+    certificates: { type: 'boolean' },
   });
   const presetName = (v.preset ?? 'quick') as string;
   if (presetName !== 'quick' && presetName !== 'paper') {
@@ -310,6 +315,7 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
     testPoints: integer(str('test-points'), 'test-points', 0) ?? preset.testPoints,
     gramEvery: integer(str('gram-every'), 'gram-every', 1),
     ...modeSelection(str('modes')),
+    ...(v.certificates === true ? { certificates: true } : {}),
     out: str('out') ?? 'out/figure1',
     ...modelSettings(v, widths, 'widths'),
   };

@@ -212,6 +212,7 @@ export async function figure1Command(argv: string[]): Promise<number> {
     n: config.n, d: config.d, widths: config.widths, steps: config.steps, eta: config.eta, seed: config.seed,
     trials: config.trials, trainOutputLayer: config.joint, testPoints: config.testPoints, gramEvery: config.gramEvery,
     ...(config.modes !== undefined ? { modes: config.modes } : {}), ...modelOptions(config),
+    ...(config.certificates ? { certificates: true } : {}),
   }, { charts: true, report: true });
 }
 

@@ -6,11 +6,15 @@ import { initialGramDeviationBound, initialGramFloor, trainingGramFloor, type Wi
 import { sweepCharts, type Chart } from './charts.js';
 import { toCsv } from './csv.js';
 import { reportHtml } from './report.js';
+import { certificateCharts, proofSectionHtml } from './proofReport.js';
 import type { ResultsFile } from './results.js';
 
 /** JSON with non-finite numbers written as null (JSON has no Infinity/NaN). */
 function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as Float64Array); // the certificates' typed arrays
+    return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+  }, 2) + '\n';
 }
 
 /** The CSV files of a sweep: one per curve, long format (one row per width, trial and step). */
@@ -61,6 +65,11 @@ function sweepCsvs(result: WidthSweepResult): { file: string; text: string }[] {
   return files;
 }
 
+/** The report with "The proof, step by step" before </body> when the sweep recorded certificates. */
+function withProofSection(html: string, cert: NonNullable<WidthSweepResult['certificates']>['certificates'] | undefined, charts: Chart[]): string {
+  return cert ? html.replace('</body>', `${proofSectionHtml(cert, charts)}\n</body>`) : html;
+}
+
 /**
  * Writes results.json, the CSVs, the SVG charts and report.html into `dir` (created if needed);
  * returns the file names written.
@@ -70,13 +79,17 @@ export async function writeSweepOutputs(dir: string, payload: Omit<ResultsFile, 
   const { charts: drawCharts = true, report = true } = options;
   await mkdir(dir, { recursive: true });
   const charts: Chart[] = drawCharts ? sweepCharts(payload.result) : [];
+  // figure1 --certificates: the proof's charts and the section "The proof, step by step" (issue 14 §2).
+  const cert = payload.result.certificates?.certificates;
+  const proofCharts: Chart[] = cert && drawCharts ? certificateCharts(cert) : [];
+  charts.push(...proofCharts);
   const csvs = sweepCsvs(payload.result);
   const files = ['results.json', ...csvs.map((c) => c.file), ...charts.map((c) => c.file), ...(report ? ['report.html'] : [])];
   const write = (file: string, text: string) => writeFile(path.join(dir, file), text, 'utf8');
   await Promise.all([
     ...csvs.map((c) => write(c.file, c.text)),
     ...charts.map((c) => write(c.file, c.svg)),
-    ...(report ? [write('report.html', reportHtml({ ...payload, files }, charts))] : []),
+    ...(report ? [write('report.html', withProofSection(reportHtml({ ...payload, files }, charts.filter((c) => !proofCharts.includes(c))), cert, proofCharts))] : []),
   ]);
   // results.json last: its presence means the other files are complete.
   await write('results.json', toJson({ ...payload, files }));

@@ -5,7 +5,7 @@ import { eigh, extremeEigenvalues, spectralNormOfDifference } from '../spectra.j
 import { gramInfinity, inputDiagnostics, type InputDiagnostics } from '../kernels.js';
 import { OverparamRangeError } from '../errors.js';
 import { sphereData } from '../data.js';
-import { train, type TrainResult } from '../training.js';
+import { train, type TrainResult, type CertificateOptions, type TrainCertificates } from '../training.js';
 import { TwoLayerNet } from '../network.js';
 import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from '../matrix.js';
 import { invertibleGram } from '../degeneracy.js';
@@ -78,6 +78,11 @@ export interface WidthSweepOptions {
    * limit and the infinite-width line follows its kernel-regime recursion (DESIGN §7.4).
    */
   optimizer?: Optimizer;
+  /**
+   * Measure the proof step by step (train's `certificates`) on the widest net's first trial: the
+   * sweep's H∞ and λ0 are passed on; the result then has {@link WidthSweepResult.certificates}.
+   */
+  certificates?: boolean | Omit<CertificateOptions, 'Hinf' | 'lambda0'>;
   /** Held-out points (same distribution) for the comparison with the kernel predictor; default 0. */
   testPoints?: number;
   /** Use this data instead of sphereData (then n, d come from X and testPoints is ignored unless `test` is given). */
@@ -216,6 +221,8 @@ export interface WidthSweepResult {
   gramDeviationFit?: PowerLawFit;
   /** Why there is no fit although there are two widths (‖H(0) − H∞‖₂ = 0 exactly, as for n = 1 or d = 1). */
   gramDeviationFitSkipped?: string;
+  /** With options.certificates: the proof's quantities of the widest net's first trial (train's `certificates`). */
+  certificates?: { m: number; trial: number; certificates: TrainCertificates };
 }
 
 /**
@@ -265,6 +272,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
   // it is kept, not drawn twice (a fresh draw from its seed is the same net, bit for bit).
   let kept: TwoLayerNet | undefined;
   const runs: WidthRun[] = [];
+  let certified: WidthSweepResult['certificates'];
   let suggestion: StepSizeSuggestion, eta: number;
   try {
   for (const [index, p] of plan.entries()) {
@@ -302,10 +310,13 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
       const u0 = net.predict(X);
       const f0 = test ? net.predict(test.X) : undefined;
       const before = completed;
+      const certify = options.certificates && p.m === sortedWidths[sortedWidths.length - 1] && p.trial === 0
+        ? { ...(options.certificates === true ? {} : options.certificates), Hinf, lambda0 } : undefined;
       const result = train(net, X, y, {
         eta, steps, trainOutputLayer, gramEvery, signal, loss: 'sum',
         ...(options.modes !== undefined ? { modes: { eigen, which: options.modes } } : {}),
         ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
+        ...(certify ? { certificates: certify } : {}),
         onStep: (info) => {
           completed = before + p.m * info.step;
           if (info.step > 0) onProgress?.({ phase: 'train', m: p.m, trial: p.trial, step: info.step, steps, completed, total });
@@ -336,6 +347,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
       };
       if (result.divergence) run.divergence = result.divergence;
       if (result.modes) run.modes = modeCurves(result.modes);
+      if (result.certificates) certified = { m: p.m, trial: p.trial, certificates: result.certificates };
       if (test && f0) {
         const trained = net.predict(test.X);
         const kernel = kernelPredictFromEigen(eigen, test.blocks.cross, y, { eta, steps: result.stepsRun, initialTrain: u0, initialTest: f0 });
@@ -372,6 +384,7 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     lambda0, lambdaMaxInfinity, degenerate, ...(warning ? { warning } : {}),
     runs, summaries, rateWindow,
     ...gramDeviationFitOf(runs, distinctWidths.size),
+    ...(certified ? { certificates: certified } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { RunState, type StepForm, type StepMethod } from './stepForm.js';
 import type { StepInfo, TrainOptions, TrainResult } from './types.js';
 import type { ModeRecorder } from '../experiments/modes.js';
 import { OptimizerRun, type Optimizer } from './optimizer.js';
+import type { CertificateRecorder } from './certificates.js';
 
 /** The λ_min records up to and including `lastStep`. */
 function trimmed(record: { step: number[]; value: number[] }, lastStep: number): { step: number[]; value: number[] } {
@@ -43,6 +44,8 @@ export class TrainingRun implements ActiveRun {
   private backup?: WasmBuffer[];
   /** With train's `modes`: records p_i(k) = v_iᵀ(y − u(k)) every `every` steps (and the last). */
   modes?: { recorder: ModeRecorder; every: number; residual: Float64Array; lastRecorded: number };
+  /** With train's `certificates`: the proof's quantities, recorded at every state the loop reaches. */
+  certificates?: CertificateRecorder;
 
   constructor(
     private readonly net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array,
@@ -107,6 +110,7 @@ export class TrainingRun implements ActiveRun {
         }
         patternChangeFraction[step] = form.patternChange();
         maxWeightDistance[step] = form.maxWeightDistance();
+        if (finite) this.certificates?.record(step, this.state, maxWeightDistance[step], residualSq[step]);
         const info: StepInfo = {
           step, residualSq: residualSq[step],
           patternChangeFraction: patternChangeFraction[step], maxWeightDistance: maxWeightDistance[step],

@@ -14,6 +14,7 @@ import { denseFormBytes } from './denseForm.js';
 import { gramAtBytes } from '../kernels.js';
 import type { Activation } from '../activations.js';
 import { checkOptimizer, optimizerBytes, type Optimizer } from './optimizer.js';
+import { CertificateRecorder, resolveCertificateInputs, type CertificateOptions } from './certificates.js';
 
 /**
  * Trains `net` on (X, y) by gradient descent (or heavy ball, Nesterov, mini-batch SGD: `optimizer`) (eq. 3; DESIGN §7.1 for the net's activation, α and
@@ -37,7 +38,7 @@ export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Arra
   if (typeof options !== 'object' || options === null) {
     throw new OverparamTypeError('BAD_VALUE', 'train: options { eta, steps } are required');
   }
-  const { eta, steps, trainOutputLayer = false, loss = 'sum', gramEvery, onStep, signal, divergenceFactor = 1e6, modes, weightDistanceFrobenius } = options;
+  const { eta, steps, trainOutputLayer = false, loss = 'sum', gramEvery, onStep, signal, divergenceFactor = 1e6, modes, weightDistanceFrobenius, certificates } = options;
   checkPositive(eta, 'train: eta');
   checkInteger(steps, 'train: steps', 0);
   if (loss !== 'sum' && loss !== 'mean') {
@@ -59,7 +60,13 @@ export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Arra
   const recorder = modes === undefined ? undefined : modeRecorder(modes, Xm.rows);
   const stepSize = loss === 'mean' ? eta / Xm.rows : eta;
   const W0 = weightDistanceFrobenius ? net._W.toFloat32() : undefined;
+  if (certificates !== undefined && certificates !== false as unknown && optimizer.kind !== 'gd') {
+    throw new OverparamRangeError('BAD_VALUE', `train: certificates follow the paper's proof, which is for plain gradient descent; got optimizer '${optimizer.kind}'`);
+  }
+  const certify = certificates === undefined || certificates === false as unknown
+    ? undefined : certificateRecorder(net, Xm, certificates, steps, stepSize, trainOutputLayer, gramEvery);
   const run = new TrainingRun(net, Xm, y, method, stepSize, trainOutputLayer, optimizer);
+  run.certificates = certify;
   if (recorder) run.modes = { ...recorder, residual: new Float64Array(Xm.rows), lastRecorded: -1 };
   // The net is busy from here: from onStep, dispose() and train() on it throw BUSY, and weights(),
   // predict() and gram() see W(k) of the step reported (syncWeights).
@@ -72,8 +79,26 @@ export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Arra
     run.free();
   }
   if (recorder) result.modes = modeResults(recorder.recorder.trajectory(), modes!, stepSize, result.stepsRun);
+  if (certify) result.certificates = certify.result(result.stepsRun, net.m);
   if (W0) result.weightDistanceFrobenius = frobeniusDistance(net._W.f32(), W0);
   return result;
+}
+
+/** Checks `certificates` against the run (the paper's setting) and makes its recorder. */
+function certificateRecorder(net: TwoLayerNet, X: Matrix, certificates: true | CertificateOptions, steps: number, eta: number,
+  trainOutputLayer: boolean, gramEvery: number | undefined): CertificateRecorder {
+  if (certificates !== true && (typeof certificates !== 'object' || certificates === null)) {
+    throw new OverparamTypeError('BAD_VALUE', 'train: certificates must be true or { delta?, lambda0?, Hinf?, gramEvery? }');
+  }
+  if (trainOutputLayer) throw new OverparamRangeError('BAD_VALUE', 'train: certificates follow the paper\'s proof, which keeps the output layer fixed (trainOutputLayer: false)');
+  const { outputScale, widthExponent } = net.scaling;
+  if (outputScale !== 1 || widthExponent !== 0.5) {
+    throw new OverparamRangeError('BAD_VALUE', `train: certificates follow the paper's scaling (α = 1, γ = ½), got α = ${outputScale}, γ = ${widthExponent}`);
+  }
+  const inputs = resolveCertificateInputs(X, net.activation, certificates);
+  const every = inputs.gramEvery ?? gramEvery ?? Math.max(1, Math.ceil(steps / 20));
+  checkInteger(every, 'train: certificates.gramEvery');
+  return new CertificateRecorder(X, steps, eta, net.activation, { ...inputs, gramEvery: every });
 }
 
 /** Checks `modes` against n and makes its recorder. */

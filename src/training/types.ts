@@ -2,6 +2,7 @@
 import type { Eigendecomposition } from '../spectra.js';
 import type { Optimizer } from './optimizer.js';
 import type { ModeRate, ModeSelection, ModeTrajectory } from '../experiments/modes.js';
+import type { CertificateOptions, TrainCertificates } from './certificates.js';
 
 /**
  * {@link TrainOptions.modes}: follow the residual in H∞'s eigenbasis (Arora et al. 2019, Section 4).
@@ -86,6 +87,16 @@ export interface TrainOptions {
    * The result then has weightDistanceFrobenius.
    */
   weightDistanceFrobenius?: boolean;
+  /**
+   * Measure the proof of Theorem 4.1 step by step (seed 002, Sections 3–4 and the appendix): each
+   * lemma's quantity at every step against its bound (TrainResult.certificates). `true` or
+   * { delta, lambda0, Hinf, gramEvery }: λ0 = λ_min(H∞) costs O(n³) and H∞ O(n²d), computed when not
+   * given (pass them when runs share X). Costs O(nm) a step plus O(n²m) on the gramEvery grid, and a
+   * copy of Z(k) (4·m·n bytes) outside wasm memory. The paper's setting: a fixed output layer and
+   * the paper's scaling (α = 1, γ = ½); other activations get the quantities that do not rest on
+   * ReLU's patterns (radius, contraction, quadratic term) and λ0 must be given.
+   */
+  certificates?: true | CertificateOptions;
 }
 
 /** The trajectories of a run, indexed k = 0..stepsRun (k = 0 is the initial state). */
@@ -117,6 +128,8 @@ export interface TrainResult {
   modes?: TrainModes;
   /** With options.weightDistanceFrobenius: ‖W(stepsRun) − W(0)‖_F (float64 sum over the float32 weights). */
   weightDistanceFrobenius?: number;
+  /** With options.certificates: the proof's quantities per step against their bounds, and a pass/fail summary. */
+  certificates?: TrainCertificates;
   /** Present when status is 'diverged': where, the value that tripped it, and the advice. */
   divergence?: {
     /** The step whose loss was non-finite or past the threshold. */

@@ -1,0 +1,279 @@
+// train(…, { certificates }) (issue 14 §2): every quantity against a float64 computation from its
+// definition in the paper (seed 002, §4.1 and the appendix), on W(k) read at every step.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, TwoLayerNet, train, gramInfinity, lambdaMin, type TrainResult } from '../src/index';
+import { forward, preactivations } from './reference/network';
+import { gram, gramInfinity as gramInfinity64 } from './reference/kernels';
+import { jacobiEigenvalues, symmetricSpectralNorm } from './reference/eigen';
+import { randomCase } from './helpers';
+
+beforeAll(() => init());
+
+type Case = ReturnType<typeof randomCase>;
+
+/** Trains with certificates and keeps W(k) of every step (the busy net's weights()). */
+function run(c: Case, steps: number, method: 'kernel' | 'primal', gramEvery = 1): { result: TrainResult; Ws: Float64Array[]; eta: number } {
+  const H0 = gram(c.X64, c.n, c.d, c.W64, c.m);
+  const lam = jacobiEigenvalues(H0, c.n);
+  const eta = 0.5 / lam[c.n - 1];
+  const net = TwoLayerNet.fromWeights(c.W, c.a);
+  const Ws: Float64Array[] = [];
+  const result = train(net, c.X, c.y, {
+    eta, steps, method, certificates: { delta: 0.1, gramEvery },
+    onStep: () => { Ws.push(Float64Array.from(net.weights().W.data)); },
+  });
+  net.dispose();
+  return { result, Ws, eta };
+}
+
+/** The reference certificates of step k → k + 1 from W(0), W(k), W(k+1) in float64. */
+function reference(c: Case, Ws: Float64Array[], k: number, eta: number) {
+  const { n, m, d } = c;
+  const Z0 = preactivations(c.X64, n, d, Ws[0], m), Zk = preactivations(c.X64, n, d, Ws[k], m), Z1 = preactivations(c.X64, n, d, Ws[k + 1], m);
+  const dist = (j: number) => {
+    let best = 0;
+    for (let r = 0; r < m; r++) {
+      let s = 0;
+      for (let q = 0; q < d; q++) s += (Ws[j][r * d + q] - Ws[0][r * d + q]) ** 2;
+      best = Math.max(best, Math.sqrt(s));
+    }
+    return best;
+  };
+  let R = 0;
+  for (let j = 0; j <= k + 1; j++) R = Math.max(R, dist(j));
+  const xn = Array.from({ length: n }, (_, i) => Math.hypot(...c.X64.subarray(i * d, (i + 1) * d)));
+  // S_i^⊥ by brute force: the neurons some w with ‖w − w_r(0)‖ ≤ R can flip, |w_r(0)ᵀx_i| ≤ R‖x_i‖.
+  const perp: Set<number>[] = [];
+  const I1 = new Float64Array(n), I2 = new Float64Array(n);
+  let flipped = 0, outside = 0;
+  for (let i = 0; i < n; i++) {
+    perp.push(new Set());
+    for (let r = 0; r < m; r++) {
+      const inPerp = Math.abs(Z0[i * m + r]) <= R * xn[i];
+      if (inPerp) perp[i].add(r);
+      const t = (c.a64[r] / Math.sqrt(m)) * (Math.max(Z1[i * m + r], 0) - Math.max(Zk[i * m + r], 0));
+      if (inPerp) I2[i] += t; else I1[i] += t;
+      if ((Z1[i * m + r] >= 0) !== (Z0[i * m + r] >= 0)) { flipped++; if (!inPerp) outside++; }
+    }
+  }
+  const uk = forward(c.X64, n, d, Ws[k], m, c.a64), u1 = forward(c.X64, n, d, Ws[k + 1], m, c.a64);
+  const rk = Array.from(uk, (u, i) => u - c.y64[i]), r1 = Array.from(u1, (u, i) => u - c.y64[i]);
+  const sq = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => s + x * x, 0);
+  const Hk = gram(c.X64, n, d, Ws[k], m);
+  // H^⊥_ij(k) = (1/m) Σ_{r∈S_i^⊥} x_iᵀx_j 1{z_ir(k) ≥ 0, z_jr(k) ≥ 0} (§4.1), from its definition.
+  const Hperp = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    let dot = 0;
+    for (let q = 0; q < d; q++) dot += c.X64[i * d + q] * c.X64[j * d + q];
+    let count = 0;
+    for (const r of perp[i]) if (Zk[i * m + r] >= 0 && Zk[j * m + r] >= 0) count++;
+    Hperp[i * n + j] = (dot * count) / m;
+  }
+  const HkE = new Float64Array(n), HpE = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { HkE[i] += Hk[i * n + j] * rk[j]; HpE[i] += Hperp[i * n + j] * rk[j]; }
+  return {
+    R, perp, I1, I2, flipped, outside, delta: Array.from(u1, (u, i) => u - uk[i]),
+    contraction: sq(r1) / sq(rk), quadratic: sq(Array.from(u1, (u, i) => u - uk[i])),
+    i1Deviation: Math.sqrt(sq(Array.from(I1, (v, i) => v + eta * HkE[i]))), perturbation: eta * Math.sqrt(sq(HpE)),
+    deviation: symmetricSpectralNorm(Hk, gram(c.X64, n, d, Ws[0], m), n), residualSq: sq(rk),
+  };
+}
+
+describe('train certificates (issue 14 §2)', () => {
+  for (const method of ['kernel', 'primal'] as const) {
+    it(`${method}: every per-step quantity matches its float64 definition`, () => {
+      const c = randomCase(6, 5, 200, 11);
+      const steps = 12;
+      const { result, Ws, eta } = run(c, steps, method);
+      const cert = result.certificates!;
+      expect(cert.measuredRadius.length).toBe(steps);
+      for (let k = 0; k < steps; k++) {
+        const ref = reference(c, Ws, k, eta);
+        expect(cert.measuredRadius[k]).toBeCloseTo(ref.R, 5);
+        const total = ref.perp.reduce((s, p) => s + p.size, 0);
+        expect(cert.sPerpTotal![k]).toBe(total);
+        expect(cert.flipped![k]).toBe(ref.flipped);
+        expect(cert.violations![k]).toBe(0);
+        expect(ref.outside).toBe(0);
+        expect(cert.i2Norm![k]).toBeCloseTo(Math.hypot(...ref.I2), 5);
+        expect(cert.splitResidual![k]).toBeLessThan(1e-5);
+        expect(Math.abs(cert.contraction[k] - ref.contraction)).toBeLessThan(1e-4 * ref.contraction);
+        expect(Math.abs(cert.quadratic[k] - ref.quadratic)).toBeLessThan(1e-3 * ref.quadratic + 1e-10);
+        expect(cert.condition41[k]).toBeCloseTo(1 - eta * cert.lambda0 / 2, 12);
+        expect(cert.quadraticBound[k]).toBeCloseTo(eta * eta * c.n * c.n * ref.residualSq, 4);
+        expect(cert.lemma41Expectation![k]).toBeCloseTo(2 * c.m * c.n * cert.measuredRadius[k] / Math.sqrt(2 * Math.PI), 8);
+        // I1 = −ηH(k)(u − y) + ηH^⊥(k)(u − y): the deviation is the perturbation term.
+        expect(cert.gram!.i1Deviation[k]).toBeCloseTo(ref.i1Deviation, 5);
+        expect(cert.gram!.perturbation[k]).toBeCloseTo(ref.perturbation, 5);
+        expect(Math.abs(cert.gram!.i1Deviation[k] - cert.gram!.perturbation[k])).toBeLessThan(1e-5);
+        expect(cert.gram!.deviation[k]).toBeCloseTo(ref.deviation, 6);
+      }
+      // S_i^⊥ per input at the last step, by brute force.
+      const last = reference(c, Ws, steps - 1, eta);
+      expect(Array.from(cert.sPerpLast!)).toEqual(last.perp.map((p) => p.size));
+    });
+  }
+
+  it('I1 + I2 = u(k+1) − u(k) to round-off, and the split is not trivial', () => {
+    const c = randomCase(5, 4, 300, 3);
+    const { result, Ws, eta } = run(c, 10, 'kernel');
+    const ref = reference(c, Ws, 9, eta);
+    for (let i = 0; i < c.n; i++) expect(ref.I1[i] + ref.I2[i]).toBeCloseTo(ref.delta[i], 12);
+    expect(result.certificates!.sPerpTotal![9]).toBeGreaterThan(0);
+    expect(Math.max(...result.certificates!.splitResidual!)).toBeLessThan(1e-5);
+  });
+
+  it("Lemma 3.1's Hoeffding band and the fraction of H(0)'s entries inside it", () => {
+    const c = randomCase(7, 6, 50, 5);
+    const { result } = run(c, 1, 'primal');
+    const h = result.certificates!.hoeffding!;
+    const H0 = gram(c.X64, c.n, c.d, c.W64, c.m), Hinf = gramInfinity64(c.X64, c.n, c.d);
+    const band = Math.sqrt(4 * Math.log(c.n / 0.1) / c.m);
+    expect(h.band).toBeCloseTo(band, 6);
+    let inside = 0, worst = 0;
+    for (let k = 0; k < c.n * c.n; k++) {
+      const dev = Math.abs(H0[k] - Hinf[k]);
+      worst = Math.max(worst, dev);
+      if (dev <= band) inside++;
+    }
+    expect(h.fractionInside).toBeCloseTo(inside / (c.n * c.n), 12);
+    expect(h.maxDeviation).toBeCloseTo(worst, 6);
+    // λ0 computed from H∞ when not given.
+    expect(result.certificates!.lambda0).toBeCloseTo(jacobiEigenvalues(Hinf, c.n)[0], 6);
+    // A caller's H∞ that puts some entries outside the band: the fraction counts them.
+    const shifted = new Float64Array(c.n * c.n);
+    let want = 0;
+    for (let i = 0; i < c.n; i++) for (let j = 0; j < c.n; j++) {
+      const far = (i + j) % 3 === 0;
+      shifted[i * c.n + j] = H0[i * c.n + j] + (far ? 1.5 : 0.5) * band;
+      if (!far) want++;
+    }
+    const net = TwoLayerNet.fromWeights(c.W, c.a);
+    const cert = train(net, c.X, c.y, { eta: 0.01, steps: 1, certificates: { Hinf: { rows: c.n, cols: c.n, data: shifted }, lambda0: 0.1 } }).certificates!;
+    net.dispose();
+    expect(cert.hoeffding!.fractionInside).toBeCloseTo(want / (c.n * c.n), 12);
+    expect(cert.summary.find((s) => s.id === 'hoeffding')!.pass).toBe(false);
+  });
+
+  it("the radii: Lemma 3.2's R with its constant, Corollary 4.1's R′, Lemma 3.4's verdict and width", () => {
+    const c = randomCase(6, 5, 200, 8);
+    const Hinf = gramInfinity(c.X);
+    const lambda0 = lambdaMin(Hinf);
+    const net = TwoLayerNet.fromWeights(c.W, c.a);
+    const r0 = Math.sqrt(forward(c.X64, c.n, c.d, c.W64, c.m, c.a64).reduce((s, u, i) => s + (u - c.y64[i]) ** 2, 0));
+    const { certificates: cert } = train(net, c.X, c.y, { eta: 0.01, steps: 3, certificates: { Hinf, lambda0, delta: 0.05 } });
+    net.dispose();
+    const R = Math.sqrt(2 * Math.PI) * 0.05 * lambda0 / (16 * 36);
+    const Rp = 4 * Math.sqrt(6) * r0 / (Math.sqrt(200) * lambda0);
+    expect(cert!.lemma32Radius).toBeCloseTo(R, 12);
+    expect(cert!.corollary41Radius / Rp).toBeCloseTo(1, 5);
+    expect(cert!.lemma34!.holds).toBe(Rp < R);
+    expect(cert!.lemma34!.widthNeeded / (200 * (Rp / R) ** 2)).toBeCloseTo(1, 4);
+    const ids = cert!.summary.map((s) => s.id);
+    expect(ids).toEqual(expect.arrayContaining(['lemma32', 'corollary41', 'lemma34', 'gramDeviation', 'lemma41', 'flipSubset', 'i2',
+      'perturbation', 'condition41', 'proofFactor', 'quadratic', 'hoeffding']));
+    expect(cert!.summary.find((s) => s.id === 'flipSubset')!.pass).toBe(true);
+  });
+
+  it('summary: pass/fail and log10(bound/measured) from the per-step arrays', () => {
+    const c = randomCase(6, 5, 400, 21);
+    const { result } = run(c, 20, 'kernel', 5);
+    const cert = result.certificates!;
+    expect(cert.gram!.step).toEqual([0, 5, 10, 15, 20]);
+    expect(cert.gram!.i1Deviation.length).toBe(4);
+    const q = cert.summary.find((s) => s.id === 'quadratic')!;
+    const logs = Array.from(cert.quadratic, (v, k) => Math.log10(cert.quadraticBound[k] / v)).sort((a, b) => a - b);
+    expect(q.looseness!.min).toBeCloseTo(logs[0], 10);
+    expect(q.looseness!.median).toBeCloseTo(0.5 * (logs[9] + logs[10]), 10);
+    expect(q.pass).toBe(true);
+    const cond = cert.summary.find((s) => s.id === 'condition41')!;
+    const fails = Array.from(cert.contraction).filter((v, k) => !(v <= cert.condition41[k])).length;
+    expect(cond.failures).toBe(fails);
+    expect(cond.pass).toBe(fails === 0);
+    const decrease = Array.from(cert.contraction, (v, k) => Math.log10((1 - v) / (1 - cert.condition41[k]))).sort((a, b) => a - b);
+    expect(cond.looseness!.min).toBeCloseTo(decrease[0], 10);
+  });
+
+  it('other activations: the pattern quantities are undefined, λ0 is required', () => {
+    const c = randomCase(5, 4, 64, 2);
+    const net = TwoLayerNet.fromWeights(c.W, c.a, { activation: 'tanh' });
+    expect(() => train(net, c.X, c.y, { eta: 0.05, steps: 2, certificates: true })).toThrow(/lambda0/);
+    const cert = train(net, c.X, c.y, { eta: 0.05, steps: 2, certificates: { lambda0: 0.1 } }).certificates!;
+    net.dispose();
+    expect(cert.sPerpTotal).toBeUndefined();
+    expect(cert.i2Norm).toBeUndefined();
+    expect(cert.gram).toBeUndefined();
+    expect(cert.hoeffding).toBeUndefined();
+    expect(cert.contraction.length).toBe(2);
+  });
+
+  it('refuses joint training (the proof keeps a fixed)', () => {
+    const c = randomCase(4, 3, 16, 1);
+    const net = TwoLayerNet.fromWeights(c.W, c.a);
+    expect(() => train(net, c.X, c.y, { eta: 0.01, steps: 1, trainOutputLayer: true, certificates: true })).toThrow(/output layer/);
+    net.dispose();
+  });
+});
+
+describe('report section "The proof, step by step"', () => {
+  it('draws a chart per lemma (measured solid, bound dashed) and the pass/fail table', async () => {
+    const { certificateCharts, proofSectionHtml } = await import('../src/cli/proofReport');
+    const c = randomCase(6, 5, 400, 21);
+    const { result } = run(c, 10, 'kernel', 5);
+    const cert = result.certificates!;
+    const charts = certificateCharts(cert);
+    expect(charts.map((ch) => ch.file)).toEqual(['proof-radius.svg', 'proof-gram-deviation.svg', 'proof-lemma41.svg', 'proof-i2.svg',
+      'proof-i1.svg', 'proof-contraction.svg', 'proof-quadratic.svg']);
+    for (const ch of charts) {
+      expect(ch.svg.startsWith('<svg')).toBe(true);
+      expect(ch.svg).toContain('stroke-dasharray');
+    }
+    const html = proofSectionHtml(cert, charts);
+    expect(html).toContain('The proof, step by step');
+    for (const s of cert.summary) expect(html).toContain(s.source);
+    expect((html.match(/<tr><td>/g) ?? []).length).toBe(cert.summary.length);
+  });
+});
+
+describe('widthSweep certificates', () => {
+  it('passes certificates to train for the widest net (first trial), with the sweep H∞ and λ0', async () => {
+    const { widthSweep } = await import('../src/index');
+    const sweep = widthSweep({ n: 6, d: 5, widths: [50, 300], steps: 5, trials: 2, certificates: { delta: 0.2 } });
+    expect(sweep.certificates!.m).toBe(300);
+    expect(sweep.certificates!.trial).toBe(0);
+    expect(sweep.certificates!.certificates.lambda0).toBe(sweep.lambda0);
+    expect(sweep.certificates!.certificates.delta).toBe(0.2);
+    expect(sweep.certificates!.certificates.contraction.length).toBe(5);
+    expect(widthSweep({ n: 6, d: 5, widths: [50], steps: 2 }).certificates).toBeUndefined();
+  });
+});
+
+describe('overparam figure1 --certificates', () => {
+  it('parses the flag, writes the proof charts and the report section, and results.json with plain arrays', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { parseFigure1Args } = await import('../src/cli/args');
+    expect(parseFigure1Args(['--certificates']).certificates).toBe(true);
+    expect(parseFigure1Args([]).certificates).toBeUndefined();
+    const out = await mkdtemp(path.join(os.tmpdir(), 'overparam-certs-'));
+    try {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', path.resolve('src/cli/main.ts'), 'figure1', '--n', '8', '--d', '6',
+        '--widths', '30,200', '--steps', '6', '--test-points', '0', '--certificates', '--out', out], { encoding: 'utf8' });
+      expect(child.stderr).not.toMatch(/Error/);
+      const html = await readFile(path.join(out, 'report.html'), 'utf8');
+      expect(html).toContain('The proof, step by step');
+      expect(html).toContain('Lemma 4.1 (eq. 8)');
+      for (const f of ['proof-radius.svg', 'proof-lemma41.svg', 'proof-contraction.svg']) {
+        expect((await readFile(path.join(out, f), 'utf8')).startsWith('<svg')).toBe(true);
+      }
+      const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
+      expect(results.result.certificates.m).toBe(200);
+      expect(Array.isArray(results.result.certificates.certificates.contraction)).toBe(true);
+      expect(results.result.certificates.certificates.contraction).toHaveLength(6);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
