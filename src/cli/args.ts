@@ -79,7 +79,8 @@ const PRESETS: Record<PresetName, Omit<Figure1Settings, 'preset' | 'out' | 'eta'
   paper: { n: 1000, d: 1000, widths: [100, 1000, 10000], steps: 100, seed: 0, trials: 1, joint: false, testPoints: 200 },
 };
 
-const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
+/** -h/--help, the flag every command takes. */
+export const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
 
 export const FIGURE1_USAGE = `Usage: overparam figure1 [options]
 
@@ -150,7 +151,7 @@ Options:
   --out <dir>             output directory (default out/train)
   -h, --help              this help`;
 
-function integer(value: string | undefined, flag: string, min: number): number | undefined {
+export function integer(value: string | undefined, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(parsed) || parsed < min) {
@@ -159,7 +160,7 @@ function integer(value: string | undefined, flag: string, min: number): number |
   return parsed;
 }
 
-function positive(value: string | undefined, flag: string): number | undefined {
+export function positive(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
@@ -175,7 +176,7 @@ function widthList(value: string | undefined): number[] | undefined {
   return widths;
 }
 
-function numberIn(value: string | undefined, flag: string, low: number, high: number): number | undefined {
+export function numberIn(value: string | undefined, flag: string, low: number, high: number): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || parsed < low || parsed > high) {
@@ -254,7 +255,7 @@ function modelSettings(v: Record<string, string | boolean | undefined>, widths: 
  * `--n -5` as `--n=-5`: parseArgs reads a value that starts with '-' as an option ("argument is
  * ambiguous"), which hid the flag's own message; a negative number then gets the range error.
  */
-function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+export function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;

@@ -1,12 +1,11 @@
 // The two subcommands. Each parses its arguments, runs the sweep in a worker (progress bar, Ctrl-C),
 // prints a summary and writes its files; the returned number is the process exit code.
-import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { figure1Checks, type Figure1Check, type WidthSweepResult } from '../experiments/index.js';
 import type { InputDiagnostics } from '../kernels.js';
 import { formatNumber as format } from '../experiments/format.js';
 import {
-  UsageError, FIGURE1_USAGE, parseFigure1Args, parseTrainArgs, TRAIN_USAGE, type Figure1Settings, type ModelSettings, type TrainSettings,
+  FIGURE1_USAGE, parseFigure1Args, parseTrainArgs, TRAIN_USAGE, type Figure1Settings, type ModelSettings, type TrainSettings,
 } from './args.js';
 import { readDataCsv } from './csv.js';
 import { writeSweepOutputs } from './outputs.js';
@@ -14,6 +13,7 @@ import { environment } from './results.js';
 import { createProgress } from './progress.js';
 import { runSweepInWorker } from './runner.js';
 import type { SweepRequest } from './sweepWorker.js';
+import { checkOutputDirectory } from './files.js';
 
 /**
  * Exit codes: 0 finished with every decided check passing, 1 failed, 2 bad command line, 3 finished
@@ -144,25 +144,6 @@ async function runAndWrite(command: 'figure1' | 'train', settings: Figure1Settin
     return EXIT.checkFailed;
   }
   return EXIT.ok;
-}
-
-/**
- * Refuses an --out that cannot take the files (an existing file, /dev/null, a folder without write
- * permission) before anything runs, rather than after the whole sweep.
- */
-function checkOutputDirectory(out: string): void {
-  const existing = (() => { try { return statSync(out); } catch { return undefined; } })();
-  if (existing && !existing.isDirectory()) throw new UsageError(`--out must be a directory, but '${out}' is an existing file`);
-  try {
-    mkdirSync(out, { recursive: true });
-    // Write a probe file rather than ask access(W_OK): that answers from permission bits, which can
-    // disagree with a real write (ACLs, network file systems, root squash), and a write is the test.
-    const probe = path.join(out, `.overparam-write-check-${process.pid}`);
-    writeFileSync(probe, '');
-    unlinkSync(probe);
-  } catch (error) {
-    throw new UsageError(`--out '${out}' cannot be written to (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
 }
 
 /** The parsed settings without `help`; undefined, after printing `usage`, when -h/--help was given. */

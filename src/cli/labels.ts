@@ -2,17 +2,17 @@
 // optical digits shipped with the package: labelNoiseSweep for each fraction p of random labels,
 // printed, and written as results.json, CSVs, SVG charts and report.html. Runs on the main thread
 // (Ctrl-C stops the process at once; the files are written only at the end).
-import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { init, loadDigits } from '../index.js';
 import { labelNoiseSweep, type Figure1Check, type LabelNoiseResult, type LabelNoiseRun } from '../experiments/index.js';
 import { formatNumber } from '../experiments/format.js';
-import { LABELS_USAGE, parseLabelsArgs, UsageError, type LabelsSettings } from './args.js';
+import { LABELS_USAGE, parseLabelsArgs, type LabelsSettings } from './args.js';
 import { axis, DASH, renderSvg, THEORY_GREY, type Chart, type LegendEntry } from './charts.js';
 import { toCsv } from './csv.js';
 import { environment, type Environment } from './results.js';
+import { checkOutputDirectory, toJson } from './files.js';
 
 /** Exit codes, as figure1's (src/cli/commands.ts EXIT): 0 all decided checks pass, 1 error, 2 usage, 3 a check failed. */
 const EXIT = { ok: 0, error: 1, usage: 2, checkFailed: 3 } as const;
@@ -248,11 +248,6 @@ ${figures}
 `;
 }
 
-/** JSON with non-finite numbers as null. */
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
-}
-
 /** Writes results.json (last: its presence means the rest is complete), the CSVs, the charts and report.html; returns the file names. */
 export async function writeLabelsOutputs(dir: string, payload: Omit<LabelsResultsFile, 'files'>): Promise<string[]> {
   await mkdir(dir, { recursive: true });
@@ -267,20 +262,6 @@ export async function writeLabelsOutputs(dir: string, payload: Omit<LabelsResult
   ]);
   await write('results.json', toJson({ ...payload, files }));
   return files;
-}
-
-/** Refuses an --out that cannot be written before anything runs. */
-function checkOutputDirectory(out: string): void {
-  const existing = (() => { try { return statSync(out); } catch { return undefined; } })();
-  if (existing && !existing.isDirectory()) throw new UsageError(`--out must be a directory, but '${out}' is an existing file`);
-  try {
-    mkdirSync(out, { recursive: true });
-    const probe = path.join(out, `.overparam-write-check-${process.pid}`);
-    writeFileSync(probe, '');
-    unlinkSync(probe);
-  } catch (error) {
-    throw new UsageError(`--out '${out}' cannot be written to (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
 }
 
 /** `overparam labels …`: the label-noise experiment on the digits; returns the exit code (3 when a check fails). */

@@ -5,8 +5,9 @@ import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './args.js';
 import { MERGE_USAGE, parseMergeArgs, shardValues } from './widthArgs.js';
-import { fitOf, toJson, writeWidthOutputs, type WidthShardFile } from './widthOutputs.js';
+import { fitOf, writeWidthOutputs, type WidthShardFile } from './widthOutputs.js';
 import { formatNumber as format } from '../experiments/format.js';
+import { toJson } from './files.js';
 
 const SHARD_FILE = /^shard-(\d+)-of-(\d+)\.json$/;
 

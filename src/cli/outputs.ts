@@ -8,14 +8,7 @@ import { toCsv } from './csv.js';
 import { reportHtml } from './report.js';
 import { certificateCharts, proofSectionHtml } from './proofReport.js';
 import type { ResultsFile } from './results.js';
-
-/** JSON with non-finite numbers written as null (JSON has no Infinity/NaN). */
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as Float64Array); // the certificates' typed arrays
-    return typeof v === 'number' && !Number.isFinite(v) ? null : v;
-  }, 2) + '\n';
-}
+import { toJson } from './files.js';
 
 /** The CSV files of a sweep: one per curve, long format (one row per width, trial and step). */
 function sweepCsvs(result: WidthSweepResult): { file: string; text: string }[] {

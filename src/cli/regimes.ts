@@ -1,18 +1,18 @@
 // `overparam regimes`: the regime experiment (issue 13 §3) with its charts, CSVs, results.json and
 // report.html. Runs on the main thread (the default grid takes about half a minute).
-import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { init } from '../index.js';
 import { regimeChecks, regimeSweep, type Figure1Check, type RegimeRun, type RegimeSweepResult } from '../experiments/index.js';
 import { formatNumber } from '../experiments/format.js';
-import { UsageError } from './args.js';
+
 import { axis, DASH, renderSvg, THEORY_GREY, type Chart, type LegendEntry } from './charts.js';
 import { EXIT } from './commands.js';
 import { toCsv } from './csv.js';
 import { environment, type Environment } from './results.js';
 import { parseRegimesArgs, REGIMES_USAGE, type RegimesSettings } from './regimesArgs.js';
+import { checkOutputDirectory, toJson } from './files.js';
 
 /** The contents of the regimes command's results.json. */
 export interface RegimesResultsFile {
@@ -225,11 +225,6 @@ ${figures}
 `;
 }
 
-/** JSON with non-finite numbers as null. */
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
-}
-
 /** Writes results.json (last), the CSVs, the SVG charts and report.html; returns the file names. */
 export async function writeRegimeOutputs(dir: string, payload: Omit<RegimesResultsFile, 'files'>): Promise<string[]> {
   await mkdir(dir, { recursive: true });
@@ -244,20 +239,6 @@ export async function writeRegimeOutputs(dir: string, payload: Omit<RegimesResul
   ]);
   await write('results.json', toJson({ ...payload, files }));
   return files;
-}
-
-/** Refuses an --out that cannot take the files before anything runs (as figure1 does). */
-function checkOutputDirectory(out: string): void {
-  const existing = (() => { try { return statSync(out); } catch { return undefined; } })();
-  if (existing && !existing.isDirectory()) throw new UsageError(`--out must be a directory, but '${out}' is an existing file`);
-  try {
-    mkdirSync(out, { recursive: true });
-    const probe = path.join(out, `.overparam-write-check-${process.pid}`);
-    writeFileSync(probe, '');
-    unlinkSync(probe);
-  } catch (error) {
-    throw new UsageError(`--out '${out}' cannot be written to (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
 }
 
 /** `overparam regimes …`: exit 0 when every decided check passes, 3 when one fails, 2 on a bad command line. */

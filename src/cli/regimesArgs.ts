@@ -1,7 +1,7 @@
 // Command-line arguments of `overparam regimes`, parsed with node:util's parseArgs and checked here
 // (the patterns of args.ts: a UsageError naming the flag and its range, exit 2).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './args.js';
+import { parseArgs } from 'node:util';
+import { UsageError, integer, joinNegativeValues, positive } from './args.js';
 
 /** Settings of `overparam regimes`. */
 export interface RegimesSettings {
@@ -45,24 +45,6 @@ Options:
   --out <dir>             output directory (default ${REGIMES_DEFAULTS.out})
   -h, --help              this help`;
 
-function integer(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(parsed) || parsed < min) {
-    throw new UsageError(`--${flag} must be an integer ≥ ${min}, got '${value}'`);
-  }
-  return parsed;
-}
-
-function positive(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
-    throw new UsageError(`--${flag} must be a number > 0, got '${value}'`);
-  }
-  return parsed;
-}
-
 /** A comma-separated list, each entry checked by `one`, distinct. */
 function list(value: string | undefined, flag: string, one: (part: string) => number): number[] | undefined {
   if (value === undefined) return undefined;
@@ -88,17 +70,6 @@ const widthList = (v: string | undefined) => list(v, 'widths', (p) => {
   }
   return m;
 });
-
-/** `--n -5` as `--n=-5`, so that a negative value gets the flag's range message (as in args.ts). */
-function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
-    if (name && options[name]?.type === 'string' && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) out.push(`--${name}=${argv[++i]}`);
-    else out.push(argv[i]);
-  }
-  return out;
-}
 
 /** Parses `regimes`' arguments; `help: true` when -h/--help was given. */
 export function parseRegimesArgs(argv: string[]): RegimesSettings & { help: boolean } {

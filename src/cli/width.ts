@@ -10,8 +10,9 @@ import { formatNumber as format } from '../experiments/format.js';
 import { environment } from './results.js';
 import { parseWidthArgs, shardValues, WIDTH_USAGE, type WidthGrid, type Shard } from './widthArgs.js';
 import {
-  fitOf, shardFileName, timingFileName, toJson, writeWidthOutputs, type WidthShardFile,
+  fitOf, shardFileName, timingFileName, writeWidthOutputs, type WidthShardFile,
 } from './widthOutputs.js';
+import { toJson } from './files.js';
 
 const EXIT = { ok: 0, interrupted: 130, terminated: 143 } as const;
 

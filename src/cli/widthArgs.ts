@@ -2,7 +2,7 @@
 // args.ts), and which share of the sweep a process runs: --shard i/N, or the job index a scheduler
 // sets (Slurm job arrays: SLURM_ARRAY_TASK_ID/COUNT; Kubernetes Indexed Jobs: JOB_COMPLETION_INDEX).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './args.js';
+import { HELP_FLAG, UsageError, integer, joinNegativeValues, positive } from './args.js';
 
 /** Which share of the n values this process runs: index in [0, count). */
 export interface Shard {
@@ -84,16 +84,6 @@ Options:
   --out <dir>             output directory (default out/width)
   -h, --help              this help`;
 
-const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
-
-function integer(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(parsed) || parsed < min) {
-    throw new UsageError(`--${flag} must be an integer ≥ ${min}, got '${value}'`);
-  }
-  return parsed;
-}
 
 function inOpenUnit(value: string | undefined, flag: string, closedAbove: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -104,34 +94,11 @@ function inOpenUnit(value: string | undefined, flag: string, closedAbove: boolea
   return parsed;
 }
 
-function positive(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
-    throw new UsageError(`--${flag} must be a number > 0, got '${value}'`);
-  }
-  return parsed;
-}
-
 function nList(value: string | undefined): number[] | undefined {
   if (value === undefined) return undefined;
   const ns = value.split(',').map((part) => integer(part.trim(), 'n', 2)!);
   if (new Set(ns).size !== ns.length) throw new UsageError(`--n must be distinct, got '${value}'`);
   return ns;
-}
-
-/** `--n -5` as `--n=-5`, so that a negative number gets the flag's range message (as in args.ts). */
-function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
-    if (name && options[name]?.type === 'string' && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) {
-      out.push(`--${name}=${argv[++i]}`);
-    } else {
-      out.push(argv[i]);
-    }
-  }
-  return out;
 }
 
 function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>, positionals = false) {

@@ -10,6 +10,7 @@ import { formatNumber } from '../experiments/format.js';
 import { axis, DASH, renderSvg, type Chart, type LegendEntry } from './charts.js';
 import { toCsv } from './csv.js';
 import type { WidthGrid } from './widthArgs.js';
+import { toJson } from './files.js';
 
 /** The contents of results.json for `overparam width`. */
 export interface WidthResultsFile {
@@ -20,11 +21,6 @@ export interface WidthResultsFile {
   /** m* ∝ n^p over the n with an m* (two or more). */
   fit?: PowerLawFitWithInterval;
   files: string[];
-}
-
-/** JSON with non-finite numbers as null (JSON has no Infinity/NaN), two-space indented, one final newline. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
 }
 
 /**

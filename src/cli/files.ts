@@ -1,0 +1,32 @@
+// What every command does with its output folder: refuse one it cannot write before any work, and
+// write JSON the same way (results.json of every command, the shards of `overparam width`).
+import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './args.js';
+
+/**
+ * Refuses an --out that cannot take the files (an existing file, /dev/null, a folder without write
+ * permission) before anything runs, rather than after the whole run.
+ */
+export function checkOutputDirectory(out: string): void {
+  const existing = (() => { try { return statSync(out); } catch { return undefined; } })();
+  if (existing && !existing.isDirectory()) throw new UsageError(`--out must be a directory, but '${out}' is an existing file`);
+  try {
+    mkdirSync(out, { recursive: true });
+    // Write a probe file rather than ask access(W_OK): that answers from permission bits, which can
+    // disagree with a real write (ACLs, network file systems, root squash), and a write is the test.
+    const probe = path.join(out, `.overparam-write-check-${process.pid}`);
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+  } catch (error) {
+    throw new UsageError(`--out '${out}' cannot be written to (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
+/** JSON, two-space indented with one final newline; non-finite numbers as null (JSON has no Infinity/NaN), typed arrays as arrays. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as Float64Array); // e.g. the certificates' typed arrays
+    return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+  }, 2) + '\n';
+}
