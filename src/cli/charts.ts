@@ -363,8 +363,8 @@ function modesChart(result: WidthSweepResult): Chart | undefined {
   const predicted = curves.modes.flatMap((_, j) => curves.predicted[j].map((v, k) => ({ j, k, value: Math.abs(v) }))).filter(positiveValue);
   const legend: LegendEntry[] = [
     ...curves.modes.map((_, j) => ({ label: modeLabel(j), color: colour({ j }), style: 'solid' as const })),
-    { label: 'measured |v_iᵀ(y − u(k))|', color: THEORY_GREY, style: 'solid' },
-    { label: 'kernel regime |1 − ηλ_i|^k |p_i(0)|', color: THEORY_GREY, style: 'dashed' },
+    { label: 'measured |p_i(k)|', color: THEORY_GREY, style: 'solid' },
+    { label: 'kernel regime', color: THEORY_GREY, style: 'dashed' },
   ];
   const svg = renderSvg({
     x: axis('iteration k'),
