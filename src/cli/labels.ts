@@ -2,7 +2,6 @@
 // optical digits shipped with the package: labelNoiseSweep for each fraction p of random labels,
 // printed, and written as results.json, CSVs, SVG charts and report.html. Runs on the main thread
 // (Ctrl-C stops the process at once; the files are written only at the end).
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { init, loadDigits } from '../index.js';
@@ -12,7 +11,8 @@ import { LABELS_USAGE, parseLabelsArgs, type LabelsSettings } from './args.js';
 import { axis, DASH, renderSvg, THEORY_GREY, type Chart, type LegendEntry } from './charts.js';
 import { toCsv } from './csv.js';
 import { environment, type Environment } from './results.js';
-import { checkOutputDirectory, toJson } from './files.js';
+import { checkOutputDirectory, writeOutputFiles } from './files.js';
+import { checksSection, escapeHtml, figuresHtml, filesList, htmlPage, settingsTable } from './html.js';
 
 /** Exit codes, as figure1's (src/cli/commands.ts EXIT): 0 all decided checks pass, 1 error, 2 usage, 3 a check failed. */
 const EXIT = { ok: 0, error: 1, usage: 2, checkFailed: 3 } as const;
@@ -168,10 +168,6 @@ export function labelsCharts(result: LabelNoiseResult): Chart[] {
   return [training, bound, distance, spectrum, testChart];
 }
 
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 /** The per-p table's rows: p, bound, distances, errors. */
 function perPRows(result: LabelNoiseResult): string[][] {
   return result.runs.map((r) => [String(r.p), `${r.replaced} (${r.changed} changed)`, format(r.bound), format(r.distance), format(r.distanceAtK),
@@ -184,7 +180,6 @@ const PER_P_HEADER = ['p', 'labels replaced', 'bound √(2yᵀH⁻¹y/n)', 'Lemm
 /** report.html: settings, the checks with their numbers, the per-p table and the charts inlined. */
 export function labelsReportHtml(results: LabelsResultsFile, charts: Chart[]): string {
   const { result, checks, settings, environment: env } = results;
-  const decided = checks.filter((c) => c.passed !== null);
   const settingsRows: [string, string][] = [
     ['data', `UCI optical digits, task ${settings.task === 'evenOdd' ? 'even vs odd' : `${settings.task[0]} vs ${settings.task[1]}`}; ` +
       `n = ${result.n} training rows (of the training file), ${result.nTest} test rows (the test file: other writers), unit-norm rows in R^${result.d}`],
@@ -196,72 +191,33 @@ export function labelsReportHtml(results: LabelsResultsFile, charts: Chart[]): s
     ['wall time', `${results.wallSeconds.toFixed(1)} s, started ${results.startedAt}`],
     ['software', `overparam ${env.overparam}, Node ${env.node}, ${env.platform}/${env.arch}, ${env.cpus} × ${env.cpuModel}`],
   ];
-  const checkRows = checks.map((c) => {
-    const cls = c.passed === null ? 'na' : c.passed ? 'pass' : 'fail';
-    const verdict = c.passed === null ? '— n/a' : c.passed ? '✓ pass' : '✗ fail';
-    return `<tr class="${cls}"><td>${verdict}</td><td>${escape(c.claim)}</td><td>${escape(c.source)}</td><td>${escape(c.detail)}</td></tr>`;
-  }).join('\n');
-  const table = `<tr>${PER_P_HEADER.map((h) => `<th>${escape(h)}</th>`).join('')}</tr>\n` +
-    perPRows(result).map((row) => `<tr>${row.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n');
-  const figures = charts.map((c) => `<figure id="${escape(c.file)}">${c.svg}<figcaption>${escape(c.caption)} <a href="${escape(c.file)}">${escape(c.file)}</a></figcaption></figure>`).join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>overparam: label noise and generalisation (Arora et al., ICML 2019)</title>
-<style>
-  body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; }
-  h1 { font-size: 1.5rem; } h2 { margin-top: 2rem; font-size: 1.2rem; }
-  table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: 13px; }
-  th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-  th { background: #f3f3f3; }
-  tr.pass td:first-child { color: #116b2e; font-weight: bold; white-space: nowrap; }
-  tr.fail td:first-child { color: #b00020; font-weight: bold; white-space: nowrap; }
-  tr.na td:first-child { color: #777; white-space: nowrap; }
-  figure { margin: 1.5rem 0; } figure svg { max-width: 100%; height: auto; }
-  figcaption { font-size: 13px; color: #444; max-width: 760px; }
-</style>
-</head>
-<body>
-<h1>Label noise and generalisation: Arora, Du, Hu, Li, Wang (ICML 2019), Section 6</h1>
+  const table = `<tr>${PER_P_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>\n` +
+    perPRows(result).map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
+  return htmlPage('overparam: label noise and generalisation (Arora et al., ICML 2019)', `<h1>Label noise and generalisation: Arora, Du, Hu, Li, Wang (ICML 2019), Section 6</h1>
 <p><em>Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks</em>:
 the network f(W, a, x) = (1/√m) Σ_r a_r relu(w_rᵀx) trained by gradient descent on ½‖y − u‖², once for each fraction p of random labels.</p>
 <h2>Settings</h2>
-<table>${settingsRows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('\n')}</table>
-<h2>Checks: ${decided.filter((c) => c.passed).length} of ${decided.length} pass</h2>
-<table>
-<tr><th>verdict</th><th>claim</th><th>source</th><th>measured</th></tr>
-${checkRows}
-</table>
+${settingsTable(settingsRows)}
+${checksSection(checks)}
 <h2>Per fraction p</h2>
 <table>
 ${table}
 </table>
 <p>K is the last step. The bound's leading term is above 1 here, as in Arora et al.'s own Figure 2: it is the ordering it gives that the checks compare.</p>
 <h2>Charts</h2>
-${figures}
+${figuresHtml(charts)}
 <h2>Files</h2>
-<ul>${results.files.map((f) => `<li><a href="${escape(f)}">${escape(f)}</a></li>`).join('')}</ul>
-</body>
-</html>
-`;
+${filesList(results.files)}`);
 }
 
 /** Writes results.json (last: its presence means the rest is complete), the CSVs, the charts and report.html; returns the file names. */
 export async function writeLabelsOutputs(dir: string, payload: Omit<LabelsResultsFile, 'files'>): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
   const charts = labelsCharts(payload.result);
-  const csvs = labelsCsvs(payload.result);
-  const files = ['results.json', ...csvs.map((c) => c.file), ...charts.map((c) => c.file), 'report.html'];
-  const write = (file: string, text: string) => writeFile(path.join(dir, file), text, 'utf8');
-  await Promise.all([
-    ...csvs.map((c) => write(c.file, c.text)),
-    ...charts.map((c) => write(c.file, c.svg)),
-    write('report.html', labelsReportHtml({ ...payload, files }, charts)),
-  ]);
-  await write('results.json', toJson({ ...payload, files }));
-  return files;
+  return writeOutputFiles(dir, {
+    csvs: labelsCsvs(payload.result), charts,
+    report: (files) => labelsReportHtml({ ...payload, files }, charts),
+    results: (files) => ({ ...payload, files }),
+  });
 }
 
 /** `overparam labels …`: the label-noise experiment on the digits; returns the exit code (3 when a check fails). */

@@ -1,14 +1,12 @@
 // What the CLI writes: results.json (every number, the settings and the versions), one CSV per
 // curve, the SVG charts, and report.html.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { initialGramDeviationBound, initialGramFloor, trainingGramFloor, type WidthSweepResult } from '../experiments/index.js';
 import { sweepCharts, type Chart } from './charts.js';
 import { toCsv } from './csv.js';
 import { reportHtml } from './report.js';
 import { certificateCharts, proofSectionHtml } from './proofReport.js';
 import type { ResultsFile } from './results.js';
-import { toJson } from './files.js';
+import { writeOutputFiles } from './files.js';
 
 /** The CSV files of a sweep: one per curve, long format (one row per width, trial and step). */
 function sweepCsvs(result: WidthSweepResult): { file: string; text: string }[] {
@@ -70,21 +68,14 @@ function withProofSection(html: string, cert: NonNullable<WidthSweepResult['cert
 export async function writeSweepOutputs(dir: string, payload: Omit<ResultsFile, 'files'>,
   options: { charts?: boolean; report?: boolean } = {}): Promise<string[]> {
   const { charts: drawCharts = true, report = true } = options;
-  await mkdir(dir, { recursive: true });
   const charts: Chart[] = drawCharts ? sweepCharts(payload.result) : [];
   // figure1 --certificates: the proof's charts and the section "The proof, step by step" (issue 14 §2).
   const cert = payload.result.certificates?.certificates;
   const proofCharts: Chart[] = cert && drawCharts ? certificateCharts(cert) : [];
-  charts.push(...proofCharts);
-  const csvs = sweepCsvs(payload.result);
-  const files = ['results.json', ...csvs.map((c) => c.file), ...charts.map((c) => c.file), ...(report ? ['report.html'] : [])];
-  const write = (file: string, text: string) => writeFile(path.join(dir, file), text, 'utf8');
-  await Promise.all([
-    ...csvs.map((c) => write(c.file, c.text)),
-    ...charts.map((c) => write(c.file, c.svg)),
-    ...(report ? [write('report.html', withProofSection(reportHtml({ ...payload, files }, charts.filter((c) => !proofCharts.includes(c))), cert, proofCharts))] : []),
-  ]);
-  // results.json last: its presence means the other files are complete.
-  await write('results.json', toJson({ ...payload, files }));
-  return files;
+  return writeOutputFiles(dir, {
+    csvs: sweepCsvs(payload.result),
+    charts: [...charts, ...proofCharts],
+    ...(report ? { report: (files: string[]) => withProofSection(reportHtml({ ...payload, files }, charts), cert, proofCharts) } : {}),
+    results: (files) => ({ ...payload, files }),
+  });
 }

@@ -5,6 +5,7 @@ import * as Plot from '@observablehq/plot';
 import { axis, DASH, renderSvg, THEORY_GREY, type Chart, type LegendEntry } from './charts.js';
 import { formatNumber } from '../experiments/format.js';
 import type { TrainCertificates } from '../training/certificates.js';
+import { escapeHtml } from './html.js';
 
 const MEASURED = '#1f77b4';
 const format = (v: number) => formatNumber(v, 3);
@@ -82,14 +83,10 @@ export function certificateCharts(cert: TrainCertificates): Chart[] {
   return charts;
 }
 
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 /** The HTML of "The proof, step by step": the pass/fail table with each bound's slack, then the charts. */
 export function proofSectionHtml(cert: TrainCertificates, charts: Chart[]): string {
   const slack = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
-  const rows = cert.summary.map((c) => `<tr><td>${escape(c.source)}</td><td>${escape(c.statement)}</td>` +
+  const rows = cert.summary.map((c) => `<tr><td>${escapeHtml(c.source)}</td><td>${escapeHtml(c.statement)}</td>` +
     `<td>${c.pass ? '✓ pass' : '✗ fail'}</td><td>${c.failures} / ${c.checked}</td>` +
     `<td>${slack(c.looseness?.median)}</td><td>${slack(c.looseness?.min)}</td></tr>`).join('\n');
   const lemma34 = cert.lemma34
@@ -100,7 +97,7 @@ export function proofSectionHtml(cert: TrainCertificates, charts: Chart[]): stri
     ? `<p>Lemma 3.1: ${(100 * cert.hoeffding.fractionInside).toFixed(1)}% of the entries of H(0) lie within the Hoeffding band ` +
       `${format(cert.hoeffding.band)} of H∞ (largest deviation ${format(cert.hoeffding.maxDeviation)}).</p>`
     : '';
-  const figures = charts.map((c) => `<figure id="${escape(c.file)}">${c.svg}<figcaption><b>${escape(c.title)}.</b> ${escape(c.caption)}</figcaption></figure>`).join('\n');
+  const figures = charts.map((c) => `<figure id="${escapeHtml(c.file)}">${c.svg}<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.caption)}</figcaption></figure>`).join('\n');
   return `<section id="proof"><h2>The proof, step by step</h2>
 <p>Each quantity of the proof of Theorem 4.1 (seed 002, §4.1 and the appendix) measured at every step of the widest net, against the bound the proof states.
 Slack: log10(bound/measured), median and min over the steps (for the contraction, of the decreases).</p>

@@ -1,6 +1,5 @@
 // `overparam regimes`: the regime experiment (issue 13 §3) with its charts, CSVs, results.json and
 // report.html. Runs on the main thread (the default grid takes about half a minute).
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { init } from '../index.js';
@@ -12,7 +11,8 @@ import { EXIT } from './commands.js';
 import { toCsv } from './csv.js';
 import { environment, type Environment } from './results.js';
 import { parseRegimesArgs, REGIMES_USAGE, type RegimesSettings } from './regimesArgs.js';
-import { checkOutputDirectory, toJson } from './files.js';
+import { checkOutputDirectory, writeOutputFiles } from './files.js';
+import { checksSection, figuresHtml, filesList, htmlPage, settingsTable } from './html.js';
 
 /** The contents of the regimes command's results.json. */
 export interface RegimesResultsFile {
@@ -154,15 +154,10 @@ function csvs(result: RegimeSweepResult): { file: string; text: string }[] {
   ];
 }
 
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 /** report.html of the regimes command: settings, the checks table, every run and the charts. */
 export function regimesReportHtml(file: RegimesResultsFile, charts: Chart[]): string {
   const { result, checks, environment: env } = file;
   const p = result.parameters;
-  const decided = checks.filter((c) => c.passed !== null);
   const settings: [string, string][] = [
     ['data', `n = ${p.n} training and ${p.testPoints} held-out points uniform on the unit sphere in R^${p.d}, labels y_i ~ N(0, 1) (seed ${p.seed})`],
     ['grid', `α ∈ {${p.alphas.join(', ')}}, γ ∈ {${p.gammas.join(', ')}}, m ∈ {${p.widths.join(', ')}}; nets from seed ${p.seed + 1}, symmetric start`],
@@ -172,44 +167,16 @@ export function regimesReportHtml(file: RegimesResultsFile, charts: Chart[]): st
     ['wall time', `${file.wallSeconds.toFixed(1)} s, started ${file.startedAt}`],
     ['software', `overparam ${env.overparam}, Node ${env.node}, ${env.platform}/${env.arch}, ${env.cpus} × ${env.cpuModel}`],
   ];
-  const checkRows = checks.map((c) => {
-    const [verdict, cls] = c.passed === null ? ['— n/a', 'na'] : c.passed ? ['✓ pass', 'pass'] : ['✗ fail', 'fail'];
-    return `<tr class="${cls}"><td>${verdict}</td><td>${escape(c.claim)}</td><td>${escape(c.source)}</td><td>${escape(c.detail)}</td></tr>`;
-  }).join('\n');
   const runRows = result.runs.map((r) => `<tr><td>${r.alpha}</td><td>${r.gamma}</td><td>${r.m}</td><td>${r.status}</td>` +
     `<td>${formatNumber(r.kernelChange)}</td><td>${formatNumber(r.weightMovement)}</td><td>${formatNumber(r.weightMovement * r.alpha)}</td>` +
     `<td>${formatNumber(r.patternChangeFraction)}</td><td>${formatNumber(r.testGapRelative)}</td><td>${formatNumber(r.residualSqFinal)}</td><td>${formatNumber(r.residualSqLazy)}</td></tr>`).join('\n');
-  const figures = charts.map((c) => `<figure>${c.svg}<figcaption>${escape(c.caption)} <a href="${escape(c.file)}">${escape(c.file)}</a></figcaption></figure>`).join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>overparam: lazy training and feature learning</title>
-<style>
-  body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; }
-  table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: 13px; }
-  th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-  th { background: #f3f3f3; }
-  tr.pass td:first-child { color: #116b2e; font-weight: bold; white-space: nowrap; }
-  tr.fail td:first-child { color: #b00020; font-weight: bold; white-space: nowrap; }
-  tr.na td:first-child { color: #777; white-space: nowrap; }
-  figure { margin: 1.5rem 0; } figure svg { max-width: 100%; height: auto; }
-  figcaption { font-size: 13px; color: #444; max-width: 760px; }
-</style>
-</head>
-<body>
-<h1>Lazy training and feature learning</h1>
+  return htmlPage('overparam: lazy training and feature learning', `<h1>Lazy training and feature learning</h1>
 <p>f(x) = α·m^(−γ)·Σ_r a_r relu(w_rᵀx) trained by gradient descent on (1/(2α²))·Σ(f − y)² with the step η·m^(2γ−1)
 (DESIGN §7.1): the tangent dynamics are the same for every α and γ, the weights move O(m^(γ−1)/α) each
 (Chizat, Oyallon &amp; Bach, NeurIPS 2019). Large α: lazy, the net stays its linearisation; small α and γ = 1: features change.</p>
 <h2>Settings</h2>
-<table>${settings.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('\n')}</table>
-<h2>Checks: ${decided.filter((c) => c.passed).length} of ${decided.length} pass</h2>
-<table>
-<tr><th>verdict</th><th>claim</th><th>source</th><th>measured</th></tr>
-${checkRows}
-</table>
+${settingsTable(settings)}
+${checksSection(checks)}
 <h2>Runs (at the last step K)</h2>
 <table>
 <tr><th>α</th><th>γ</th><th>m</th><th>status</th><th>‖H(K)−H(0)‖₂/‖H(0)‖₂</th><th>‖W(K)−W(0)‖_F/‖W(0)‖_F</th><th>movement·α</th>
@@ -217,28 +184,19 @@ ${checkRows}
 ${runRows}
 </table>
 <h2>Charts</h2>
-${figures}
+${figuresHtml(charts)}
 <h2>Files</h2>
-<ul>${file.files.map((f) => `<li><a href="${escape(f)}">${escape(f)}</a></li>`).join('')}</ul>
-</body>
-</html>
-`;
+${filesList(file.files)}`);
 }
 
 /** Writes results.json (last), the CSVs, the SVG charts and report.html; returns the file names. */
 export async function writeRegimeOutputs(dir: string, payload: Omit<RegimesResultsFile, 'files'>): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
   const charts = regimeCharts(payload.result);
-  const tables = csvs(payload.result);
-  const files = ['results.json', ...tables.map((c) => c.file), ...charts.map((c) => c.file), 'report.html'];
-  const write = (file: string, text: string) => writeFile(path.join(dir, file), text, 'utf8');
-  await Promise.all([
-    ...tables.map((c) => write(c.file, c.text)),
-    ...charts.map((c) => write(c.file, c.svg)),
-    write('report.html', regimesReportHtml({ ...payload, files }, charts)),
-  ]);
-  await write('results.json', toJson({ ...payload, files }));
-  return files;
+  return writeOutputFiles(dir, {
+    csvs: csvs(payload.result), charts,
+    report: (files) => regimesReportHtml({ ...payload, files }, charts),
+    results: (files) => ({ ...payload, files }),
+  });
 }
 
 /** `overparam regimes …`: exit 0 when every decided check passes, 3 when one fails, 2 on a bad command line. */

@@ -3,18 +3,14 @@
 import { formatNumber } from '../experiments/format.js';
 import type { Chart } from './charts.js';
 import type { ResultsFile } from './results.js';
+import { checksSection, escapeHtml, figuresHtml, filesList, htmlPage, settingsTable } from './html.js';
 
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function num(v: number | undefined, digits = 4): string {
   if (v === undefined || Number.isNaN(v)) return '—';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   return formatNumber(v, digits);
 }
-
-const VERDICT = { pass: '✓ pass', fail: '✗ fail', na: '— n/a' };
 
 /** ψ, κ, α, γ and a(0) in words. */
 function modelRow({ result }: ResultsFile): string {
@@ -31,8 +27,6 @@ export function reportHtml(results: ResultsFile, charts: Chart[]): string {
   const { result, checks, environment: env } = results;
   const p = result.parameters;
   const step = result.stepSize;
-  const passed = checks.filter((c) => c.passed === true).length;
-  const decided = checks.filter((c) => c.passed !== null).length;
   const last = (a: number[]) => a[a.length - 1];
   const K = result.limit?.label ?? 'H∞';
 
@@ -52,11 +46,6 @@ export function reportHtml(results: ResultsFile, charts: Chart[]): string {
     ['software', `overparam ${env.overparam}, Node ${env.node}, ${env.platform}/${env.arch}, ${env.cpus} × ${env.cpuModel}`],
   ];
 
-  const checkRows = checks.map((c) => {
-    const verdict = c.passed === null ? VERDICT.na : c.passed ? VERDICT.pass : VERDICT.fail;
-    const cls = c.passed === null ? 'na' : c.passed ? 'pass' : 'fail';
-    return `<tr class="${cls}"><td>${verdict}</td><td>${escape(c.claim)}</td><td>${escape(c.source)}</td><td>${escape(c.detail)}</td></tr>`;
-  }).join('\n');
 
   const widthRows = result.summaries.map((s) => `<tr><td>${s.m}</td><td>${num(s.residualSq[0])}</td><td>${num(last(s.residualSq))}</td>` +
     `<td>${num(last(s.infiniteWidthResidualSq))}</td><td>${num(s.convergenceRate)}</td><td>${num(100 * last(s.patternChangeFraction), 3)}%</td>` +
@@ -64,57 +53,27 @@ export function reportHtml(results: ResultsFile, charts: Chart[]): string {
     `<td>${num(s.deviationFromInfinity)}</td><td>${s.test ? num(s.test.deviationFromKernel) : '—'}</td></tr>`).join('\n');
 
   const divergences = result.runs.filter((r) => r.divergence).map((r) =>
-    `<li>m = ${r.m}, trial ${r.trial}: ${escape(r.divergence!.message)}</li>`);
+    `<li>m = ${r.m}, trial ${r.trial}: ${escapeHtml(r.divergence!.message)}</li>`);
 
-  const figures = charts.map((c) => `<figure id="${escape(c.file)}">${c.svg}` +
-    `<figcaption>${escape(c.caption)} <a href="${escape(c.file)}">${escape(c.file)}</a></figcaption></figure>`).join('\n');
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>overparam: ${results.command === 'figure1' ? 'Figure 1 of Du et al. (ICLR 2019), reproduced' : 'training run'}</title>
-<style>
-  body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; }
-  h1 { font-size: 1.5rem; } h2 { margin-top: 2rem; font-size: 1.2rem; } h3 { font-size: 1rem; margin: 0 0 .3rem; }
-  table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: 13px; }
-  th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-  th { background: #f3f3f3; }
-  tr.pass td:first-child { color: #116b2e; font-weight: bold; white-space: nowrap; }
-  tr.fail td:first-child { color: #b00020; font-weight: bold; white-space: nowrap; }
-  tr.na td:first-child { color: #777; white-space: nowrap; }
-  .warning { background: #fff4e5; border: 1px solid #f0b36a; padding: .5rem .8rem; }
-  figure { margin: 1.5rem 0; } figure svg { max-width: 100%; height: auto; }
-  figcaption { font-size: 13px; color: #444; max-width: 760px; }
-</style>
-</head>
-<body>
-<h1>${results.command === 'figure1' ? `Gradient descent on over-parameterised two-layer ${escape(result.parameters.activation ?? 'relu') === 'relu' ? 'ReLU' : escape(result.parameters.activation)} networks: Figure 1 reproduced` : 'One training run'}</h1>
+  return htmlPage(results.command === 'figure1' ? 'overparam: Figure 1 of Du et al. (ICLR 2019), reproduced' : 'overparam: training run', `<h1>${results.command === 'figure1' ? `Gradient descent on over-parameterised two-layer ${escapeHtml(result.parameters.activation ?? 'relu') === 'relu' ? 'ReLU' : escapeHtml(result.parameters.activation)} networks: Figure 1 reproduced` : 'One training run'}</h1>
 <p>Du, Zhai, Póczos, Singh, <em>Gradient Descent Provably Optimizes Over-parameterized Neural Networks</em> (ICLR 2019):
 the network f(W, a, x) = (1/√m) Σ_r a_r relu(w_rᵀx), trained by gradient descent on ½‖y − u‖², with the theory's predictions
 computed for the same runs and drawn dashed.</p>
-${result.warning ? `<p class="warning">⚠ ${escape(result.warning)}</p>` : ''}
+${result.warning ? `<p class="warning">⚠ ${escapeHtml(result.warning)}</p>` : ''}
 ${divergences.length > 0 ? `<div class="warning"><p>⚠ Diverged runs:</p><ul>${divergences.join('')}</ul></div>` : ''}
 <h2>Settings</h2>
-<table>${settingsRows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('\n')}</table>
-<h2>Checks: ${passed} of ${decided} pass</h2>
-<table>
-<tr><th>verdict</th><th>claim</th><th>source</th><th>measured</th></tr>
-${checkRows}
-</table>
+${settingsTable(settingsRows)}
+${checksSection(checks)}
 <h2>Per width</h2>
 <table>
 <tr><th>m</th><th>‖y−u(0)‖²</th><th>‖y−u(K)‖²</th><th>infinite width at K</th><th>rate per step</th><th>patterns changed at K</th>
-<th>max ‖w_r(K)−w_r(0)‖</th><th>R' (Cor. 4.1)</th><th>λ_min(H(0))</th><th>lowest λ_min(H(k))</th><th>‖H(0)−${escape(K)}‖₂</th><th>test RMS vs kernel</th></tr>
+<th>max ‖w_r(K)−w_r(0)‖</th><th>R' (Cor. 4.1)</th><th>λ_min(H(0))</th><th>lowest λ_min(H(k))</th><th>‖H(0)−${escapeHtml(K)}‖₂</th><th>test RMS vs kernel</th></tr>
 ${widthRows}
 </table>
 <p>K is the last step; the rate is −ln(‖y−u(K′)‖²/‖y−u(0)‖²)/K′ over the common window K′ = ${result.rateWindow} (above float32 round-off for every width).</p>
 <h2>Charts</h2>
-${figures}
+${figuresHtml(charts)}
 <h2>Files</h2>
-<ul>${results.files.map((f) => `<li><a href="${escape(f)}">${escape(f)}</a></li>`).join('')}</ul>
-</body>
-</html>
-`;
+${filesList(results.files)}`);
 }

@@ -2,15 +2,14 @@
 // chart and report.html, all from the grid and the per-n points alone, so that an unsharded run and
 // a merge of shards produce the same bytes. Nothing here may depend on the machine, the clock or
 // the split: wall times and versions go to the timing files (width.ts, merge.ts).
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { fitPowerLawWithInterval, type CriticalWidthPoint, type PowerLawFitWithInterval } from '../experiments/index.js';
 import { formatNumber } from '../experiments/format.js';
 import { axis, DASH, renderSvg, type Chart, type LegendEntry } from './charts.js';
 import { toCsv } from './csv.js';
 import type { WidthGrid } from './widthArgs.js';
-import { toJson } from './files.js';
+import { toJson, writeOutputFiles } from './files.js';
+import { escapeHtml, figuresHtml, filesList, htmlPage } from './html.js';
 
 /** The contents of results.json for `overparam width`. */
 export interface WidthResultsFile {
@@ -124,10 +123,6 @@ function csvFiles(points: CriticalWidthPoint[]): { file: string; text: string }[
   ];
 }
 
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 function reportHtml(results: WidthResultsFile, chart: Chart): string {
   const { grid, points, fit } = results;
   const ids = requirementIds(points);
@@ -139,7 +134,7 @@ function reportHtml(results: WidthResultsFile, chart: Chart): string {
   }).join('\n');
   const requirementHeader = ids.map((id) => {
     const r = points.flatMap((p) => p.requirements).find((q) => q.id === id)!;
-    return `<th>${escape(r.formula)}<br><small>${escape(r.source)}${r.constantsTakenAsOne ? ' (constants as 1)' : ''}</small></th>`;
+    return `<th>${escapeHtml(r.formula)}<br><small>${escapeHtml(r.source)}${r.constantsTakenAsOne ? ' (constants as 1)' : ''}</small></th>`;
   }).join('');
   const requirementRows = points.map((p) => `<tr><td>${p.n}</td><td>${p.criticalWidth ?? '—'}</td>` + ids.map((id) => {
     const r = p.requirements.find((q) => q.id === id);
@@ -149,28 +144,14 @@ function reportHtml(results: WidthResultsFile, chart: Chart): string {
     ? `m* ≈ ${format(fit.prefactor)} · n^${format(fit.slope)}; 95% interval for the exponent [${format(fit.slopeInterval[0])}, ${format(fit.slopeInterval[1])}] ` +
       `(standard error ${format(fit.slopeStandardError)}, ${fit.points} points, R² = ${format(fit.rSquared)})`
     : 'no fit (needs an m* at two or more n)';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>overparam: how wide is wide enough</title>
-<style>
-  body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; }
-  table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: 13px; }
-  th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-  th { background: #f3f3f3; } figure svg { max-width: 100%; height: auto; } figcaption { font-size: 13px; color: #444; max-width: 760px; }
-</style>
-</head>
-<body>
-<h1>How wide is wide enough?</h1>
+  return htmlPage('overparam: how wide is wide enough', `<h1>How wide is wide enough?</h1>
 <p>For each n, the smallest width m* at which at least ${grid.passFraction * 100}% of ${grid.trials} trials meet Theorem 4.1's conclusions
 (Du, Zhai, Póczos, Singh, ICLR 2019) for K = ${grid.steps} steps at η = 1/(2λ_max(H∞)): λ_min(H(k)) ≥ λ0/2 at every k checked
 (every ${grid.gramEvery} step${grid.gramEvery === 1 ? '' : 's'}) and ‖y − u(k)‖² ≤ (1 − ηλ0/2)^k‖y − u(0)‖² at every k. Search: doubling from m = n,
 then bisection in log m to ${grid.relativeTolerance * 100}%. Data: n points uniform on the unit sphere in R^d (${grid.d === 'n' ? 'd = n' : `d = ${grid.d}`}),
 labels N(0, 1), seed ${grid.seed}; trial t's networks use seed ${grid.seed} + 1 + t.</p>
 <h2>Fit</h2>
-<p>${escape(fitText)}</p>
+<p>${escapeHtml(fitText)}</p>
 <h2>Per n</h2>
 <table>
 <tr><th>n</th><th>d</th><th>λ0</th><th>η</th><th>m*</th><th>largest failing m</th><th>binds</th><th>failures there (λ_min / rate)</th><th>widths tried</th></tr>
@@ -181,14 +162,11 @@ ${pointRows}
 <tr><th>n</th><th>measured m*</th>${requirementHeader}</tr>
 ${requirementRows}
 </table>
-<figure>${chart.svg}<figcaption>${escape(chart.caption)} <a href="${chart.file}">${chart.file}</a></figcaption></figure>
+${figuresHtml([chart])}
 <p>Wall times and versions are in the timing files beside this report, not here: this page and results.json are the same
 bytes whether the sweep ran in one process or in shards merged with <code>overparam merge</code>.</p>
 <h2>Files</h2>
-<ul>${results.files.map((f) => `<li><a href="${escape(f)}">${escape(f)}</a></li>`).join('')}</ul>
-</body>
-</html>
-`;
+${filesList(results.files)}`);
 }
 
 /** The fit over the points with an m* (at two or more distinct n). */
@@ -208,14 +186,12 @@ export async function writeWidthOutputs(dir: string, grid: WidthGrid, rawPoints:
   const points = normalisePoints([...rawPoints].sort((a, b) => order.get(a.n)! - order.get(b.n)!));
   const fit = fitOf(points);
   const chart = criticalWidthChart(grid, points, fit);
-  const csvs = csvFiles(points);
-  const files = ['results.json', ...csvs.map((c) => c.file), chart.file, 'report.html'];
-  const results: WidthResultsFile = { command: 'width', grid, points, ...(fit ? { fit } : {}), files };
-  await mkdir(dir, { recursive: true });
-  const write = (file: string, text: string) => writeFile(path.join(dir, file), text, 'utf8');
-  await Promise.all([...csvs.map((c) => write(c.file, c.text)), write(chart.file, chart.svg), write('report.html', reportHtml(results, chart))]);
-  await write('results.json', toJson(results)); // last: its presence means the rest is complete
-  return files;
+  const resultsFile = (files: string[]): WidthResultsFile => ({ command: 'width', grid, points, ...(fit ? { fit } : {}), files });
+  return writeOutputFiles(dir, {
+    csvs: csvFiles(points), charts: [chart],
+    report: (files) => reportHtml(resultsFile(files), chart),
+    results: resultsFile,
+  });
 }
 
 /** The contents of shard-<i>-of-<N>.json: one share's points and the grid they belong to. */
