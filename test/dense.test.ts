@@ -19,7 +19,6 @@ beforeAll(async () => {
 });
 
 const ALL: Activation[] = ['relu', 'leakyRelu', 'softplus', 'sigmoid', 'tanh', 'erf', 'gelu', 'quadratic', 'linear'];
-const SMOOTH: Activation[] = ['softplus', 'sigmoid', 'tanh', 'erf', 'gelu', 'quadratic', 'linear'];
 const SLOPE = 0.01;
 
 /** ψ (derivative false) or ψ′ of every entry of z, by the wasm kernel. */

@@ -123,18 +123,6 @@ describe('Lemma 3.2\'s radius', () => {
     // the proof's chain: Markov bound on Σ|ΔH_ij| at this R leaves exactly λ0/2
     expect(0.75 * lambda0 - (4 * n * n * R) / (Math.sqrt(2 * Math.PI) * delta)).toBeCloseTo(lambda0 / 2, 14);
   });
-
-  it('P(|z| < R) ≤ 2R/√(2π) (the anti-concentration step), checked by sampling', () => {
-    const random = mulberry32(11);
-    const R = 0.05, samples = 200_000;
-    let inside = 0;
-    for (let s = 0; s < samples; s++) {
-      const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-      if (Math.abs(z) < R) inside++;
-    }
-    const bound = (2 * R) / Math.sqrt(2 * Math.PI);
-    expect(inside / samples).toBeLessThan(bound + 4 * Math.sqrt(bound / samples));
-  });
 });
 
 describe('widthRequirements', () => {

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type Activation } from '../src/activations';
 import { gramInfinity, init, OverparamError, TwoLayerNet, train, type Matrix } from '../src/index';
 import {
-  denseGram, denseHistory, denseTrajectory, linearKernel, preactivations, runGram, type DenseProblem,
+  denseGram, denseHistory, forwardFromZ, denseTrajectory, linearKernel, preactivations, runGram, type DenseProblem,
 } from './reference/dense';
 import { jacobiEigenvalues } from './reference/eigen';
 import { mulberry32, randomUnitRows } from './reference/random';
@@ -286,11 +286,11 @@ describe('TwoLayerNet activation options', () => {
       const net = TwoLayerNet.random({ d: 5, m: 33, seed: 4, activation: act, outputScale: 2, widthExponent: 1, outputInit: 'gaussian' });
       const { W, a } = net.weights();
       const Z = preactivations(X64, 7, 5, Float64Array.from(W.data), 33);
-      const p: DenseProblem = { X: X64, y: new Float64Array(7), n: 7, d: 5, m: 33, eta: 0, model: { act, slope: SLOPE, alpha: 2, gamma: 1 } };
-      const want = denseHistory(p, Float64Array.from(W.data), Float64Array.from(a), 0);
+      // Each u_i against DESIGN §7.1's forward pass in float64 (not only Σu², which hides signs and order).
+      const want = forwardFromZ(Z, 7, 33, Float64Array.from(a), { act, slope: SLOPE, alpha: 2, gamma: 1 });
       const u = net.predict(X);
-      expect(Math.abs(u.reduce((s, v) => s + v * v, 0) - want.residualSq[0])).toBeLessThanOrEqual(1e-5 * want.residualSq[0] + 1e-9);
-      expect(Z.length).toBe(7 * 33);
+      const scale = Math.max(...want.map(Math.abs));
+      for (let i = 0; i < 7; i++) expect(Math.abs(u[i] - want[i]), `${act} u[${i}]`).toBeLessThanOrEqual(1e-5 * scale + 1e-9);
       net.dispose();
     }
   });

@@ -34,7 +34,7 @@ const script = fileURLToPath(import.meta.url);
 async function child(threads: number, rounds: number, only: string[] | undefined, quick: boolean, pin: string): Promise<void> {
   const lib = await import('../../src/index');
   const { kernels, threadPool } = await import('../../src/wasm/loader');
-  const { WasmBuffer, bufferFrom } = await import('../../src/wasm/memory');
+  const { WasmBuffer } = await import('../../src/wasm/memory');
   const parallel = await import('../../src/wasm/parallel');
   await lib.init({ threads });
   if (lib.threadCount() !== threads) throw new Error(`asked for ${threads} threads, got ${lib.threadCount()}`);
