@@ -11,7 +11,8 @@ export { OverparamError, OverparamTypeError, OverparamRangeError, type ErrorCode
 export { sphereData } from './data.js';
 export { loadDigits, withLabelNoise, DIGITS_TRAIN_ROWS, DIGITS_TEST_ROWS, type LoadDigitsOptions, type DigitsTask, type DigitsSet, type DigitsData, type LabelNoise } from './digits.js';
 export { readIdx, type IdxArray, type IdxType } from './idx.js';
-export { TwoLayerNet, type RandomNetOptions } from './network.js';
+export { TwoLayerNet, type RandomNetOptions, type FromWeightsOptions, type NetModelOptions } from './network.js';
+export type { OutputInit, Scaling } from './parametrisation.js';
 export { gramInfinity, inputDiagnostics, type InputDiagnostics, type GramInfinityOptions } from './kernels.js';
 export { ACTIVATIONS, DEFAULT_NEGATIVE_SLOPE, type Activation, type KernelPart } from './activations.js';
 export {
