@@ -48,8 +48,11 @@ export interface GramAtInput {
 export function gramAtPreactivations(scope: BufferScope, g: GramAtInput, part: KernelPart, H: WasmBuffer): void {
   const { ZT, n, m, a, act, slope } = g;
   const k = kernels();
+  // One n×m feature buffer for every part (gramAtBytes counts one), allocated when first needed.
+  let features: WasmBuffer | undefined;
+  const featureBuffer = () => (features ??= scope.buffer('f32', n * m));
   const products = (derivative: boolean, weights: number, out: WasmBuffer, K: number): void => {
-    const BT = scope.buffer('f32', n * m);
+    const BT = featureBuffer();
     parallel.denseFeatureRows(ZT.ptr, m, n, weights, act, slope, derivative ? 1 : 0, BT.ptr);
     parallel.linearKernel(BT.ptr, n, m, out.ptr);
     parallel.denseGramCombine(K, out.ptr, n, m, out.ptr);
@@ -69,8 +72,9 @@ export function gramAtPreactivations(scope: BufferScope, g: GramAtInput, part: K
         parallel.gramFromMasks(rowBits.ptr, wordsPerRow, K.ptr, n, m, H.ptr);
       } else {
         // H_ij = K_ij (1/m) Σ_r a_r² 1{z_ir ≥ 0} 1{z_jr ≥ 0}: the certified masks times |a_r|.
-        const BT = scope.buffer('f32', n * m);
+        // |a_r| before the allocation: in the single-thread build memory.grow detaches av.
         const abs = Float32Array.from(av, Math.abs);
+        const BT = featureBuffer();
         const bt = BT.f32(), halves = new Uint32Array(k.memory.buffer, rowBits.ptr, 2 * n * wordsPerRow); // u64 as little-endian u32 pairs
         for (let i = 0; i < n; i++) {
           // The masks' pair-interleaved layout (assembly/ntk/patterns.ts, maskWordOffset): word w of
@@ -194,11 +198,13 @@ const QUADRATURE = new Set<Activation>(['softplus', 'sigmoid', 'tanh', 'gelu']);
 function seriesKernel(scope: BufferScope, K: WasmBuffer, n: number, id: number, slope: number, scale: number,
                       part: number, activation: Activation, H: WasmBuffer, controls: QuadratureControls): void {
   const k = kernels();
-  const gram = K.f64();
+  // σ_i = κ‖x_i‖ kept in JS as well: the inner allocations may grow memory, which in the
+  // single-thread build detaches every view taken before them.
   const sigma = scope.buffer('f64', n);
-  const sig = sigma.f64();
+  const gram = K.f64(), sig = new Float64Array(n);
   let largest = 0;
   for (let i = 0; i < n; i++) { sig[i] = scale * Math.sqrt(gram[i * n + i]); largest = Math.max(largest, sig[i]); }
+  sigma.f64().set(sig);
   const fixed = controls.nodes;
   if (fixed !== undefined) checkInteger(fixed, 'limitKernel: controls.nodes', 8, 1 << 16);
   for (let nodes = fixed ?? FIRST_RULE; ; nodes *= 2) {
