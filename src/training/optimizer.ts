@@ -167,6 +167,9 @@ export class OptimizerRun {
    * Before the step, with the loop's forward pass and residual at W(k) done: Nesterov moves to the
    * look-ahead point and takes the forward pass there; SGD masks the residual to its batch.
    */
+  /** The batch's scaled residuals while e is cleared (one buffer for the whole run). */
+  private batchResidual?: Float32Array;
+
   prepare(): void {
     const { state, beta } = this;
     if (this.spec.kind === 'nesterov' && beta > 0) {
@@ -182,7 +185,7 @@ export class OptimizerRun {
     if (this.sampler) {
       const e = state.e.f32(), batch = this.sampler.next();
       const scale = state.n / this.sampler.batchSize;
-      const kept = new Float32Array(batch.length);
+      const kept = (this.batchResidual ??= new Float32Array(this.sampler.batchSize));
       for (let j = 0; j < batch.length; j++) kept[j] = e[batch[j]] * scale;
       e.fill(0);
       for (let j = 0; j < batch.length; j++) e[batch[j]] = kept[j];
