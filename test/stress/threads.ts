@@ -83,11 +83,12 @@ async function child(threads: number, rounds: number, only: string[] | undefined
   const freeAll = (...bs: Buffer[]): void => { for (const b of bs) b.free(); };
 
   const trainRun = (method: 'kernel' | 'primal', n: number, d: number, m: number, steps: number,
-    trainOutputLayer: boolean, gramEvery?: number, activation: 'relu' | 'tanh' | 'gelu' | 'softplus' = 'relu') => (): string => {
+    trainOutputLayer: boolean, gramEvery?: number, activation: 'relu' | 'tanh' | 'gelu' | 'softplus' = 'relu',
+    optimizer?: Parameters<typeof lib.train>[3]['optimizer']) => (): string => {
     const { X, y } = lib.sphereData({ n, d, seed: n + d });
     const net = lib.TwoLayerNet.random({ d, m, seed: m, activation });
     try {
-      const r = lib.train(net, X, y, { eta: 0.2, steps, method, trainOutputLayer, gramEvery });
+      const r = lib.train(net, X, y, { eta: 0.2, steps, method, trainOutputLayer, gramEvery, ...(optimizer ? { optimizer } : {}) });
       const { W, a } = net.weights();
       // One short hash a part, so that a mismatch says which part differed.
       const parts: Record<string, ArrayBufferView> = {
@@ -129,6 +130,19 @@ async function child(threads: number, rounds: number, only: string[] | undefined
     [`train dense tanh kernel joint n=203 d=150 m=${M(5003)} gramEvery`]: trainRun('kernel', 203, 150, M(5003), 8, true, 4, 'tanh'),
     [`train dense gelu primal n=301 d=97 m=${M(3999)}`]: trainRun('primal', 301, 97, M(3999), 8, false, undefined, 'gelu'),
     [`train dense softplus primal joint n=130 d=61 m=${M(8195)}`]: trainRun('primal', 130, 61, M(8195), 6, true, undefined, 'softplus'),
+    // The optimisers' extrapolation x ← x + β(x − x_prev) (issue 13 §1), split over S, Z and W.
+    [`train kernel momentum n=201 d=150 m=${M(6003)}`]: trainRun('kernel', 201, 150, M(6003), 8, false, undefined, 'relu', { kind: 'momentum', beta: 0.5 }),
+    [`train primal nesterov tanh n=300 d=97 m=${M(6001)}`]: trainRun('primal', 300, 97, M(6001), 6, false, undefined, 'tanh', { kind: 'nesterov', beta: 0.3 }),
+    // denseGramCombine splits only from n ≈ 725 (n² values, 2^18 a share): a Gram of n = 1100 at small m.
+    'gram dense tanh both n=1100 d=8 m=64': () => {
+      const { X } = lib.sphereData({ n: 1100, d: 8, seed: 5 });
+      const net = lib.TwoLayerNet.random({ d: 8, m: 64, seed: 6, activation: 'tanh' });
+      try {
+        return digest([net.gram(X, { part: 'both' }).data as Float64Array]);
+      } finally {
+        net.dispose();
+      }
+    },
     gemmNT: () => {
       const rows = M(2003), cols = 301, inner = 67;
       const A = filled('f32', rows * inner, 1), B = filled('f32', cols * inner, 2), C = filled('f32', rows * cols, 3);
