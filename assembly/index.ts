@@ -14,4 +14,4 @@ export { peakMulAdd, streamRead } from "./linalg/peak";
 export { limitKernelClosedRows, gaussHermiteRule, hermiteTable, hermiteCoefficientRows, limitKernelSeriesRows } from "./ntk/limit_kernels";
 export { erf, erfc, activationValue, activationDerivative } from "./activations/scalar";
 export { applyActivation } from "./dense_net/activation";
-export { denseForwardColumns, denseForwardDerivativeColumns, denseScaleCoefficients, denseCoefficients, addRows, denseOutputGradient, denseFeatureRows, denseGramCombine, derivativeChangeRows } from "./dense_net/step";
+export { denseForwardColumns, denseForwardDerivativeColumns, denseScaleCoefficients, denseCoefficients, denseOutputGradient, denseFeatureRows, denseGramCombine, derivativeChangeRows } from "./dense_net/step";

@@ -173,20 +173,6 @@ export function denseCoefficients(ZT: usize, D: usize, m: i32, n: i32, a: usize,
   }
 }
 
-/** S[r, :] += D[r, :] for rows [rowStart, rowEnd) of cols f32 each: S = Σ_k D(k), so W(k) = W(0) − S X (DESIGN §5.1). */
-export function addRows(S: usize, D: usize, cols: i32, rowStart: i32, rowEnd: i32): void {
-  const begin = <usize>rowStart * <usize>cols, end = <usize>rowEnd * <usize>cols;
-  let k = begin;
-  for (; k + 4 <= end; k += 4) {
-    const off = k << 2;
-    v128.store(S + off, f32x4.add(v128.load(S + off), v128.load(D + off)));
-  }
-  for (; k < end; k++) {
-    const off = k << 2;
-    store<f32>(S + off, load<f32>(S + off) + load<f32>(D + off));
-  }
-}
-
 // ---- output layer -------------------------------------------------------------------------------
 
 // @ts-ignore: decorator

@@ -9,7 +9,7 @@
 // threaded wrappers of src/wasm/parallel.ts.
 import { kernels } from '../wasm/loader.js';
 import { gemmNT, gemmSubtractNN, gemmSubtractScratchBytes, linearKernel } from '../wasm/parallel.js';
-import { WasmBuffer, bufferFrom, freeAll } from '../wasm/memory.js';
+import { WasmBuffer, bufferFrom, freeAll, withBuffers } from '../wasm/memory.js';
 import { ACTIVATION_IDS, type Activation } from '../activations.js';
 
 /** What a {@link DenseStep} trains: the data, the first layer W(0) and the output weights a(0). */
@@ -42,15 +42,6 @@ export interface DenseStepOptions {
   method: 'kernel' | 'primal';
   /** Also train a. */
   trainOutputLayer?: boolean;
-}
-
-/** Bytes of wasm memory a {@link DenseStep} allocates (f32 unless said). */
-export function denseStepBytes(n: number, d: number, m: number, method: 'kernel' | 'primal', trainOutputLayer = false): number {
-  let f32 = n * d + 3 * m * n + 2 * n + m + m * d + (trainOutputLayer ? m : 0);
-  if (method === 'kernel') f32 += n * n + m * n; // K and S
-  else f32 += m * d; // W(0)
-  const packed = gemmSubtractScratchBytes(n, method === 'kernel' ? n : d);
-  return 4 * f32 + packed + 8 * n * n; // K in f64 while it is built
 }
 
 /** One run of the dense step; free() returns its buffers. */
@@ -190,14 +181,12 @@ export class DenseStep {
   /** W(k) (m×d), copied out; kernel space rebuilds it as W(0) − S X (DESIGN §5.1). */
   weights(): Float32Array {
     if (this.method === 'primal') return this.W.toFloat32();
-    const W = bufferFrom('f32', this.W.f32());
-    const packed = new WasmBuffer('f32', Math.max(1, gemmSubtractScratchBytes(this.n, this.d) / 4));
-    try {
+    return withBuffers((scope) => {
+      const W = scope.from('f32', this.W.f32());
+      const packed = scope.buffer('f32', Math.max(1, gemmSubtractScratchBytes(this.n, this.d) / 4));
       gemmSubtractNN(this.S!.ptr, this.X.ptr, packed.ptr, W.ptr, this.m, this.d, this.n);
       return W.toFloat32();
-    } finally {
-      freeAll(W, packed);
-    }
+    });
   }
 
   /**
@@ -207,18 +196,16 @@ export class DenseStep {
   gram(part: 'first' | 'output' = 'first'): Float64Array {
     const { n, m, d } = this;
     const k = kernels();
-    const BT = new WasmBuffer('f32', n * m);
-    const H = new WasmBuffer('f64', n * n);
-    const K = part === 'first' ? new WasmBuffer('f64', n * n) : undefined;
-    try {
+    return withBuffers((scope) => {
+      const BT = scope.buffer('f32', n * m);
+      const H = scope.buffer('f64', n * n);
+      const K = part === 'first' ? scope.buffer('f64', n * n) : undefined;
       k.denseFeatureRows(this.ZT.ptr, m, n, part === 'first' ? this.a.ptr : 0, this.act, this.slope, part === 'first' ? 1 : 0, BT.ptr, 0, n);
       linearKernel(BT.ptr, n, m, H.ptr);
       if (K) linearKernel(this.X.ptr, n, d, K.ptr);
       k.denseGramCombine(K ? K.ptr : 0, H.ptr, n, m, H.ptr, 0, n);
       return H.toFloat64();
-    } finally {
-      freeAll(BT, H, K);
-    }
+    });
   }
 
   /** ‖ψ′(Z(k)) − ψ′(Z(0))‖_F / ‖ψ′(Z(0))‖_F (issue 12 §2), summed in float64 in neuron order. */

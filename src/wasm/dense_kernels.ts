@@ -19,8 +19,6 @@ export interface DenseKernels {
   /** D_ri = (scale·a_r)·(e_i·ψ′(z_ir)) for neurons r in [rowStart, rowEnd). */
   denseCoefficients(ZT: number, D: number, m: number, n: number, a: number, e: number, scale: number, act: number,
     slope: number, rowStart: number, rowEnd: number): void;
-  /** S[r, :] += D[r, :] for rows [rowStart, rowEnd) of `cols` f32. */
-  addRows(S: number, D: number, cols: number, rowStart: number, rowEnd: number): void;
   /** g_r = scale·Σ_i e_i ψ(z_ir) for r in [rowStart, rowEnd) (the output layer's gradient). */
   denseOutputGradient(ZT: number, m: number, n: number, e: number, scale: number, act: number, slope: number, g: number,
     rowStart: number, rowEnd: number): void;

@@ -107,7 +107,7 @@ export const KERNEL_ARITY = {
   limitKernelClosedRows: 9, gaussHermiteRule: 4, hermiteTable: 5, hermiteCoefficientRows: 13, limitKernelSeriesRows: 11,
   erf: 1, erfc: 1, activationValue: 3, activationDerivative: 3,
   applyActivation: 6, denseForwardColumns: 10, denseForwardDerivativeColumns: 11, denseScaleCoefficients: 9,
-  denseCoefficients: 11, addRows: 5, denseOutputGradient: 10, denseFeatureRows: 10, denseGramCombine: 7, derivativeChangeRows: 9,
+  denseCoefficients: 11, denseOutputGradient: 10, denseFeatureRows: 10, denseGramCombine: 7, derivativeChangeRows: 9,
   peakMulAdd: 1, streamRead: 2,
   symmetricMatVec: 4, prepareSymmetric: 2, inspectSymmetric: 4, maxAbsRowSum: 2,
   symmetricEigenvalues: 4, symmetricEigenvectors: 5, householderPassRows: 9, setHouseholderThreads: 1,
