@@ -82,6 +82,19 @@ const PRESETS: Record<PresetName, Omit<Figure1Settings, 'preset' | 'out' | 'eta'
 /** -h/--help, the flag every command takes. */
 export const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
 
+/** The model's and the optimiser's flags, the same in figure1's and train's help. */
+const MODEL_USAGE = `  --activation <name>     the activation ψ: ${ACTIVATIONS.join(', ')} (default relu,
+                          the paper's); the theory's lines use its limit kernel H*
+  --negative-slope <s>    leaky ReLU's slope s in [0, 1] (default ${DEFAULT_NEGATIVE_SLOPE}; --activation leakyRelu only)
+  --scale <κ>             w_r(0) ~ N(0, κ²I) (default 1); smooth ψ's kernels depend on κ
+  --output-scale <α>      f = α·m^(−γ)·Σ a_r ψ(w_rᵀx), α > 0 (default 1); large α trains lazily
+  --width-exponent <γ>    γ in [${WIDTH_EXPONENT_RANGE[0]}, ${WIDTH_EXPONENT_RANGE[1]}] (default 0.5, the paper's NTK scaling; 1 is mean field)
+  --output-init <init>    a(0): sign (default, ±1), gaussian (N(0, 1)) or symmetric (pairs with
+                          opposite a_r and equal w_r, so f(W(0)) = 0; widths must be even)
+  --optimizer <kind>      gd (default), momentum (heavy ball), nesterov or sgd (DESIGN §7.4)
+  --beta <β>              momentum/nesterov's β in [0, 1) (required), sgd's momentum (optional)
+  --batch-size <int>      sgd's mini-batch size b (required with sgd); gradients scaled by n/b`;
+
 export const FIGURE1_USAGE = `Usage: overparam figure1 [options]
 
 Reproduces the paper's Figure 1 (Du et al., ICLR 2019) with the theory's lines, and writes
@@ -100,17 +113,7 @@ Options:
   --trials <int>          networks per width (default 1); curves are averaged
   --joint                 also train the output layer a (the paper keeps it fixed); the
                           theory then uses H* + K^a, the limit of both layers
-  --activation <name>     the activation ψ: ${ACTIVATIONS.join(', ')} (default relu,
-                          the paper's); the theory's lines use its limit kernel H*
-  --negative-slope <s>    leaky ReLU's slope s in [0, 1] (default ${DEFAULT_NEGATIVE_SLOPE}; --activation leakyRelu only)
-  --scale <κ>             w_r(0) ~ N(0, κ²I) (default 1); smooth ψ's kernels depend on κ
-  --output-scale <α>      f = α·m^(−γ)·Σ a_r ψ(w_rᵀx), α > 0 (default 1); large α trains lazily
-  --width-exponent <γ>    γ in [${WIDTH_EXPONENT_RANGE[0]}, ${WIDTH_EXPONENT_RANGE[1]}] (default 0.5, the paper's NTK scaling; 1 is mean field)
-  --output-init <init>    a(0): sign (default, ±1), gaussian (N(0, 1)) or symmetric (pairs with
-                          opposite a_r and equal w_r, so f(W(0)) = 0; widths must be even)
-  --optimizer <kind>      gd (default), momentum (heavy ball), nesterov or sgd (DESIGN §7.4)
-  --beta <β>              momentum/nesterov's β in [0, 1) (required), sgd's momentum (optional)
-  --batch-size <int>      sgd's mini-batch size b (required with sgd); gradients scaled by n/b
+${MODEL_USAGE}
   --test-points <int>     held-out points for the kernel-predictor comparison (0: none)
   --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
   --modes <K|all>         record the residual on the top K and bottom K eigenmodes of the limit
@@ -136,17 +139,7 @@ Options:
   --eta <number>          step size (default: 1/(2 λ_max(H(0))))
   --seed <int>            seed of the data and the network (default 0)
   --joint                 also train the output layer a (the theory then uses H* + K^a)
-  --activation <name>     the activation ψ: ${ACTIVATIONS.join(', ')} (default relu,
-                          the paper's); the theory's lines use its limit kernel H*
-  --negative-slope <s>    leaky ReLU's slope s in [0, 1] (default ${DEFAULT_NEGATIVE_SLOPE}; --activation leakyRelu only)
-  --scale <κ>             w_r(0) ~ N(0, κ²I) (default 1); smooth ψ's kernels depend on κ
-  --output-scale <α>      f = α·m^(−γ)·Σ a_r ψ(w_rᵀx), α > 0 (default 1); large α trains lazily
-  --width-exponent <γ>    γ in [${WIDTH_EXPONENT_RANGE[0]}, ${WIDTH_EXPONENT_RANGE[1]}] (default 0.5, the paper's NTK scaling; 1 is mean field)
-  --output-init <init>    a(0): sign (default, ±1), gaussian (N(0, 1)) or symmetric (pairs with
-                          opposite a_r and equal w_r, so f(W(0)) = 0; widths must be even)
-  --optimizer <kind>      gd (default), momentum (heavy ball), nesterov or sgd (DESIGN §7.4)
-  --beta <β>              momentum/nesterov's β in [0, 1) (required), sgd's momentum (optional)
-  --batch-size <int>      sgd's mini-batch size b (required with sgd); gradients scaled by n/b
+${MODEL_USAGE}
   --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
   --out <dir>             output directory (default out/train)
   -h, --help              this help`;
