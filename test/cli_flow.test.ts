@@ -119,7 +119,8 @@ describe('overparam figure1 --flow', () => {
   }, 120_000);
 
   it('runs every width on one time grid and shows t = ηk on the charts and in the report', async () => {
-    expect([0, 3], run.stderr).toContain(run.code);
+    // exit 3 exactly when a check of the table it wrote failed (this tiny size may fail one)
+    expect(run.code, run.stderr).toBe(results.checks.some((c: { passed: boolean | null }) => c.passed === false) ? 3 : 0);
     const flow = results.result.flow;
     expect(flow.requestedTolerance).toBe(0.01); // train's default
     for (const r of results.result.runs) expect(r.stepsRun).toBe(flow.steps);
