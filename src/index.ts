@@ -22,6 +22,7 @@ export {
 export {
   train, estimateTrainingBytes, type TrainOptions, type TrainResult, type StepInfo, type ModeOptions, type TrainModes, type Optimizer,
   type CertificateOptions, type CertificateCheck, type GramCertificates, type TrainCertificates,
+  type FlowOptions, type FlowTrainOptions, type TrainFlow,
 } from './training.js';
 export { setMemoryLimit, memoryInUse } from './wasm/memory.js';
 

@@ -5,6 +5,7 @@ import type { ModeSelection } from '../experiments/modes.js';
 import type { Optimizer } from '../training/optimizer.js';
 import { ACTIVATIONS, DEFAULT_NEGATIVE_SLOPE, type Activation } from '../activations.js';
 import { OUTPUT_INITS, WIDTH_EXPONENT_RANGE, type OutputInit } from '../parametrisation.js';
+import { DEFAULT_FLOW_TOLERANCE } from '../experiments/proof.js';
 
 /** A wrong command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -38,7 +39,8 @@ export interface Figure1Settings extends ModelSettings {
   n: number;
   d: number;
   widths: number[];
-  steps: number;
+  /** GD steps; absent with --flow (the flow rule chooses them). */
+  steps?: number;
   /** Undefined: derived from λ_max(H(0)) (suggestStepSize's rule). */
   eta?: number;
   seed: number;
@@ -50,7 +52,16 @@ export interface Figure1Settings extends ModelSettings {
   modes?: ModeSelection;
   /** --certificates: the proof's quantities per step for the widest net (train's `certificates`). */
   certificates?: boolean;
+  /** --flow T [--flow-tolerance ε]: η and the steps from the flow rule (train's `flow`); steps is then absent. */
+  flow?: FlowSettings;
   out: string;
+}
+
+/** --flow T and --flow-tolerance ε: follow gradient flow up to t = T (train's `flow`). */
+export interface FlowSettings {
+  horizon: number;
+  /** Absent: train's default (DEFAULT_FLOW_TOLERANCE). */
+  tolerance?: number;
 }
 
 /** Settings of `overparam train`. */
@@ -58,13 +69,16 @@ export interface TrainSettings extends ModelSettings {
   n: number;
   d: number;
   m: number;
-  steps: number;
+  /** GD steps; absent with --flow (the flow rule chooses them). */
+  steps?: number;
   eta?: number;
   seed: number;
   joint: boolean;
   /** CSV with one point a line: x_1, …, x_d, y. */
   data?: string;
   gramEvery?: number;
+  /** --flow T [--flow-tolerance ε]: η and the steps from the flow rule (train's `flow`); steps is then absent. */
+  flow?: FlowSettings;
   out: string;
 }
 
@@ -74,7 +88,7 @@ export type PresetName = 'quick' | 'paper';
  * The figure1 presets. quick: about 4 s on a 2-core machine (measured: see README);
  * paper: the paper's size (n = d = 1000, widths two decades apart, 100 steps).
  */
-const PRESETS: Record<PresetName, Omit<Figure1Settings, 'preset' | 'out' | 'eta' | 'gramEvery' | keyof ModelSettings>> = {
+const PRESETS: Record<PresetName, Required<Omit<Figure1Settings, 'preset' | 'out' | 'eta' | 'gramEvery' | 'modes' | 'certificates' | 'flow' | keyof ModelSettings>>> = {
   quick: { n: 500, d: 500, widths: [100, 1000, 10000], steps: 100, seed: 0, trials: 1, joint: false, testPoints: 100 },
   paper: { n: 1000, d: 1000, widths: [100, 1000, 10000], steps: 100, seed: 0, trials: 1, joint: false, testPoints: 200 },
 };
@@ -94,6 +108,12 @@ const MODEL_USAGE = `  --activation <name>     the activation ψ: ${ACTIVATIONS.
   --optimizer <kind>      gd (default), momentum (heavy ball), nesterov or sgd (DESIGN §7.4)
   --beta <β>              momentum/nesterov's β in [0, 1) (required), sgd's momentum (optional)
   --batch-size <int>      sgd's mini-batch size b (required with sgd); gradients scaled by n/b`;
+
+/** --flow and --flow-tolerance, the same in figure1's and train's help. */
+const FLOW_USAGE = `  --flow <T>              follow gradient flow up to time T: η and the steps chosen from λ_max(H(0))
+                          so that GD and the flow differ by less than the tolerance (replaces
+                          --eta and --steps; plain GD only); the time axis is t = ηk
+  --flow-tolerance <ε>    that tolerance, in (0, 0.5) (default ${DEFAULT_FLOW_TOLERANCE}; steps grow like 1/ε)`;
 
 export const FIGURE1_USAGE = `Usage: overparam figure1 [options]
 
@@ -120,6 +140,7 @@ ${MODEL_USAGE}
                           kernel (or all), beside their kernel-regime decay (Arora et al. 2019)
   --certificates          measure the proof step by step on the widest net (every lemma's
                           quantity against its bound; report section "The proof, step by step")
+${FLOW_USAGE}
   --out <dir>             output directory (default out/figure1)
   -h, --help              this help`;
 
@@ -141,6 +162,7 @@ Options:
   --joint                 also train the output layer a (the theory then uses H* + K^a)
 ${MODEL_USAGE}
   --gram-every <int>      record λ_min(H(k)) every this many steps (default steps/10)
+${FLOW_USAGE}
   --out <dir>             output directory (default out/train)
   -h, --help              this help`;
 
@@ -194,6 +216,31 @@ const MODEL_OPTIONS = {
 } as const;
 
 const OPTIMIZER_KINDS = ['gd', 'momentum', 'nesterov', 'sgd'] as const;
+
+/** --flow's flags, for parseArgs. */
+const FLOW_OPTIONS = { flow: { type: 'string' }, 'flow-tolerance': { type: 'string' } } as const;
+
+/**
+ * --flow T [--flow-tolerance ε], checked against the flags it replaces (--eta, --steps) and the
+ * optimiser (the flow is plain GD's limit); `steps` is then absent from the settings.
+ */
+function flowSettings(v: Record<string, string | boolean | undefined>, optimizer: Optimizer | undefined): { flow?: FlowSettings } {
+  const str = (key: string) => v[key] as string | undefined;
+  const horizon = positive(str('flow'), 'flow');
+  const tolerance = positive(str('flow-tolerance'), 'flow-tolerance');
+  if (horizon === undefined) {
+    if (tolerance !== undefined) throw new UsageError('--flow-tolerance needs --flow <T>');
+    return {};
+  }
+  if (tolerance !== undefined && !(tolerance < 0.5)) throw new UsageError(`--flow-tolerance must be a number in (0, 0.5), got '${str('flow-tolerance')}'`);
+  for (const flag of ['eta', 'steps'] as const) {
+    if (str(flag) !== undefined) throw new UsageError(`--${flag} and --flow exclude each other: --flow chooses η and the steps`);
+  }
+  if (optimizer !== undefined && optimizer.kind !== 'gd') {
+    throw new UsageError(`--flow follows gradient flow, which plain gradient descent discretises; got --optimizer ${optimizer.kind}`);
+  }
+  return { flow: { horizon, ...(tolerance !== undefined ? { tolerance } : {}) } };
+}
 
 /** --optimizer gd|momentum|nesterov|sgd with --beta (momentum, nesterov; sgd's momentum) and --batch-size (sgd). */
 function optimizerSettings(v: Record<string, string | boolean | undefined>): { optimizer?: Optimizer } {
@@ -286,7 +333,7 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
     steps: { type: 'string' }, eta: { type: 'string' }, seed: { type: 'string' }, trials: { type: 'string' },
     joint: { type: 'boolean' }, 'test-points': { type: 'string' }, 'gram-every': { type: 'string' }, out: { type: 'string' },
     modes: { type: 'string' }, ...MODEL_OPTIONS,
-    certificates: { type: 'boolean' },
+    certificates: { type: 'boolean' }, ...FLOW_OPTIONS,
   });
   const presetName = (v.preset ?? 'quick') as string;
   if (presetName !== 'quick' && presetName !== 'paper') {
@@ -295,13 +342,15 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
   const preset = PRESETS[presetName];
   const str = (key: string) => v[key] as string | undefined;
   const widths = widthList(str('widths')) ?? preset.widths;
+  const model = modelSettings(v, widths, 'widths');
+  const flow = flowSettings(v, model.optimizer);
   return {
     help: v.help === true,
     preset: presetName,
     n: integer(str('n'), 'n', 1) ?? preset.n,
     d: integer(str('d'), 'd', 1) ?? preset.d,
     widths,
-    steps: integer(str('steps'), 'steps', 0) ?? preset.steps,
+    ...(flow.flow ? flow : { steps: integer(str('steps'), 'steps', 0) ?? preset.steps }),
     eta: positive(str('eta'), 'eta'),
     seed: integer(str('seed'), 'seed', 0) ?? preset.seed,
     trials: integer(str('trials'), 'trials', 1) ?? preset.trials,
@@ -311,7 +360,7 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
     ...modeSelection(str('modes')),
     ...(v.certificates === true ? { certificates: true } : {}),
     out: str('out') ?? 'out/figure1',
-    ...modelSettings(v, widths, 'widths'),
+    ...model,
   };
 }
 
@@ -320,23 +369,25 @@ export function parseTrainArgs(argv: string[]): TrainSettings & { help: boolean 
   const v = parse(argv, {
     n: { type: 'string' }, d: { type: 'string' }, m: { type: 'string' }, steps: { type: 'string' },
     eta: { type: 'string' }, seed: { type: 'string' }, joint: { type: 'boolean' }, data: { type: 'string' },
-    'gram-every': { type: 'string' }, out: { type: 'string' }, ...MODEL_OPTIONS,
+    'gram-every': { type: 'string' }, out: { type: 'string' }, ...MODEL_OPTIONS, ...FLOW_OPTIONS,
   });
   const str = (key: string) => v[key] as string | undefined;
   const m = integer(str('m'), 'm', 1) ?? 1000;
+  const model = modelSettings(v, [m], 'm');
+  const flow = flowSettings(v, model.optimizer);
   return {
     help: v.help === true,
     n: integer(str('n'), 'n', 1) ?? 100,
     d: integer(str('d'), 'd', 1) ?? 10,
     m,
-    steps: integer(str('steps'), 'steps', 0) ?? 100,
+    ...(flow.flow ? flow : { steps: integer(str('steps'), 'steps', 0) ?? 100 }),
     eta: positive(str('eta'), 'eta'),
     seed: integer(str('seed'), 'seed', 0) ?? 0,
     joint: v.joint === true,
     data: str('data'),
     gramEvery: integer(str('gram-every'), 'gram-every', 1),
     out: str('out') ?? 'out/train',
-    ...modelSettings(v, [m], 'm'),
+    ...model,
   };
 }
 

@@ -121,6 +121,11 @@ export function axis(label: string, options: { log?: boolean; percent?: boolean;
   };
 }
 
+/** The x axis of the per-step charts: with --flow also the flow time t = ηk it stands for. */
+function iterationLabel(result: WidthSweepResult): string {
+  return result.flow ? `iteration k (gradient flow time t = ηk, η = ${formatNumber(result.flow.eta, 3)})` : 'iteration k';
+}
+
 const positive = (v: number) => Number.isFinite(v) && v > 0;
 const positiveValue = (p: { value: number }) => positive(p.value);
 
@@ -176,7 +181,7 @@ function trainingErrorChart(result: WidthSweepResult, colour: Colour): Chart {
     { label: 'Thm 4.1: (1 − ηλ0/2)ᵏ‖r(0)‖²', color: THEORY_GREY, style: 'dashed' },
   ];
   const svg = renderSvg({
-    x: axis('iteration k'),
+    x: axis(iterationLabel(result)),
     y: axis('training error ‖y − u(k)‖²', { log: true }),
     marks: [
       Plot.line(boundRows, { x: 'k', y: 'value', z: 'm', stroke: colour, strokeDasharray: DASH.dashed, strokeWidth: 1.2, strokeOpacity: 0.8 }),
@@ -201,7 +206,7 @@ function patternChangeChart(result: WidthSweepResult, colour: Colour): Chart {
   const rows = curvePoints(result, (s) => s.patternChangeFraction);
   const signs = signPatterns(result);
   const svg = renderSvg({
-    x: axis('iteration k'),
+    x: axis(iterationLabel(result)),
     y: axis(signs ? 'patterns changed since k = 0 (%)' : 'relative change of ψ′(Z) since k = 0 (%)', { percent: true }),
     marks: [
       Plot.ruleY([0]),
@@ -230,7 +235,7 @@ function weightDistanceChart(result: WidthSweepResult, colour: Colour): Chart {
     { label: "R' of Corollary 4.1", color: THEORY_GREY, style: 'dashed' },
   ];
   const svg = renderSvg({
-    x: axis('iteration k'),
+    x: axis(iterationLabel(result)),
     y: axis('max_r ‖w_r(k) − w_r(0)‖₂', { log: true }),
     marks: [
       Plot.ruleY(bounds, { y: 'value', stroke: colour, strokeDasharray: DASH.dashed, strokeWidth: 1.5 }),
@@ -260,7 +265,7 @@ function gramEigenvalueChart(result: WidthSweepResult, colour: Colour): Chart {
     ...references.map((r) => ({ label: r.label, color: THEORY_GREY, style: r.style })),
   ];
   const svg = renderSvg({
-    x: axis('iteration k'),
+    x: axis(iterationLabel(result)),
     y: axis('λ_min(H(k))', { zero: true }),
     marks: [
       ...references.map((r) => Plot.ruleY([r.value], { stroke: THEORY_GREY, strokeDasharray: DASH[r.style], strokeWidth: 1.2 })),
@@ -367,7 +372,7 @@ function modesChart(result: WidthSweepResult): Chart | undefined {
     { label: 'kernel regime', color: THEORY_GREY, style: 'dashed' },
   ];
   const svg = renderSvg({
-    x: axis('iteration k'),
+    x: axis(iterationLabel(result)),
     y: axis('|p_i(k)|', { log: true }),
     marks: [
       Plot.line(predicted, { x: 'k', y: 'value', z: 'j', stroke: colour, strokeDasharray: DASH.dashed, strokeWidth: 1.5 }),

@@ -65,19 +65,29 @@ function printStepSize(result: WidthSweepResult): void {
   const o = result.parameters.optimizer;
   const beta = o?.kind === 'momentum' || o?.kind === 'nesterov' ? o.beta : o?.kind === 'sgd' ? o.momentum ?? 0 : 0;
   const limit = beta === 0 ? '2/λ_max' : o?.kind === 'nesterov' ? `2(1+β)/((1+2β)λ_max) (β = ${beta})` : `2(1+β)/λ_max (β = ${beta})`;
+  const flow = result.flow;
   const how = stepSize.source === 'given'
     ? 'given'
-    : `derived: ${s.fractionOfLimit} × ${limit.replace('λ_max', 'λ_max(H(0))')}, λ_max = ${format(s.lambdaMax)} the largest over all nets`;
+    : flow
+      ? `flow rule: ${flow.steps} steps of η to t = ${format(flow.horizon)}, from λ_max = ${format(flow.lambdaMax)}, the largest of H∞'s and every net's H(0)'s`
+      : `derived: ${s.fractionOfLimit} × ${limit.replace('λ_max', 'λ_max(H(0))')}, λ_max = ${format(s.lambdaMax)} the largest over all nets`;
   console.log(`step size η = ${format(stepSize.eta)} (${how}); stability limit ${limit} = ${format(s.largestStableEta)}; ` +
     `theory's η = λ0/n² = ${format(s.theoryEta ?? NaN)} (Theorem 4.1)`);
   const K = result.limit.label;
   console.log(`λ0 = λ_min(${K}) = ${format(lambda0)}, λ_max(${K}) = ${format(lambdaMaxInfinity)}`);
+  if (flow) {
+    console.log(`gradient flow: time axis t = ηk, k = 0..${flow.steps}, up to t = ${format(flow.horizon)}; ` +
+      `GD on the linearised model stays within ${format(flow.tolerance)}·‖y − u(0)‖ of the flow (tolerance asked ${format(flow.requestedTolerance)})`);
+  }
 }
 
 function printSummaries(result: WidthSweepResult): void {
   for (const s of result.summaries) {
     const last = s.residualSq.length - 1;
-    console.log(`m = ${s.m}: ‖y−u‖² ${format(s.residualSq[0])} → ${format(s.residualSq[last])} in ${last} steps ` +
+    const time = result.flow ? ` (t = ${format(result.flow.times[last])})` : '';
+    const flowBound = flowBoundAtEnd(result, s.m);
+    console.log(`m = ${s.m}: ‖y−u‖² ${format(s.residualSq[0])} → ${format(s.residualSq[last])} in ${last} steps${time} ` +
+      (flowBound === undefined ? '' : `(Theorem 3.1's exp(−λ0 t)‖y − u(0)‖²: ${format(flowBound)}) `) +
       `(infinite width: ${format(s.infiniteWidthResidualSq[last])}, rate ${format(s.convergenceRate)}/step); ` +
       `patterns changed ${format(100 * s.patternChangeFraction[last], 3)}%; max ‖w_r − w_r(0)‖ ${format(s.maxWeightDistance[last])} ` +
       `(R' = ${format(s.distanceBound)}); λ_min(H(0)) ${format(s.lambdaMinInitial)}, lowest λ_min(H(k)) ${format(s.lambdaMinLowest)}; ` +
@@ -88,6 +98,18 @@ function printSummaries(result: WidthSweepResult): void {
     // train()'s message already names the largest stable η, 2/λ_max(H(0)).
     console.log(`warning: m = ${r.m}, trial ${r.trial} diverged: ${r.divergence!.message}`);
   }
+}
+
+/** The mean over a width's trials of Theorem 3.1's bound at the last step, when the sweep followed the flow. */
+function flowBoundAtEnd(result: WidthSweepResult, m: number): number | undefined {
+  const bounds = result.runs.filter((r) => r.m === m && r.flowBound).map((r) => r.flowBound![r.flowBound!.length - 1]);
+  return bounds.length === 0 ? undefined : bounds.reduce((a, b) => a + b, 0) / bounds.length;
+}
+
+/** "100 steps", or the flow's horizon and tolerance when --flow chooses the steps. */
+function stepsNote(config: { steps?: number; flow?: Figure1Settings['flow'] }): string {
+  if (!config.flow) return `${config.steps} steps`;
+  return `gradient flow to t = ${config.flow.horizon}${config.flow.tolerance !== undefined ? ` (tolerance ${config.flow.tolerance})` : ''}`;
 }
 
 function printChecks(checks: Figure1Check[]): void {
@@ -188,12 +210,13 @@ export async function figure1Command(argv: string[]): Promise<number> {
   if (!config) return EXIT.ok;
   checkOutputDirectory(config.out);
   console.log(`overparam figure1 (preset ${config.preset}): n = ${config.n}, d = ${config.d}, widths ${config.widths.join(', ')}, ` +
-    `${config.steps} steps, seed ${config.seed}${config.trials > 1 ? `, ${config.trials} trials` : ''}${config.joint ? ', both layers' : ''}${modelNote(config)} → ${config.out}`);
+    `${stepsNote(config)}, seed ${config.seed}${config.trials > 1 ? `, ${config.trials} trials` : ''}${config.joint ? ', both layers' : ''}${modelNote(config)} → ${config.out}`);
   return runAndWrite('figure1', config, {
     n: config.n, d: config.d, widths: config.widths, steps: config.steps, eta: config.eta, seed: config.seed,
     trials: config.trials, trainOutputLayer: config.joint, testPoints: config.testPoints, gramEvery: config.gramEvery,
     ...(config.modes !== undefined ? { modes: config.modes } : {}), ...modelOptions(config),
     ...(config.certificates ? { certificates: true } : {}),
+    ...(config.flow ? { flow: config.flow } : {}),
   }, { charts: true, report: true });
 }
 
@@ -204,7 +227,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   checkOutputDirectory(config.out);
   const base = {
     widths: [config.m], steps: config.steps, eta: config.eta, seed: config.seed, trainOutputLayer: config.joint, gramEvery: config.gramEvery,
-    ...modelOptions(config),
+    ...modelOptions(config), ...(config.flow ? { flow: config.flow } : {}),
   };
   let options: SweepRequest['options'];
   let source: DataSource | undefined;
@@ -212,10 +235,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const { header, fileLines, ...data } = await readDataCsv(config.data);
     source = { file: config.data, fileLines };
     if (header) console.log(`${config.data}:${header.line}: skipped as a header (no numeric field): '${header.text}'`);
-    console.log(`overparam train: ${data.X.rows} points in R^${data.X.cols} from ${config.data}, m = ${config.m}, ${config.steps} steps${modelNote(config)} → ${config.out}`);
+    console.log(`overparam train: ${data.X.rows} points in R^${data.X.cols} from ${config.data}, m = ${config.m}, ${stepsNote(config)}${modelNote(config)} → ${config.out}`);
     options = { ...base, data };
   } else {
-    console.log(`overparam train: n = ${config.n} points on the unit sphere in R^${config.d}, m = ${config.m}, ${config.steps} steps${modelNote(config)} → ${config.out}`);
+    console.log(`overparam train: n = ${config.n} points on the unit sphere in R^${config.d}, m = ${config.m}, ${stepsNote(config)}${modelNote(config)} → ${config.out}`);
     options = { ...base, n: config.n, d: config.d };
   }
   return runAndWrite('train', config, options, { charts: false, report: false }, source);

@@ -14,8 +14,13 @@ function sweepCsvs(result: WidthSweepResult): { file: string; text: string }[] {
   const files = [
     {
       file: 'training-error.csv',
-      text: toCsv(['m', 'trial', 'step', 'residual_sq', 'infinite_width_residual_sq', 'theorem41_bound'],
-        runs.flatMap((r) => r.residualSq.map((v, k) => [r.m, r.trial, k, v, r.theory.infiniteWidthResidualSq[k], r.theory.convergenceBound[k]]))),
+      // With --flow: the flow time t = ηk and Theorem 3.1's exp(−λ0 t)‖y − u(0)‖² beside each step.
+      text: result.flow
+        ? toCsv(['m', 'trial', 'step', 'flow_time', 'residual_sq', 'infinite_width_residual_sq', 'theorem41_bound', 'theorem31_flow_bound'],
+          runs.flatMap((r) => r.residualSq.map((v, k) => [r.m, r.trial, k, result.flow!.times[k], v, r.theory.infiniteWidthResidualSq[k],
+            r.theory.convergenceBound[k], r.flowBound?.[k] ?? NaN])))
+        : toCsv(['m', 'trial', 'step', 'residual_sq', 'infinite_width_residual_sq', 'theorem41_bound'],
+          runs.flatMap((r) => r.residualSq.map((v, k) => [r.m, r.trial, k, v, r.theory.infiniteWidthResidualSq[k], r.theory.convergenceBound[k]]))),
     },
     {
       file: 'pattern-changes.csv',

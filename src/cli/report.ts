@@ -38,9 +38,12 @@ export function reportHtml(results: ResultsFile, charts: Chart[]): string {
     ['model', modelRow(results)],
     ['limit kernel of the theory lines', `${K} (activation ${result.limit?.activation ?? 'relu'}, part '${result.limit?.part ?? 'first'}'` +
       `${p.trainOutputLayer ? ': the output layer trains, so its kernel K^a is added' : ''})`],
-    ['step size η', `${num(step.eta)} (${step.source === 'given' ? 'given' : `derived: ${num(step.suggestion.fractionOfLimit, 2)} × 2/λ_max(H(0)), largest over all nets`}); ` +
+    ['step size η', `${num(step.eta)} (${step.source === 'given' ? 'given' : step.source === 'flow' ? 'the flow rule (below)' : `derived: ${num(step.suggestion.fractionOfLimit, 2)} × 2/λ_max(H(0)), largest over all nets`}); ` +
       `stability limit 2/λ_max = ${num(step.suggestion.largestStableEta)}; Theorem 4.1's η = λ0/n² = ${num(step.suggestion.theoryEta)}`],
     [`λ0 = λ_min(${K})`, `${num(result.lambda0)} (λ_max(${K}) = ${num(result.lambdaMaxInfinity)})`],
+    ...(result.flow ? [['gradient flow', `t = ηk up to t = ${num(result.flow.horizon)} in ${result.flow.steps} steps, η from λ_max = ${num(result.flow.lambdaMax)} ` +
+      `(the largest of H∞'s and every net's H(0)'s): GD on the linearised model stays within ${num(result.flow.tolerance)}·‖y − u(0)‖ of the flow ` +
+      `(tolerance asked ${num(result.flow.requestedTolerance)})`] as [string, string]] : []),
     ['status', `${results.status}${results.status === 'aborted' ? ' (stopped early: the report covers the runs that finished)' : ''}`],
     ['wall time', `${results.wallSeconds.toFixed(1)} s, started ${results.startedAt}`],
     ['software', `overparam ${env.overparam}, Node ${env.node}, ${env.platform}/${env.arch}, ${env.cpus} × ${env.cpuModel}`],

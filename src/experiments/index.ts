@@ -14,6 +14,6 @@ export { labelSpectrum, modeProjections, predictedModeDecay, fitModeRates, small
 export { generalizationBound, distancePrediction, generalizationTerms, generalizationTermsFromEigen, classificationError, type GeneralizationTerms } from './generalization.js';
 export { regimeChecks, REGIME_TOLERANCES } from './regimeChecks.js';
 export { regimeSweep, predictedWidthSlope, type RegimeSweepOptions, type RegimeSweepResult, type RegimeRun, type RegimeProgress, type RegimeWidthFit, type RegimeQuantity, type MovementTimesAlpha } from './regimes.js';
-export { flowTimes, flowBound, flowRadius, infiniteWidthFlow, flowStepSize, lemma32Radius, widthRequirements, type FlowTrajectory, type FlowStepSize, type WidthRequirement, type WidthRequirementOptions } from './proof.js';
+export { flowTimes, flowBound, flowRadius, infiniteWidthFlow, flowStepSize, DEFAULT_FLOW_TOLERANCE, DEFAULT_FLOW_MAX_STEPS, lemma32Radius, widthRequirements, type FlowTrajectory, type FlowStepSize, type WidthRequirement, type WidthRequirementOptions } from './proof.js';
 export { criticalWidth, fitPowerLawWithInterval, studentT975, type CriticalWidthOptions, type CriticalWidthProgress, type CriticalWidthResult, type CriticalWidthPoint, type WidthTrial, type PowerLawFitWithInterval } from './criticalWidth.js';
 export { labelNoiseSweep, labelNoiseChecks, nestedLabelNoise, ORDERING_TAU, type LabelNoiseOptions, type LabelNoiseRun, type LabelNoiseResult } from './labelNoise.js';

@@ -93,6 +93,12 @@ export function infiniteWidthFlow(Hinf: Matrix | Eigendecomposition, r0: ArrayLi
   return out;
 }
 
+/** train's default flow.tolerance: GD on the linearised model stays within 1% of ‖y − u(0)‖ of the flow. */
+export const DEFAULT_FLOW_TOLERANCE = 1e-2;
+
+/** train's default flow.maxSteps: a tolerance or horizon needing more steps is refused, not run for hours. */
+export const DEFAULT_FLOW_MAX_STEPS = 1_000_000;
+
 /** Result of {@link flowStepSize}. */
 export interface FlowStepSize {
   /** η = horizon/steps. */

@@ -5,7 +5,8 @@ import { eigh, extremeEigenvalues, spectralNormOfDifference } from '../spectra.j
 import { gramInfinity, inputDiagnostics, type InputDiagnostics } from '../kernels.js';
 import { OverparamRangeError } from '../errors.js';
 import { sphereData } from '../data.js';
-import { train, type TrainResult, type CertificateOptions, type TrainCertificates } from '../training.js';
+import { train, type TrainResult, type CertificateOptions, type TrainCertificates, type TrainFlow } from '../training.js';
+import { DEFAULT_FLOW_TOLERANCE, flowStepSize, flowTimes } from './proof.js';
 import { TwoLayerNet } from '../network.js';
 import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } from '../matrix.js';
 import { invertibleGram } from '../degeneracy.js';
@@ -44,10 +45,16 @@ export interface WidthSweepOptions {
   d?: number;
   /** Widths m, one network per width and trial. */
   widths: number[];
-  /** GD steps per network. */
-  steps: number;
+  /** GD steps per network (required unless `flow` is given; with flow, left out or equal to the flow's count). */
+  steps?: number;
   /** Step size; default: {@link suggestStepSize}'s rule, ¼ · 2/λ_max with λ_max the largest of H∞'s and every network's H(0)'s. */
   eta?: number;
+  /**
+   * Follow gradient flow up to t = horizon (train's `flow`): η and the steps come from flowStepSize
+   * with the largest λ_max of H∞ and every net's H(0), so every run shares one time axis t = ηk;
+   * `eta` must then be left out. Plain GD only.
+   */
+  flow?: { horizon: number; tolerance?: number };
   /** Seed of the data (sphereData); trial t's networks (of every width) use seed + 1 + t. Default 0. */
   seed?: number;
   /** Networks per width (different initialisations, same data). Default 1. */
@@ -123,6 +130,8 @@ export interface WidthRun {
     /** Corollary 4.1: R' = 4√n‖y − u(0)‖/(√m λ0) at α = 1, γ = ½; in general 4√n‖y − u(0)‖·m^(γ−1)/(α λ0). */
     distanceBound: number;
   };
+  /** With the sweep's `flow`: Theorem 3.1's exp(−λ0 t)‖y − u(0)‖² at t = ηk, k = 0..stepsRun. */
+  flowBound?: number[];
   /** When the run diverged: where, why, and the largest stable η for this net (2/λ_max(H(0))), as train() reports it. */
   divergence?: TrainResult['divergence'];
   /** With the sweep's `modes`: the projections on the limit kernel's eigenmodes (Arora et al. 2019). */
@@ -203,8 +212,13 @@ export interface WidthSweepResult {
    * H∞), plus the output layer's K^a when it trains (part 'both').
    */
   limit: LimitKernel;
-  /** How η was chosen: given, or derived from λ_max(H(0)); the suggestion is always reported. */
-  stepSize: { eta: number; source: 'given' | 'derived'; suggestion: StepSizeSuggestion };
+  /** How η was chosen: given, derived from λ_max(H(0)), or by the flow rule; the suggestion is always reported. */
+  stepSize: { eta: number; source: 'given' | 'derived' | 'flow'; suggestion: StepSizeSuggestion };
+  /**
+   * With options.flow: the flow rule's η and steps (shared by every run), the tolerance reached and
+   * the time axis t_k = ηk; lambdaMax is the largest of λ_max(H∞) and every net's λ_max(H(0)).
+   */
+  flow?: Omit<TrainFlow, 'times' | 'boundResidualSq' | 'lambda0' | 'lambdaMaxSource'> & { times: number[] };
   /** λ0 = λ_min of the limit kernel (H∞ for the paper's runs; see `limit`). */
   lambda0: number;
   lambdaMaxInfinity: number;
@@ -235,24 +249,28 @@ export interface WidthSweepResult {
  * sweep.summaries.map((s) => s.convergenceRate); // larger for larger m
  */
 export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
-  const { widths, steps, seed = 0, trials = 1, trainOutputLayer = false, onProgress, onRunFinished, signal } = options;
-  const gramEvery = options.gramEvery ?? Math.max(1, Math.ceil(steps / 10));
+  const { widths, seed = 0, trials = 1, trainOutputLayer = false, onProgress, onRunFinished, signal } = options;
   checkWidths(widths);
-  checkInteger(steps, 'widthSweep: steps', 0);
+  const flow = checkSweepFlow(options);
+  if (!flow) checkInteger(options.steps, 'widthSweep: steps', 0);
   checkInteger(trials, 'widthSweep: trials', 1);
-  checkInteger(gramEvery, 'widthSweep: gramEvery', 1);
   if (options.eta !== undefined) checkPositive(options.eta, 'widthSweep: eta');
   const model = modelOf(options);
   const plainGd = options.optimizer === undefined || options.optimizer.kind === 'gd';
 
   const { X, y, Xtest } = sweepData(options, seed);
   const n = X.rows, d = X.cols;
+  // With flow the count comes after H(0) of every net; until then, an estimate from λ_max(H∞) sizes the progress.
+  let steps = options.steps ?? 0;
+  let gramEvery = options.gramEvery ?? Math.max(1, Math.ceil(steps / 10));
+  if (options.gramEvery !== undefined) checkInteger(gramEvery, 'widthSweep: gramEvery', 1);
   const sortedWidths = [...widths].sort((a, b) => a - b);
   const plan = sortedWidths.flatMap((m) => Array.from({ length: trials }, (_, trial) => ({ m, trial, seed: seed + 1 + trial })));
   // Work units: a GD step of width m costs ∝ m; building H(0) and its spectra costs a few steps' worth.
   const SETUP_STEPS = 5;
-  const total = plan.reduce((sum, p) => sum + p.m * (steps + SETUP_STEPS), 0);
+  const workUnits = () => plan.reduce((sum, p) => sum + p.m * (steps + SETUP_STEPS), 0);
   let completed = 0;
+  let total = workUnits();
   onProgress?.({ phase: 'limit', m: 0, trial: 0, step: 0, steps, completed, total });
 
   // With test points, H∞ is the training block of H∞ over [Xtest; X], computed once for every prediction.
@@ -263,6 +281,10 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
   const Hinf = test ? test.blocks.train : gramInfinity(X, kernelOptions);
   const eigen = eigh(Hinf);
   const lambda0 = eigen.values[0], lambdaMaxInfinity = eigen.values[n - 1];
+  if (flow) {
+    steps = flowStepSize(lambdaMaxInfinity > 0 ? lambdaMaxInfinity : 1, flow.tolerance, flow.horizon).steps;
+    total = workUnits();
+  }
   const degenerate = inputDiagnostics(X);
   const warning = degenerate.degenerate ? degenerate.message : undefined;
 
@@ -274,6 +296,8 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
   const runs: WidthRun[] = [];
   let certified: WidthSweepResult['certificates'];
   let suggestion: StepSizeSuggestion, eta: number;
+  let largestLambdaMax: number | undefined;
+  let flowBlock: WidthSweepResult['flow'];
   try {
   for (const [index, p] of plan.entries()) {
     if (signal?.aborted) break;
@@ -291,9 +315,18 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     completed += p.m * SETUP_STEPS;
     onProgress?.({ phase: 'setup', m: p.m, trial: p.trial, step: 0, steps, completed, total });
   }
-  const largestLambdaMax = Math.max(lambdaMaxInfinity, ...initial.map((s) => s.lambdaMax));
+  largestLambdaMax = Math.max(lambdaMaxInfinity, ...initial.map((s) => s.lambdaMax));
   suggestion = stepSizeFromSpectrum({ lambdaMax: largestLambdaMax, lambda0, n, source: 'gram', optimizer: options.optimizer });
   eta = options.eta ?? suggestion.eta;
+  if (flow) {
+    // One time grid for every run: the flow rule on the largest λ_max (train checks the same rule).
+    ({ eta, steps } = flowStepSize(largestLambdaMax, flow.tolerance, flow.horizon));
+    if (options.steps !== undefined && options.steps !== steps) {
+      throw new OverparamRangeError('BAD_VALUE', `widthSweep: steps = ${options.steps} disagrees with flow's ${steps} steps (η·steps = horizon ${flow.horizon}); leave steps out with flow`);
+    }
+    gramEvery = options.gramEvery ?? Math.max(1, Math.ceil(steps / 10));
+    total = workUnits();
+  }
 
   // Phase 2: training, with the theory for each run.
   // The converged predictor needs H∞⁻¹: skip it on degenerate data (λ0 ≈ 0), where it does not exist.
@@ -313,7 +346,8 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
       const certify = options.certificates && p.m === sortedWidths[sortedWidths.length - 1] && p.trial === 0
         ? { ...(options.certificates === true ? {} : options.certificates), Hinf, lambda0 } : undefined;
       const result = train(net, X, y, {
-        eta, steps, trainOutputLayer, gramEvery, signal, loss: 'sum',
+        ...(flow ? { flow: { ...flow, lambdaMax: largestLambdaMax!, lambda0: Math.max(lambda0, 0) } } : { eta, steps }),
+        trainOutputLayer, gramEvery, signal, loss: 'sum',
         ...(options.modes !== undefined ? { modes: { eigen, which: options.modes } } : {}),
         ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
         ...(certify ? { certificates: certify } : {}),
@@ -345,6 +379,8 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
           }),
         },
       };
+      if (result.flow?.boundResidualSq) run.flowBound = Array.from(result.flow.boundResidualSq);
+      if (result.flow) flowBlock ??= sweepFlow(result.flow);
       if (result.divergence) run.divergence = result.divergence;
       if (result.modes) run.modes = modeCurves(result.modes);
       if (result.certificates) certified = { m: p.m, trial: p.trial, certificates: result.certificates };
@@ -380,7 +416,8 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
       scale: model.scale, outputScale: model.outputScale, widthExponent: model.widthExponent, outputInit: model.outputInit,
     },
     limit: limitKernel(model),
-    stepSize: { eta, source: options.eta === undefined ? 'derived' : 'given', suggestion },
+    stepSize: { eta, source: flow ? 'flow' : options.eta === undefined ? 'derived' : 'given', suggestion },
+    ...(flowBlock ? { flow: flowBlock } : {}),
     lambda0, lambdaMaxInfinity, degenerate, ...(warning ? { warning } : {}),
     runs, summaries, rateWindow,
     ...gramDeviationFitOf(runs, distinctWidths.size),
@@ -399,6 +436,30 @@ function gramDeviationFitOf(runs: WidthRun[], widths: number): { gramDeviationFi
     return { gramDeviationFitSkipped: `not applicable: ‖H(0) − H∞‖₂ = 0 exactly at m = ${[...new Set(zero)].join(', ')} (as for n = 1 or d = 1), so no power law can be fitted` };
   }
   return { gramDeviationFit: fitPowerLaw(runs.map((r) => r.m), runs.map((r) => r.initial.deviationFromInfinity)) };
+}
+
+/** options.flow checked (horizon, tolerance with train's default; no η; plain GD), or undefined. */
+function checkSweepFlow(options: WidthSweepOptions): { horizon: number; tolerance: number } | undefined {
+  const { flow } = options;
+  if (flow === undefined) return undefined;
+  if (typeof flow !== 'object' || flow === null) throw new OverparamRangeError('BAD_VALUE', 'widthSweep: flow must be { horizon, tolerance? }');
+  checkPositive(flow.horizon, 'widthSweep: flow.horizon');
+  const tolerance = flow.tolerance ?? DEFAULT_FLOW_TOLERANCE;
+  checkPositive(tolerance, 'widthSweep: flow.tolerance');
+  if (options.eta !== undefined) throw new OverparamRangeError('BAD_VALUE', 'widthSweep: give eta or flow, not both (flow chooses η)');
+  if (options.optimizer !== undefined && options.optimizer.kind !== 'gd') {
+    throw new OverparamRangeError('BAD_VALUE', `widthSweep: flow follows gradient flow, which plain gradient descent discretises; got optimizer '${options.optimizer.kind}'`);
+  }
+  return { horizon: flow.horizon, tolerance };
+}
+
+/**
+ * The sweep's flow block from a run's (every run has the same η and steps): the times of all the
+ * steps; the per-run bound exp(−λ0 t)‖y − u(0)‖² is in runs[].flowBound.
+ */
+function sweepFlow(flow: TrainFlow): NonNullable<WidthSweepResult['flow']> {
+  const { eta, steps, horizon, tolerance, requestedTolerance, lambdaMax } = flow;
+  return { eta, steps, horizon, tolerance, requestedTolerance, lambdaMax, times: flowTimes(eta, steps) };
 }
 
 /** The nets' model, checked before any work: activation, κ, α, γ, a(0), and which layers train. */

@@ -8,7 +8,9 @@ import { OverparamRangeError, OverparamTypeError } from '../errors.js';
 import type { TwoLayerNet } from '../network.js';
 import { TrainingRun } from './run.js';
 import { autoStepMethod } from './stepForm.js';
-import type { ModeOptions, TrainModes, TrainOptions, TrainResult } from './types.js';
+import type { FlowOptions, FlowTrainOptions, ModeOptions, TrainFlow, TrainModes, TrainOptions, TrainResult } from './types.js';
+import { DEFAULT_FLOW_MAX_STEPS, DEFAULT_FLOW_TOLERANCE, flowBound, flowStepSize, flowTimes, type FlowStepSize } from '../experiments/proof.js';
+import { lambdaMax as lambdaMaxOf } from '../spectra.js';
 import { createModeRecorder, fitModeRates, predictedModeDecay } from '../experiments/modes.js';
 import { denseFormBytes } from './denseForm.js';
 import { gramAtBytes } from '../kernels.js';
@@ -30,20 +32,40 @@ import { CertificateRecorder, resolveCertificateInputs, type CertificateOptions 
  * const { modes } = train(net, X, y, { eta, steps: 500, modes: { eigen, which: { top: 5, bottom: 5 } } });
  * modes.rates; // fitted factor per step of each mode beside 1 − ηλ_i
  */
-export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array, options: TrainOptions): TrainResult {
+export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array, options: TrainOptions): TrainResult;
+/**
+ * With `flow: { horizon, tolerance?, lambdaMax?, lambda0? }`: gradient descent that follows gradient
+ * flow up to t = horizon (seed 002, Section 3). η and the steps come from flowStepSize with λ_max of
+ * the run's own H(0), so GD on the linearised model stays within the reported tolerance·‖y − u(0)‖
+ * of exp(−H(0)t)(y − u(0)); `eta` and `steps` may be left out (given, they must agree). Plain GD only.
+ *
+ * @example
+ * const { flow, residualSq } = train(net, X, y, { flow: { horizon: 2, tolerance: 1e-2 } });
+ * flow.eta * flow.steps; // = 2
+ * flow.times;            // t_k = ηk beside residualSq[k]
+ */
+export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array, options: FlowTrainOptions): TrainResult & { flow: TrainFlow };
+/** Either form, when the caller's options are typed as the union. */
+export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array, options: TrainOptions | FlowTrainOptions): TrainResult;
+export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Array, options: TrainOptions | FlowTrainOptions): TrainResult {
   net.checkAlive('train');
   net.checkIdle('train');
   const Xm = checkMatrix(X, 'train: X', { cols: net.d, float32: true });
   checkVector(y, 'train: y', Xm.rows, true);
   if (typeof options !== 'object' || options === null) {
-    throw new OverparamTypeError('BAD_VALUE', 'train: options { eta, steps } are required');
+    throw new OverparamTypeError('BAD_VALUE', 'train: options { eta, steps } (or { flow: { horizon } }) are required');
   }
-  const { eta, steps, trainOutputLayer = false, loss = 'sum', gramEvery, onStep, signal, divergenceFactor = 1e6, modes, weightDistanceFrobenius, certificates } = options;
-  checkPositive(eta, 'train: eta');
-  checkInteger(steps, 'train: steps', 0);
+  const { trainOutputLayer = false, loss = 'sum', gramEvery, onStep, signal, divergenceFactor = 1e6, modes, weightDistanceFrobenius, certificates } = options;
   if (loss !== 'sum' && loss !== 'mean') {
     throw new OverparamRangeError('BAD_VALUE', `train: loss must be 'sum' or 'mean', got ${String(loss)}`);
   }
+  const flowOptions = 'flow' in options ? options.flow as FlowOptions | undefined : undefined;
+  const flow = flowOptions === undefined ? undefined
+    : planFlow(net, Xm, flowOptions, { loss, trainOutputLayer, optimizer: options.optimizer, eta: options.eta, steps: options.steps });
+  const eta = flow ? flow.eta : options.eta as number;
+  const steps = flow ? flow.steps : options.steps as number;
+  checkPositive(eta, 'train: eta');
+  checkInteger(steps, 'train: steps', 0);
   if (gramEvery !== undefined) checkInteger(gramEvery, 'train: gramEvery');
   checkPositive(divergenceFactor, 'train: divergenceFactor');
   const method = options.method === undefined || options.method === 'auto'
@@ -81,7 +103,88 @@ export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Arra
   if (recorder) result.modes = modeResults(recorder.recorder.trajectory(), modes!, stepSize, result.stepsRun);
   if (certify) result.certificates = certify.result(result.stepsRun, net.m);
   if (W0) result.weightDistanceFrobenius = frobeniusDistance(net._W.f32(), W0);
+  if (flow) result.flow = flowResult(flow, result, loss === 'mean' ? 1 / Xm.rows : 1);
   return result;
+}
+
+/** The flow rule's choice for one run, before it starts. */
+interface FlowPlan extends FlowStepSize {
+  horizon: number;
+  requestedTolerance: number;
+  lambdaMax: number;
+  lambdaMaxSource: TrainFlow['lambdaMaxSource'];
+  lambda0?: number;
+}
+
+/**
+ * η and the step count of `flow`: flowStepSize on the kernel the residual follows in the units of
+ * the user's η, λ_max(H)/n for the mean loss (its gradient is divided by n); then checks that a
+ * given eta and steps agree with it.
+ */
+function planFlow(net: TwoLayerNet, X: Matrix, flow: FlowOptions, run: {
+  loss: 'sum' | 'mean'; trainOutputLayer: boolean; optimizer: Optimizer | undefined; eta: number | undefined; steps: number | undefined;
+}): FlowPlan {
+  if (typeof flow !== 'object' || flow === null) {
+    throw new OverparamTypeError('BAD_VALUE', 'train: flow must be { horizon, tolerance?, lambdaMax?, lambda0?, maxSteps? }');
+  }
+  if (run.optimizer !== undefined && run.optimizer?.kind !== 'gd') {
+    throw new OverparamRangeError('BAD_VALUE',
+      `train: flow follows gradient flow, which plain gradient descent discretises; got optimizer '${String(run.optimizer?.kind)}'`);
+  }
+  const { horizon, tolerance = DEFAULT_FLOW_TOLERANCE, maxSteps = DEFAULT_FLOW_MAX_STEPS, lambda0 } = flow;
+  checkPositive(horizon, 'train: flow.horizon');
+  checkPositive(tolerance, 'train: flow.tolerance');
+  if (!(tolerance < 0.5)) {
+    throw new OverparamRangeError('BAD_VALUE', `train: flow.tolerance must be < 0.5 (flowStepSize's bound never exceeds ½), got ${tolerance}`);
+  }
+  checkInteger(maxSteps, 'train: flow.maxSteps');
+  if (lambda0 !== undefined && !(Number.isFinite(lambda0) && lambda0 >= 0)) {
+    throw new OverparamRangeError('BAD_VALUE', `train: flow.lambda0 must be a finite number ≥ 0 (λ_min(H∞)), got ${String(lambda0)}`);
+  }
+  let lambdaMax: number;
+  let lambdaMaxSource: TrainFlow['lambdaMaxSource'];
+  if (flow.lambdaMax !== undefined) {
+    checkPositive(flow.lambdaMax, 'train: flow.lambdaMax');
+    lambdaMax = flow.lambdaMax;
+    lambdaMaxSource = 'given';
+  } else {
+    lambdaMax = lambdaMaxOf(net.gram(X, { part: run.trainOutputLayer ? 'both' : 'first' }));
+    lambdaMaxSource = 'initialGram';
+    if (!(lambdaMax > 0)) {
+      throw new OverparamRangeError('BAD_VALUE',
+        `train: flow: λ_max(H(0)) is ${lambdaMax} (no neuron is active on X, or X is zero), so the flow does not move; give flow.lambdaMax`);
+    }
+  }
+  const n = X.rows;
+  // The mean loss divides the gradient by n: in t = ηk its residual follows dr/dt = −(H/n) r.
+  const kernelScale = run.loss === 'mean' ? 1 / n : 1;
+  const step = flowStepSize(lambdaMax * kernelScale, tolerance, horizon);
+  if (step.steps > maxSteps) {
+    throw new OverparamRangeError('BAD_VALUE',
+      `train: flow needs ${step.steps} steps (η = ${step.eta.toExponential(3)} for λ_max = ${lambdaMax.toExponential(3)}, ` +
+      `tolerance ${tolerance}, horizon ${horizon}), more than flow.maxSteps = ${maxSteps}: raise the tolerance, shorten the horizon or raise maxSteps`);
+  }
+  if (run.eta !== undefined && !(Math.abs(run.eta - step.eta) <= 1e-12 * step.eta)) {
+    throw new OverparamRangeError('BAD_VALUE',
+      `train: eta = ${run.eta} disagrees with flow's η = ${step.eta} (from λ_max, tolerance and horizon); leave eta out with flow`);
+  }
+  if (run.steps !== undefined && run.steps !== step.steps) {
+    throw new OverparamRangeError('BAD_VALUE',
+      `train: steps = ${run.steps} disagrees with flow's ${step.steps} steps (η·steps = horizon ${horizon}); leave steps out with flow`);
+  }
+  return { ...step, horizon, requestedTolerance: tolerance, lambdaMax, lambdaMaxSource, ...(lambda0 !== undefined ? { lambda0 } : {}) };
+}
+
+/** The result's flow block: the plan and the time axis of the states the run reached. */
+function flowResult(plan: FlowPlan, result: TrainResult, kernelScale: number): TrainFlow {
+  const { eta, steps, horizon, tolerance, requestedTolerance, lambdaMax, lambdaMaxSource, lambda0 } = plan;
+  const times = Float64Array.from(flowTimes(eta, result.stepsRun));
+  const out: TrainFlow = { eta, steps, horizon, tolerance, requestedTolerance, lambdaMax, lambdaMaxSource, times };
+  if (lambda0 !== undefined) {
+    out.lambda0 = lambda0;
+    out.boundResidualSq = Float64Array.from(flowBound(result.residualSq[0], lambda0 * kernelScale, times));
+  }
+  return out;
 }
 
 /** Checks `certificates` against the run (the paper's setting) and makes its recorder. */

@@ -99,6 +99,82 @@ export interface TrainOptions {
   certificates?: true | CertificateOptions;
 }
 
+/**
+ * {@link FlowTrainOptions.flow}: run gradient descent with steps small enough that it follows the
+ * gradient flow dW/dt = −m^(2γ−1)·∂L/∂W up to time `horizon` (seed 002, Section 3; issue 14 §1).
+ * η and the step count come from flowStepSize (experiments/proof.ts) with λ_max of the run's own H(0).
+ */
+export interface FlowOptions {
+  /** The flow time T to reach, > 0: the run takes `steps` steps with η·steps = T (t = ηk in the units of train's η and loss). */
+  horizon: number;
+  /**
+   * The largest allowed gap sup_k |(1 − ηλ)^k − exp(−ηλk)| over the kernel's eigenvalues λ (so that
+   * GD on the linearised model and its flow differ by less than tolerance·‖y − u(0)‖); default
+   * DEFAULT_FLOW_TOLERANCE = 1e-2. Steps grow like λ_max·T/(2e·tolerance).
+   */
+  tolerance?: number;
+  /**
+   * λ_max of the Gram matrix the run follows (net.gram's units, whatever the loss). Default: λ_max
+   * of the run's own H(0) (part 'both' when the output layer trains), the kernel of the linearised
+   * dynamics u(k+1) − u(k) ≈ −ηH(0)(u(k) − y) at this finite width; H∞'s λ_max differs from it by
+   * O(1/√m) and would not cover H(0)'s top eigenvalue. Give it to share one time grid between
+   * runs (a sweep's largest λ_max) or to skip H(0)'s O(n²m) cost; the guarantee holds for the
+   * eigenvalues ≤ it.
+   */
+  lambdaMax?: number;
+  /** λ0 = λ_min(H∞) (for example eigvalsh(gramInfinity(X))[0]): the result then has Theorem 3.1's bound. */
+  lambda0?: number;
+  /** Refuse a tolerance and horizon that need more steps than this (default DEFAULT_FLOW_MAX_STEPS = 10⁶). */
+  maxSteps?: number;
+}
+
+/**
+ * Options of {@link train} with `flow`: the step size and the number of steps come from the flow
+ * rule, so `eta` and `steps` may be left out (given, they must agree with it).
+ */
+export interface FlowTrainOptions extends Omit<TrainOptions, 'eta' | 'steps'> {
+  /** Follow gradient flow up to flow.horizon (see {@link FlowOptions}). */
+  flow: FlowOptions;
+  /** Optional: if given it must equal the flow's η (to 1e-12 relative). */
+  eta?: number;
+  /** Optional: if given it must equal the flow's step count. */
+  steps?: number;
+}
+
+/** {@link TrainResult.flow}: the step the flow rule chose and the run's time axis. */
+export interface TrainFlow {
+  /** The step size taken, in the units of train's η (for loss 'mean', n times the sum loss's). */
+  eta: number;
+  /** The steps asked for: eta·steps = horizon. */
+  steps: number;
+  /** The flow time T asked for. */
+  horizon: number;
+  /**
+   * The gap guaranteed at this η (flowStepSize's bound, ≤ the tolerance asked for): GD on the
+   * linearised model with H(0) stays within tolerance·‖y − u(0)‖ of the flow exp(−H(0)t)(y − u(0)).
+   * The network itself also moves by the change of its kernel, H(t) − H(0) (O(1/√m)).
+   */
+  tolerance: number;
+  /** The tolerance asked for (or the default). */
+  requestedTolerance: number;
+  /** λ_max the step was chosen from (net.gram's units). */
+  lambdaMax: number;
+  /** 'initialGram': λ_max(H(0)) of this run; 'given': flow.lambdaMax. */
+  lambdaMaxSource: 'initialGram' | 'given';
+  /**
+   * t_k = ηk, k = 0..stepsRun: the time of each recorded state. For loss 'sum' the residual follows
+   * dr/dt = −H r; for 'mean' dr/dt = −(H/n) r.
+   */
+  times: Float64Array;
+  /** λ0 as given in flow.lambda0. */
+  lambda0?: number;
+  /**
+   * With flow.lambda0: Theorem 3.1's bound exp(−λ0 t)‖y − u(0)‖² at each t_k (λ0/n in place of λ0
+   * for loss 'mean').
+   */
+  boundResidualSq?: Float64Array;
+}
+
 /** The trajectories of a run, indexed k = 0..stepsRun (k = 0 is the initial state). */
 export interface TrainResult {
   /** ‖y − u(k)‖². */
@@ -130,6 +206,8 @@ export interface TrainResult {
   weightDistanceFrobenius?: number;
   /** With options.certificates: the proof's quantities per step against their bounds, and a pass/fail summary. */
   certificates?: TrainCertificates;
+  /** With options.flow: the step the flow rule chose, the tolerance reached and the time axis t = ηk. */
+  flow?: TrainFlow;
   /** Present when status is 'diverged': where, the value that tripped it, and the advice. */
   divergence?: {
     /** The step whose loss was non-finite or past the threshold. */
