@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import {
@@ -138,9 +138,13 @@ if (missing) {
       page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
       page.on('pageerror', (error) => pageErrors.push(error.message));
       page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
+    }, 300_000);
+
+    // Each test starts from a fresh page at the defaults, so that one failing leaves the next alone.
+    beforeEach(async () => {
       await page.goto(server.url);
       await page.waitForSelector('#eta-advice[data-suggested]');
-    }, 300_000);
+    });
 
     afterAll(async () => {
       await browser?.close();
