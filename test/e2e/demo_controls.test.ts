@@ -336,6 +336,7 @@ if (missing) {
     });
 
     it('the proof panel shows train\'s reason when it refuses certificates (another optimiser, joint training, α ≠ 1)', async () => {
+      await page.click('#proof-panel > summary');
       await fillForm(page, { n: '30', d: '6', widths: '40, 400', steps: '20', seed: '1', eta: '' });
       const cases: [() => Promise<void>, RegExp, () => Promise<void>][] = [
         [async () => { await page.selectOption('#optimizer', 'nesterov'); await fillForm(page, { beta: '0.5' }); }, /plain gradient descent; got optimizer 'nesterov'/,
@@ -361,6 +362,15 @@ if (missing) {
       expect(result.proof?.refused).toBeUndefined();
       expect(await page.isHidden('#proof-reason')).toBe(true);
       expect(await page.locator('#proof-table tbody tr').count()).toBeGreaterThan(5);
+      // A smooth ψ: only the quantities that do not rest on ReLU's patterns (radius, contraction, quadratic term).
+      await page.selectOption('#activation', 'tanh');
+      await page.click('#start');
+      const tanh = await waitForStatus(page, 'done');
+      expect(tanh.proof?.refused).toBeUndefined();
+      await page.waitForTimeout(400);
+      const shown = await page.$$eval('#proof-charts figure', (figures) => figures.filter((f) => !(f as HTMLElement).hidden).map((f) => (f as HTMLElement).dataset.chart));
+      expect(shown).toEqual(['radius', 'contraction', 'quadratic']);
+      expect(tanh.proof?.summary?.map((c) => c.source)).toEqual(['Corollary 4.1, eq. (6)', 'Condition 4.1', '§4.1 (quadratic term)']);
     });
 
     it('reports no page errors', () => {
