@@ -31,7 +31,10 @@ interface PageResult {
   analysis?: { kernelFingerprint: string; lambda0: number; lambdaMax: number };
   widths: { m: number; status: string; residualSq?: number[]; maxWeightDistance?: number[]; infiniteWidth?: number[]; bound?: number[] }[];
   timing: { changedAt?: number; startedAt: number; firstDrawAt?: number; doneAt?: number };
-  proof?: { widthIndex?: number; m?: number; refused?: string; steps: number[]; final?: boolean; summary?: TrainCertificates['summary'] };
+  proof?: {
+    widthIndex?: number; m?: number; refused?: string; steps: number[]; final?: boolean; summary?: TrainCertificates['summary'];
+    series?: Record<string, number[]>; gram?: Record<string, number[]>;
+  };
 }
 
 /** FNV-1a over the bytes, as the page computes it, written independently. */
@@ -324,6 +327,10 @@ if (missing) {
       const { X, y } = sphereData({ n: 40, d: 8, seed: 4 });
       const node = runInNode(X, y, 4000, { eta: result.eta!, steps: 300, seed: 4, certificates: true }).certificates!;
       expect(result.proof?.summary).toEqual(JSON.parse(JSON.stringify(node.summary)));
+      // The charts' arrays, put together from the live batches, are Node's, value for value.
+      const names = ['measuredRadius', 'contraction', 'condition41', 'quadratic', 'quadraticBound', 'sPerpTotal', 'lemma41Bound', 'flipped', 'i2Norm', 'i2Bound'] as const;
+      for (const name of names) expect(result.proof?.series?.[name], name).toEqual(Array.from(node[name]!));
+      expect(result.proof?.gram).toEqual({ step: node.gram!.step, deviation: node.gram!.deviation, deviationBound: node.gram!.deviationBound });
       const rows = await page.$$eval('#proof-table tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[2].textContent]));
       expect(rows).toEqual(node.summary.map((c) => [c.source, c.pass ? 'holds' : 'fails']));
       expect(rows.map((r) => r[0])).toEqual(expect.arrayContaining(['Corollary 4.1, eq. (6)', 'Condition 4.1', 'Lemma 4.1 (eq. 8)', 'Lemma 3.2 (proof)']));

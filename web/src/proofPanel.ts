@@ -98,6 +98,9 @@ export interface ProofState {
   steps: number[];
   summary?: CertificateCheck[];
   final?: boolean;
+  /** The shown width's arrays as reassembled from the batches (per step, and on the gram grid). */
+  series?: Record<string, number[]>;
+  gram?: Record<string, number[]>;
 }
 
 /** The elements of the panel (web/index.html). */
@@ -326,6 +329,8 @@ export class ProofPanel {
     const summary = this.refused ? [] : c?.summary ?? [];
     this.state.summary = summary;
     this.state.final = c?.final ?? false;
+    this.state.series = this.refused ? undefined : c?.series;
+    this.state.gram = this.refused ? undefined : c?.gram;
     this.t.table.tBodies[0].replaceChildren(...summary.map((check) => {
       const row = document.createElement('tr');
       row.dataset.check = check.id;
