@@ -16,6 +16,8 @@ import {
 } from '../../src/index.js';
 import { chromiumMissingReason, launchChromium } from './chromium.js';
 import { serveDirectory, type StaticServer } from './staticServer.js';
+// The demo's grid for H(k) (a setting of the page, not an expected value).
+import { gramInterval } from '../../web/src/theory.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const wasmPath = join(repoRoot, 'build', 'overparam.wasm');
@@ -52,16 +54,11 @@ function runInNode(X: Matrix, y: Float32Array, m: number, o: { eta: number; step
     const Hinf = gramInfinity(X);
     return train(net, X, y, {
       eta: o.eta, steps: o.steps, ...(o.optimizer ? { optimizer: o.optimizer } : {}),
-      ...(o.certificates ? { certificates: { Hinf, lambda0: extremeEigenvalues(Hinf).min, gramEvery: gramEveryOf(X.rows, o.steps) } } : {}),
+      ...(o.certificates ? { certificates: { Hinf, lambda0: extremeEigenvalues(Hinf).min, gramEvery: gramInterval(X.rows, o.steps) } } : {}),
     });
   } finally {
     net.dispose();
   }
-}
-
-/** The demo's λ_min(H(k)) grid (web/src/theory.ts gramInterval, documented there): ≤ 50 points a curve. */
-function gramEveryOf(n: number, steps: number): number {
-  return Math.max(1, Math.ceil(steps / Math.min(50, Math.max(5, Math.floor(50 * (200 / n) ** 3)))));
 }
 
 /** u(0) of a net (the theory lines start from each net's own residual). */
