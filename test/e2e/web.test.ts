@@ -198,6 +198,8 @@ if (missing && process.env.CI) {
       const suggested = Number(await page.getAttribute('#eta-advice', 'data-suggested'));
       expect(suggested).toBe(suggestedEta(X));
 
+      // The proof panel open, so README's picture shows its charts too (demo_controls.test.ts tests them).
+      await page.click('#proof-panel > summary');
       await page.click('#start');
       expect(await page.isEnabled('#stop')).toBe(true);
       // Charts fill while the run goes on (the first width is quick; later ones stream in).
@@ -212,6 +214,8 @@ if (missing && process.env.CI) {
       expect(await page.locator('#summary tbody tr').count()).toBe(3);
       expect(await page.getAttribute('#progress', 'value')).toBe('1');
       expect(await page.isEnabled('#stop')).toBe(false);
+      await page.waitForTimeout(400); // the proof charts' last redraw is throttled
+      expect(await page.locator('#proof-charts canvas').count()).toBeGreaterThan(0);
 
       await mkdir(join(repoRoot, 'test-results'), { recursive: true });
       const screenshot = await page.screenshot({ fullPage: true });
@@ -429,7 +433,7 @@ if (missing && process.env.CI) {
         const layout = await phone.evaluate(() => ({
           innerWidth: window.innerWidth,
           scrollWidth: document.documentElement.scrollWidth,
-          chartRights: Array.from(document.querySelectorAll('.chart'), (chart) => {
+          chartRights: Array.from(document.querySelectorAll('#results > .charts .chart'), (chart) => {
             const boxes = [chart, ...Array.from(chart.querySelectorAll('canvas'))].map((e) => e.getBoundingClientRect().right);
             return Math.max(...boxes);
           }),

@@ -77,8 +77,9 @@ export class RunCharts {
   private redrawTimer: number | undefined;
   private lastRedraw = 0;
 
+  /** `onRedraw` is told the number of measured points drawn, after each drawing (the page times the first). */
   constructor(private readonly targets: ChartTargets, private readonly widths: number[], steps: number, floors: GramFloors,
-              kernel = 'H∞') {
+              kernel = 'H∞', private readonly onRedraw?: (points: number) => void) {
     const length = steps + 1;
     this.xs = Float64Array.from({ length }, (_, k) => k);
     const perWidth = (): Series[] => widths.map(() => emptySeries(length));
@@ -226,6 +227,7 @@ export class RunCharts {
     distance.setData([this.xs, ...this.distance]);
     lambda.setData([this.xs, ...this.lambda, ...this.lambdaLines]);
     for (const target of this.chartElements()) target.dataset.points = String(this.received);
+    this.onRedraw?.(this.received);
   }
 
   destroy(): void {

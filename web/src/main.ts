@@ -4,14 +4,15 @@ import './style.css';
 import { RunCharts } from './charts';
 import { difference, drawColourBar, drawHeatmap, sharedRange } from './heatmap';
 import {
-  ACTIVATION_CHOICES, DEFAULT_PARAMS, describeRun, fromQuery, inputCount, integerIn, numberIn, parseEta, parseWidths, pointsToInputs, toQuery, validateParams, LIMITS,
-  type LabelledPoint, type RunParams,
+  ACTIVATION_CHOICES, DEFAULT_PARAMS, alphaFromSlider, describeRun, fromQuery, inputCount, integerIn, numberIn, optimizerOf, parseEta, parseWidths,
+  pointsToInputs, sliderFromAlpha, toQuery, validateParams, LIMITS, type LabelledPoint, type RunParams,
 } from './params';
 import { formatDuration, remainingSeconds } from './eta';
 import { formatCompact as fmt } from '../../src/experiments/format';
 import { PointsEditor } from './pointsEditor';
 import { mountLabelsPanel } from './labelsPanel';
 import type { Analysis, DataSpec, HeatmapData, ModelSpec, Reply, Request, StepBatch, WidthDone } from './protocol';
+import { ProofPanel, type ProofState } from './proofPanel';
 
 /** What the page exposes for tests and the console: the last run's exact numbers. */
 export interface PageResult {
@@ -34,6 +35,10 @@ export interface PageResult {
     infiniteWidth?: number[];
   }[];
   error?: string;
+  /** performance.now() of the run's milestones: the α slider's change that started it (if one did), Start, the first and the last drawing. */
+  timing: { changedAt?: number; startedAt: number; firstDrawAt?: number; doneAt?: number };
+  /** The proof panel: the width it shows and that width's certificates' summary. */
+  proof?: ProofState;
 }
 
 declare global {
@@ -61,7 +66,13 @@ const inputs = {
   activation: element<HTMLSelectElement>('activation'),
   outputInit: element<HTMLSelectElement>('output-init'),
   alpha: element<HTMLInputElement>('alpha'),
+  alphaSlider: element<HTMLInputElement>('alpha-slider'),
   gamma: element<HTMLInputElement>('gamma'),
+  negativeSlope: element<HTMLInputElement>('negative-slope'),
+  scale: element<HTMLInputElement>('scale'),
+  optimizer: element<HTMLSelectElement>('optimizer'),
+  beta: element<HTMLInputElement>('beta'),
+  batchSize: element<HTMLInputElement>('batch-size'),
 };
 inputs.activation.replaceChildren(...ACTIVATION_CHOICES.map((a) =>
   Object.assign(document.createElement('option'), { value: a, textContent: a === 'relu' ? 'ReLU (the paper\'s)' : a })));
@@ -80,6 +91,11 @@ const summaryBody = element<HTMLTableElement>('summary').tBodies[0];
 const summaryCaption = element('summary-caption');
 const pointsCount = element('points-count');
 const runNotes = element('run-notes');
+const proof = new ProofPanel({
+  panel: element<HTMLDetailsElement>('proof-panel'), width: element<HTMLSelectElement>('proof-width'), note: element('proof-note'),
+  reason: element('proof-reason'), constants: element('proof-constants'), charts: element('proof-charts'),
+  table: element<HTMLTableElement>('proof-table'),
+});
 
 const editor = new PointsEditor(
   element<HTMLCanvasElement>('points-canvas'),
@@ -108,6 +124,23 @@ function showDataset(): void {
   inputs.d.disabled = points;
 }
 
+/** The slope only for leaky ReLU; β for heavy ball, Nesterov and SGD (its momentum); b for SGD. */
+function showModelControls(): void {
+  element('slope-controls').hidden = inputs.activation.value !== 'leakyRelu';
+  const optimizer = inputs.optimizer.value;
+  element('beta-controls').hidden = optimizer === 'gd';
+  element('beta-label').textContent = optimizer === 'sgd' ? 'momentum β' : 'β';
+  element('batch-controls').hidden = optimizer !== 'sgd';
+}
+
+/** The slider's position and its spoken value follow the exact α field. */
+function showAlphaOnSlider(): void {
+  const alpha = Number(inputs.alpha.value);
+  if (!Number.isFinite(alpha) || alpha <= 0) return;
+  inputs.alphaSlider.value = String(sliderFromAlpha(alpha));
+  inputs.alphaSlider.setAttribute('aria-valuetext', `α = ${alpha}`);
+}
+
 function writeForm(p: RunParams): void {
   for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="dataset"]')) radio.checked = radio.value === p.dataset;
   inputs.n.value = String(p.n);
@@ -122,6 +155,13 @@ function writeForm(p: RunParams): void {
   inputs.outputInit.value = p.outputInit;
   inputs.alpha.value = String(p.outputScale);
   inputs.gamma.value = String(p.widthExponent);
+  inputs.negativeSlope.value = String(p.negativeSlope);
+  inputs.scale.value = String(p.scale);
+  inputs.optimizer.value = p.optimizer;
+  inputs.beta.value = String(p.beta);
+  inputs.batchSize.value = String(p.batchSize);
+  showAlphaOnSlider();
+  showModelControls();
   editor.set(p.points);
   showPointCount(p.points);
   showDataset();
@@ -161,6 +201,11 @@ function readForm(): FormReading {
     outputInit: inputs.outputInit.value as RunParams['outputInit'],
     outputScale: NaN,
     widthExponent: NaN,
+    negativeSlope: DEFAULT_PARAMS.negativeSlope,
+    scale: NaN,
+    optimizer: inputs.optimizer.value as RunParams['optimizer'],
+    beta: DEFAULT_PARAMS.beta,
+    batchSize: DEFAULT_PARAMS.batchSize,
   };
   const numberField = (input: HTMLInputElement, name: string, range: readonly [number, number]): number => {
     const value = numberIn(input.value, name, range, errors);
@@ -169,6 +214,18 @@ function readForm(): FormReading {
   };
   params.outputScale = numberField(inputs.alpha, 'α (output scale)', LIMITS.outputScale);
   params.widthExponent = numberField(inputs.gamma, 'γ (width exponent)', LIMITS.widthExponent);
+  // κ and the slope change H*, so λ0 and the advice: they are data of the analysis.
+  params.scale = numberField(inputs.scale, 'κ (weight scale)', LIMITS.scale);
+  if (Number.isNaN(params.scale)) invalidData.push('κ');
+  if (params.activation === 'leakyRelu') {
+    params.negativeSlope = numberField(inputs.negativeSlope, 'the negative slope s', LIMITS.negativeSlope);
+    if (Number.isNaN(params.negativeSlope)) invalidData.push('the negative slope');
+  }
+  if (params.optimizer !== 'gd') {
+    params.beta = numberField(inputs.beta, params.optimizer === 'sgd' ? 'the momentum β' : 'β', LIMITS.beta);
+    if (Number.isNaN(params.beta)) invalidData.push('β');
+  }
+  if (params.optimizer === 'sgd') params.batchSize = integerField(inputs.batchSize, 'the batch size b', LIMITS.batchSize, false);
   const widthErrors: string[] = [];
   params.widths = parseWidths(inputs.widths.value, widthErrors);
   inputs.widths.setAttribute('aria-invalid', String(widthErrors.length > 0));
@@ -240,21 +297,27 @@ function scheduleAnalysis(): void {
     analysisId = nextId++;
     etaAdvice.textContent = 'Computing the suggested η…';
     const spec = dataSpec(params);
-    post({ type: 'analyse', id: analysisId, data: spec, model: modelSpec(params) }, spec.kind === 'given' ? [spec.X.buffer, spec.y.buffer] : []);
+    post({ type: 'analyse', id: analysisId, data: spec, model: modelSpec(params), optimizer: optimizerOf(params) },
+      spec.kind === 'given' ? [spec.X.buffer, spec.y.buffer] : []);
   }, 250);
 }
 
 
 /** What the worker needs of the model. */
 function modelSpec(p: RunParams): ModelSpec {
-  return { activation: p.activation, outputScale: p.outputScale, widthExponent: p.widthExponent, outputInit: p.outputInit, joint: p.joint };
+  return {
+    activation: p.activation, negativeSlope: p.negativeSlope, scale: p.scale, outputScale: p.outputScale,
+    widthExponent: p.widthExponent, outputInit: p.outputInit, joint: p.joint,
+  };
 }
 
 function showAnalysis(a: Analysis): void {
   latestAnalysis = a;
   const K = a.kernel;
+  const limit = a.advice.rule.replace('λ_max', `λ_max(${K})`);
+  const suggested = a.advice.rule === '2/λ_max' ? `1/λ_max(${K})` : `½ · ${limit}`;
   etaAdvice.textContent =
-    `Suggested η = 1/λ_max(${K}) = ${fmt(a.advice.suggested, 4)}; stable for η < 2/λ_max(${K}) = ${fmt(a.advice.stabilityLimit, 4)}. ` +
+    `Suggested η = ${suggested} = ${fmt(a.advice.suggested, 4)}; stable for η < ${limit} = ${fmt(a.advice.stabilityLimit, 4)}. ` +
     `λ0 = λ_min(${K}) = ${fmt(a.lambda0)}, λ_max(${K}) = ${fmt(a.lambdaMax)} (n = ${a.n}, d = ${a.d}).` +
     (a.degeneracy.degenerate ? '' : ` Theorem 4.1 asks for η = O(λ0/n²) ≈ ${fmt(a.advice.theorem)}: its constants are cautious.`);
   etaAdvice.dataset.suggested = String(a.advice.suggested);
@@ -269,7 +332,8 @@ function showWarnings(): void {
   if (a?.degeneracy.degenerate) messages.push(a.degeneracy.message);
   const eta = parseEta(inputs.eta.value, []);
   if (a && eta !== undefined && eta >= a.advice.stabilityLimit) {
-    messages.push(`η = ${fmt(eta)} is at or above 2/λ_max(${a.kernel}) = ${fmt(a.advice.stabilityLimit)}: gradient descent will likely diverge.`);
+    messages.push(`η = ${fmt(eta)} is at or above ${a.advice.rule.replace('λ_max', `λ_max(${a.kernel})`)} = ${fmt(a.advice.stabilityLimit)}: ` +
+      'the optimiser will likely diverge.');
   }
   warningBox.hidden = messages.length === 0;
   warningBox.replaceChildren(...messages.map((m) => Object.assign(document.createElement('p'), { textContent: m })));
@@ -312,7 +376,7 @@ function setRunning(running: boolean): void {
   document.body.dataset.runStatus = running ? 'running' : run?.result.status ?? 'idle';
 }
 
-function startRun(params: RunParams): void {
+function startRun(params: RunParams, changedAt?: number): void {
   if (run?.result.status === 'running') stopRun();
   const query = toQuery(params);
   history.replaceState(null, '', `?${query}`);
@@ -322,8 +386,13 @@ function startRun(params: RunParams): void {
   const id = nextId++;
   run = {
     id, params, widths: params.widths.map(() => ({ received: 0 })), current: 0, startedAt: performance.now(),
-    result: { status: 'running', query, stepsReceived: 0, widths: params.widths.map((m) => ({ m, status: 'pending' })) },
+    result: {
+      status: 'running', query, stepsReceived: 0, widths: params.widths.map((m) => ({ m, status: 'pending' })),
+      timing: { startedAt: performance.now(), ...(changedAt !== undefined ? { changedAt } : {}) }, proof: proof.state,
+    },
   };
+  const certificates = proof.wanted;
+  proof.start(params.widths, certificates);
   window.__overparamResult = run.result;
   progress.value = 0;
   statusText.textContent = 'Preparing the data and the limit kernel…';
@@ -338,7 +407,7 @@ function startRun(params: RunParams): void {
   const spec = dataSpec(params);
   post({
     type: 'run', id, data: spec, widths: params.widths, eta: params.eta, steps: params.steps,
-    seed: params.seed, joint: params.joint, model: modelSpec(params),
+    seed: params.seed, joint: params.joint, model: modelSpec(params), optimizer: optimizerOf(params), certificates,
   }, spec.kind === 'given' ? [spec.X.buffer, spec.y.buffer] : []);
 }
 
@@ -413,7 +482,7 @@ function onReply(reply: Reply): void {
   }
   if (reply.type === 'error' && reply.id === analysisId) {
     // The advice line, not the status line: the next analysis replaces it.
-    etaAdvice.textContent = `Could not compute the suggested η: ${reply.message}`;
+    etaAdvice.textContent = `Could not compute the suggested η: ${explainError(reply)}`;
     return;
   }
   if (reply.type === 'error' && reply.id !== run?.id) {
@@ -436,7 +505,9 @@ function onReply(reply: Reply): void {
       r.charts = new RunCharts({
         residual: element('chart-residual'), pattern: element('chart-pattern'),
         distance: element('chart-distance'), lambda: element('chart-lambda'), legend: element('chart-legend'),
-      }, r.params.widths, r.params.steps, gramFloors, analysis.kernel);
+      }, r.params.widths, r.params.steps, gramFloors, analysis.kernel, (points) => {
+        if (points > 0) r.result.timing.firstDrawAt ??= performance.now();
+      });
       heatNote.textContent = `η = ${fmt(eta, 4)}; λ_min(H(k)) measured every ${gramEvery} step${gramEvery > 1 ? 's' : ''}.`;
       drawKernels();
       break;
@@ -453,6 +524,12 @@ function onReply(reply: Reply): void {
       r.result.stepsReceived += reply.residualSq.length;
       r.charts?.addSteps(reply);
       updateProgress(r);
+      break;
+    case 'certificates':
+      proof.add(reply);
+      break;
+    case 'certificatesRefused':
+      proof.refuse(reply.reason);
       break;
     case 'widthDone':
       r.widths[reply.widthIndex].done = reply;
@@ -472,6 +549,7 @@ function onReply(reply: Reply): void {
       r.longRunNote?.remove(); // a prediction, not news, once the run is over
       runNotes.hidden = runNotes.childElementCount === 0;
       finishRun('done');
+      r.result.timing.doneAt = performance.now();
       progress.value = 1;
       const diverged = r.params.widths.filter((_, w) => r.widths[w].done?.status === 'diverged');
       statusText.textContent = `Done in ${reply.seconds.toFixed(2)} s.` +
@@ -480,11 +558,25 @@ function onReply(reply: Reply): void {
     }
     case 'error':
       finishRun('error', reply.message);
-      statusText.textContent = `Error: ${reply.message}`;
+      statusText.textContent = `Error: ${explainError(reply)}`;
       break;
     default:
       break;
   }
+}
+
+/**
+ * A worker's error in the page's words. The quadrature of a smooth ψ's H* does not converge for
+ * large κ‖x‖ (NOT_CONVERGED): say which control to change, then the library's own message.
+ */
+function explainError(reply: { message: string; code?: string }): string {
+  const converged = reply.code !== 'NOT_CONVERGED' || !/Gauss–Hermite/.test(reply.message);
+  if (converged) return reply.message;
+  const { params } = readForm();
+  inputs.scale.setAttribute('aria-invalid', 'true'); // after readForm, which marks the fields it checks
+  return `the limit kernel H* of ${params.activation} at κ = ${params.scale} cannot be computed: lower κ (about κ‖x‖ ≤ 2.5 ` +
+    `for tanh, 4 for softplus, sigmoid and GELU) or pick an activation with a closed form (ReLU, leaky ReLU, erf, quadratic, linear). ` +
+    `The library says: ${reply.message}`;
 }
 
 /** A line about the run shown above the charts (a divergence, a long run's estimate). */
@@ -577,7 +669,28 @@ for (const input of [inputs.n, inputs.d, inputs.lift]) input.addEventListener('i
 inputs.seed.addEventListener('input', () => { if (selectedDataset() === 'sphere') scheduleAnalysis(); });
 inputs.eta.addEventListener('input', () => showWarnings());
 // λ0 and the suggested η are those of the run's limit kernel: H* of ψ, + K^a when a trains.
-for (const input of [inputs.activation, inputs.joint]) input.addEventListener('change', () => scheduleAnalysis());
+for (const input of [inputs.activation, inputs.joint, inputs.optimizer]) {
+  input.addEventListener('change', () => { showModelControls(); scheduleAnalysis(); });
+}
+// κ, the slope and β change the limit kernel or the optimiser's limit: the advice follows them.
+for (const input of [inputs.scale, inputs.negativeSlope, inputs.beta]) input.addEventListener('input', () => scheduleAnalysis());
+
+// The α slider re-runs as it moves (the tangent dynamics, λ0 and η do not depend on α: no new
+// analysis); a run already going is replaced. Its exact value is the text field beside it.
+const ALPHA_RERUN_MILLISECONDS = 100;
+let alphaTimer: number | undefined;
+inputs.alphaSlider.addEventListener('input', () => {
+  const changedAt = performance.now();
+  const alpha = alphaFromSlider(Number(inputs.alphaSlider.value));
+  inputs.alpha.value = String(alpha);
+  inputs.alphaSlider.setAttribute('aria-valuetext', `α = ${alpha}`);
+  const { params, errors } = readForm();
+  showErrors(errors);
+  if (alphaTimer !== undefined) clearTimeout(alphaTimer);
+  if (errors.length > 0) return;
+  alphaTimer = window.setTimeout(() => { alphaTimer = undefined; startRun(params, changedAt); }, ALPHA_RERUN_MILLISECONDS);
+});
+inputs.alpha.addEventListener('input', () => showAlphaOnSlider());
 
 const initial = fromQuery(location.search);
 writeForm(initial.params);

@@ -1,5 +1,6 @@
 import type { Activation } from '../../src/activations';
 import type { OutputInit } from '../../src/parametrisation';
+import type { Optimizer } from '../../src/index';
 
 // A run's parameters, their round trip through the page's URL, and the inputs they define: the
 // query string holds everything a run depends on, so a copied link reproduces the run number for number.
@@ -36,13 +37,28 @@ export interface RunParams {
   widthExponent: number;
   /** a(0): ±1 (the paper's), N(0, 1), or symmetric pairs (f(W(0)) = 0). */
   outputInit: OutputInit;
+  /** Leaky ReLU's slope s of ψ(z) = max(z, sz) (used only with activation 'leakyRelu'). */
+  negativeSlope: number;
+  /** κ of w_r(0) ~ N(0, κ²I) (the paper's: 1); smooth ψ's H* depends on it. */
+  scale: number;
+  /** The optimiser (DESIGN §7.4): plain GD (the paper's), heavy ball, Nesterov or mini-batch SGD. */
+  optimizer: OptimizerKind;
+  /** Heavy ball's and Nesterov's β; SGD's momentum (0: none). */
+  beta: number;
+  /** SGD's mini-batch size b (≤ n). */
+  batchSize: number;
 }
+
+/** The optimisers of the selector (train's `optimizer.kind`). */
+export type OptimizerKind = Optimizer['kind'];
 
 /** The activations of the selector, in the library's order (src/activations.ts). */
 export const ACTIVATION_CHOICES: readonly Activation[] =
   ['relu', 'leakyRelu', 'softplus', 'sigmoid', 'tanh', 'erf', 'gelu', 'quadratic', 'linear'];
 /** The output initialisations (src/parametrisation.ts). */
 export const OUTPUT_INIT_CHOICES: readonly OutputInit[] = ['sign', 'gaussian', 'symmetric'];
+/** The optimisers (src/training/optimizer.ts). */
+export const OPTIMIZER_CHOICES: readonly OptimizerKind[] = ['gd', 'momentum', 'nesterov', 'sgd'];
 
 /** The limits the form enforces: large enough for the paper's size, small enough for a tab. */
 export const LIMITS = {
@@ -53,8 +69,18 @@ export const LIMITS = {
   steps: [0, 50000],
   seed: [0, 2 ** 32 - 1],
   points: [1, 500],
-  outputScale: [1e-3, 1e3],
+  /** The α slider's range (log scale): from feature learning (0.01) to lazy training (100). */
+  outputScale: [0.01, 100],
   widthExponent: [0, 2],
+  /** gramInfinity's range for leaky ReLU's slope. */
+  negativeSlope: [0, 1],
+  /**
+   * κ. The quadrature activations (softplus, sigmoid, tanh, GELU) only converge up to about
+   * κ‖x‖ = 2.5 (tanh) to 4: above that the page shows the library's NOT_CONVERGED message.
+   */
+  scale: [0.05, 10],
+  beta: [0, 0.999],
+  batchSize: [1, 2000],
 } as const;
 
 /** The demo size of DESIGN §6: n = 100, d = 10, m ∈ {100, 1000, 10000}. */
@@ -73,7 +99,35 @@ export const DEFAULT_PARAMS: RunParams = {
   outputScale: 1,
   widthExponent: 0.5,
   outputInit: 'sign',
+  negativeSlope: 0.01,
+  scale: 1,
+  optimizer: 'gd',
+  beta: 0.9,
+  batchSize: 10,
 };
+
+/**
+ * train()'s `optimizer` for the run's choice: heavy ball and Nesterov with β; SGD with b, its
+ * momentum only when β > 0, and the run's seed for its shuffles (one seed for the whole run).
+ */
+export function optimizerOf(p: RunParams): Optimizer {
+  switch (p.optimizer) {
+    case 'momentum': case 'nesterov': return { kind: p.optimizer, beta: p.beta };
+    case 'sgd': return { kind: 'sgd', batchSize: p.batchSize, seed: p.seed, ...(p.beta > 0 ? { momentum: p.beta } : {}) };
+    default: return { kind: 'gd' };
+  }
+}
+
+/** The α slider moves log10 α: α = 10^v, to three significant digits so the URL holds it exactly. */
+export function alphaFromSlider(position: number): number {
+  return Number((10 ** position).toPrecision(3));
+}
+
+/** The slider position of α, clamped to the slider's range. */
+export function sliderFromAlpha(alpha: number): number {
+  const [lo, hi] = LIMITS.outputScale;
+  return Math.log10(Math.min(hi, Math.max(lo, alpha)));
+}
 
 /** Number of inputs of the run. */
 export function inputCount(p: RunParams): number {
@@ -187,6 +241,10 @@ export function validateParams(p: RunParams): string[] {
     if (p.points.length < lo) errors.push('add at least one point: click the canvas (Shift-click for label −1)');
     if (p.points.length > hi) errors.push(`at most ${hi} points, got ${p.points.length}`);
   }
+  const n = inputCount(p);
+  if (p.optimizer === 'sgd' && Number.isInteger(p.batchSize) && n >= 1 && p.batchSize > n) {
+    errors.push(`the batch size b must be at most n = ${n} (SGD draws b of the n inputs a step), got ${p.batchSize}`);
+  }
   const odd = p.widths.filter((m) => m % 2 !== 0);
   if (p.outputInit === 'symmetric' && odd.length > 0) {
     errors.push(`symmetric output initialisation pairs the neurons: every width must be even, got ${odd.join(', ')}`);
@@ -204,11 +262,23 @@ export function describeRun(p: RunParams): string {
     : `${p.points.length} point${p.points.length === 1 ? '' : 's'}${p.liftPoints ? ' with a bias coordinate' : ''}`;
   const eta = p.eta === undefined ? 'suggested η' : `η = ${p.eta}`;
   const model = [
-    p.activation !== 'relu' ? `ψ = ${p.activation}` : '', p.outputScale !== 1 ? `α = ${p.outputScale}` : '',
+    p.activation !== 'relu' ? `ψ = ${p.activation}${p.activation === 'leakyRelu' ? ` (slope ${p.negativeSlope})` : ''}` : '',
+    p.scale !== 1 ? `κ = ${p.scale}` : '', p.outputScale !== 1 ? `α = ${p.outputScale}` : '',
     p.widthExponent !== 0.5 ? `γ = ${p.widthExponent}` : '', p.outputInit !== 'sign' ? `a(0) ${p.outputInit}` : '',
+    p.optimizer !== 'gd' ? describeOptimizer(p) : '',
   ].filter((part) => part !== '').map((part) => `; ${part}`).join('');
   return `Run: ${data}; m = ${p.widths.join(', ')}; ${eta}; ${p.steps} steps; seed ${p.seed}` +
     `${p.joint ? '; output layer trained too' : ''}${model}.`;
+}
+
+/** The optimiser in words: 'heavy ball β = 0.9', 'Nesterov β = 0.9', 'SGD, batch 10, momentum 0.9'. */
+export function describeOptimizer(p: RunParams): string {
+  switch (p.optimizer) {
+    case 'momentum': return `heavy ball β = ${p.beta}`;
+    case 'nesterov': return `Nesterov β = ${p.beta}`;
+    case 'sgd': return `SGD, batch ${p.batchSize}${p.beta > 0 ? `, momentum ${p.beta}` : ''}`;
+    default: return 'gradient descent';
+  }
 }
 
 /** The URL query that reproduces `p` (only what differs from nothing: every field is explicit). */
@@ -231,6 +301,11 @@ export function toQuery(p: RunParams): string {
   q.set('alpha', String(p.outputScale));
   q.set('gamma', String(p.widthExponent));
   q.set('init', p.outputInit);
+  if (p.activation === 'leakyRelu') q.set('slope', String(p.negativeSlope));
+  q.set('kappa', String(p.scale));
+  q.set('opt', p.optimizer);
+  if (p.optimizer !== 'gd') q.set('beta', String(p.beta));
+  if (p.optimizer === 'sgd') q.set('batch', String(p.batchSize));
   return q.toString();
 }
 
@@ -264,5 +339,11 @@ export function fromQuery(search: string): { params: RunParams; errors: string[]
   if (alpha !== undefined) p.outputScale = numberIn(alpha, 'α (output scale)', LIMITS.outputScale, errors) ?? p.outputScale;
   if (gamma !== undefined) p.widthExponent = numberIn(gamma, 'γ (width exponent)', LIMITS.widthExponent, errors) ?? p.widthExponent;
   if (init !== undefined) p.outputInit = choiceOf(init, 'the output initialisation', OUTPUT_INIT_CHOICES, errors) ?? p.outputInit;
+  const slope = text('slope'), kappa = text('kappa'), opt = text('opt'), beta = text('beta'), batch = text('batch');
+  if (slope !== undefined) p.negativeSlope = numberIn(slope, 'the negative slope', LIMITS.negativeSlope, errors) ?? p.negativeSlope;
+  if (kappa !== undefined) p.scale = numberIn(kappa, 'κ (weight scale)', LIMITS.scale, errors) ?? p.scale;
+  if (opt !== undefined) p.optimizer = choiceOf(opt, 'the optimiser', OPTIMIZER_CHOICES, errors) ?? p.optimizer;
+  if (beta !== undefined) p.beta = numberIn(beta, 'β (momentum)', LIMITS.beta, errors) ?? p.beta;
+  if (batch !== undefined) p.batchSize = integerIn(batch, 'the batch size b', LIMITS.batchSize, errors) ?? p.batchSize;
   return { params: p, errors, given: [...q.keys()].length > 0 };
 }

@@ -1,15 +1,18 @@
 // The worker's numerics that are particular to the demo: step-size advice, degeneracy diagnosis,
 // and small helpers. The paper's formulas (bound, infinite-width trajectory, radius, Gram floors)
 // come from the library, which the worker alone imports.
-import { stepSizeFromSpectrum } from '../../src/index';
+import { stepSizeFromSpectrum, type Optimizer } from '../../src/index';
+import { optimizerBeta } from '../../src/training/optimizer';
 import { nearlyDegenerate } from '../../src/degeneracy';
 
 /** The step sizes the page advertises, from the spectrum of H∞. */
 export interface StepSizeAdvice {
   /** 1/λ_max(H∞): the top direction decays in about one step; leaves a factor 2 of margin for finite m. */
   suggested: number;
-  /** GD on ½‖y − u‖² diverges along the top eigenvector once η ≥ 2/λ_max. */
+  /** GD on ½‖y − u‖² diverges along the top eigenvector once η ≥ 2/λ_max; other optimisers at their own limit. */
   stabilityLimit: number;
+  /** The limit in symbols, λ_max being the limit kernel's: '2/λ_max', '2(1+β)/λ_max (β = 0.9)', …. */
+  rule: string;
   /** The order of Theorem 4.1's η = O(λ0/n²) (constant 1): far too small to show anything. */
   theorem: number;
 }
@@ -21,12 +24,22 @@ export interface StepSizeAdvice {
  */
 export const DEMO_FRACTION_OF_LIMIT = 0.5;
 
-/** Step-size advice for n inputs with H∞'s extreme eigenvalues λ0 and λ_max (the library's rule at the demo's share). */
-export function stepSizeAdvice(lambda0: number, lambdaMax: number, n: number): StepSizeAdvice {
+/**
+ * Step-size advice for n inputs with H∞'s extreme eigenvalues λ0 and λ_max (the library's rule at
+ * the demo's share), for the run's optimiser: its own stability limit (optimizerStabilityLimit).
+ */
+export function stepSizeAdvice(lambda0: number, lambdaMax: number, n: number, optimizer: Optimizer = { kind: 'gd' }): StepSizeAdvice {
   const s = stepSizeFromSpectrum({
-    lambdaMax, lambda0: Math.max(lambda0, 0), n, source: 'gramInfinity', fractionOfLimit: DEMO_FRACTION_OF_LIMIT,
+    lambdaMax, lambda0: Math.max(lambda0, 0), n, source: 'gramInfinity', fractionOfLimit: DEMO_FRACTION_OF_LIMIT, optimizer,
   });
-  return { suggested: s.eta, stabilityLimit: s.largestStableEta, theorem: s.theoryEta! };
+  return { suggested: s.eta, stabilityLimit: s.largestStableEta, theorem: s.theoryEta!, rule: stabilityRule(optimizer) };
+}
+
+/** The optimiser's stability limit in symbols (the formulas are optimizerStabilityLimit's, DESIGN §7.4). */
+export function stabilityRule(optimizer: Optimizer): string {
+  const beta = optimizerBeta(optimizer);
+  if (beta === 0) return '2/λ_max';
+  return optimizer.kind === 'nesterov' ? `2(1+β)/((1+2β)λ_max) (β = ${beta})` : `2(1+β)/λ_max (β = ${beta})`;
 }
 
 /** Why λ0 = λ_min(H∞) is (close to) zero, if it is. */
