@@ -184,7 +184,7 @@ function errorChart(result: OptimizerComparisonResult, colour: (label: string) =
     ],
   }, {
     title: '(a) Training error per optimiser', subtitle: subtitle(result), legend: legendOf(result, colour, [
-      { label: 'measured (SGD: mean over seeds)', color: THEORY_GREY, style: 'solid' },
+      { label: 'measured (SGD: seeds\' mean)', color: THEORY_GREY, style: 'solid' },
       { label: 'kernel regime from H(0)', color: THEORY_GREY, style: 'dashed' },
       ...(sgd.length > 0 ? [{ label: 'SGD: ‖mean residual‖²', color: THEORY_GREY, style: 'point' as const }] : []),
     ]),
@@ -377,7 +377,7 @@ export async function optimizersCommand(argv: string[]): Promise<number> {
     `Polyak's pair η* = ${formatNumber(polyak.eta)}, β* = ${formatNumber(polyak.beta)} promises ${formatNumber(polyak.rate)}/step, GD at its best ${formatNumber(polyak.gdRate)}/step`);
   for (const r of result.runs) {
     console.log(`${r.label}: η = ${formatNumber(r.eta)} (${ETA_RULE[r.etaRule]}), ${r.status}; factor of ‖y − u‖ per step over k ≤ ${r.rate.window}: ` +
-      `measured ${formatNumber(r.rate.measured)}, kernel regime ${formatNumber(r.rate.predicted)}`);
+      `measured ${formatNumber(r.rate.measured)}, ${r.sgd ? 'mean recursion' : 'kernel regime'} ${formatNumber(r.rate.predicted)}`);
   }
   const checks = optimizerComparisonChecks(result);
   const decided = checks.filter((c) => c.passed !== null);

@@ -186,6 +186,10 @@ export function optimizerComparison(X: Matrix, y: Float32Array | Float64Array, o
     start.dispose();
   }
   const { min: lambdaMin, max: lambdaMax } = extremeEigenvalues(H);
+  if (!(lambdaMin > 0)) {
+    // Every η rule and Polyak's pair need a positive definite H(0); zero or parallel rows of X (or a net too narrow to span them) break it.
+    throw new OverparamRangeError('BAD_VALUE', `optimizerComparison: X must give a positive definite H(0) (no zero or parallel rows, m large enough), got λ_min(H(0)) = ${lambdaMin}`);
+  }
   const polyak = polyakParameters(lambdaMax, lambdaMin);
   const plans = options.optimizers.map((entry, i) => plan(entry, i, n, lambdaMax, polyak, fractionOfLimit));
 
