@@ -9,9 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  init, kernelRegimeTrajectory, optimizerComparison, optimizerComparisonChecks, OverparamRangeError, sphereData, train, TwoLayerNet,
-  type Matrix, type OptimizerComparisonResult, type Optimizer,
+  init, kernelRegimeTrajectory, optimizerComparison, optimizerComparisonChecks, OverparamRangeError, sgdKernelRegimeTrajectory, sphereData,
+  train, TwoLayerNet, type Matrix, type OptimizerComparisonResult, type Optimizer,
 } from '../src/index';
+import { BatchSampler } from '../src/training/optimizer';
 import { jacobiEigenvalues } from './reference/eigen';
 
 beforeAll(async () => { await init(); });
@@ -31,6 +32,33 @@ function heavyBallRecursion(H: ArrayLike<number>, n: number, eta: number, beta: 
     e.push(cur); sq.push(cur.reduce((s, v) => s + v * v, 0));
   }
   return { sq, e };
+}
+
+/**
+ * SGD in the kernel regime with given batches, in float64: u moves by −ηH·g with g the residual on
+ * the batch scaled by n/b, plus β(u(k) − u(k−1)) with momentum; ‖e(k)‖², k = 0..steps.
+ */
+function sgdKernelRecursion(H: ArrayLike<number>, n: number, eta: number, beta: number, b: number, batches: Int32Array[], e0: Float64Array): number[] {
+  let prev = Float64Array.from(e0), cur = Float64Array.from(e0);
+  const sq = [cur.reduce((s, v) => s + v * v, 0)];
+  for (const batch of batches) {
+    const g = new Float64Array(n);
+    for (const j of batch) g[j] = (n / b) * cur[j];
+    const next = Float64Array.from(cur, (c, i) => {
+      let Hg = 0;
+      for (let j = 0; j < n; j++) Hg += H[i * n + j] * g[j];
+      return c - eta * Hg + beta * (c - prev[i]);
+    });
+    prev = cur; cur = next;
+    sq.push(cur.reduce((s, v) => s + v * v, 0));
+  }
+  return sq;
+}
+
+/** The first `steps` batches train() draws for (n, b, seed). */
+function batchesOf(n: number, b: number, seed: number, steps: number): Int32Array[] {
+  const sampler = new BatchSampler(n, b, seed);
+  return Array.from({ length: steps }, () => Int32Array.from(sampler.next()));
 }
 
 /** H(0), e(0) and H(0)'s extreme eigenvalues (Jacobi) of TwoLayerNet.random({ d, m, seed }). */
@@ -139,6 +167,12 @@ describe('optimizerComparison on a small case (n = 13, d = 7, m = 300, 12 steps)
       expect(run.sgd!.residualSqMin[k]).toBeLessThanOrEqual(run.sgd!.residualSqMean[k]);
       expect(run.sgd!.residualSqMean[k]).toBeLessThanOrEqual(run.sgd!.residualSqMax[k]);
     }
+    // The kernel regime with each seed's own batches, averaged over the seeds.
+    const sameBatches = seeds.map((seed) => sgdKernelRecursion(ref.H, n, run.eta, 0, 5, batchesOf(n, 5, seed, steps), ref.e0));
+    for (let k = 0; k <= steps; k++) {
+      const want = sameBatches.reduce((s, c) => s + c[k], 0) / seeds.length;
+      expect(Math.abs(run.sgd!.sameBatchesResidualSqMean[k] - want)).toBeLessThanOrEqual(1e-9 * sameBatches[0][0]);
+    }
     const expected = heavyBallRecursion(ref.H, n, run.eta, 0, ref.e0, steps).e; // SGD's mean: (I − ηH(0))ᵏ e(0)
     expect(run.sgd!.meanResidual.step).toEqual(grid);
     grid.forEach((k, g) => {
@@ -151,6 +185,23 @@ describe('optimizerComparison on a small case (n = 13, d = 7, m = 300, 12 steps)
       expect(run.sgd!.meanResidual.predictedNormSq[g]).toBeCloseTo(expected[k].reduce((s, v) => s + v * v, 0), 6);
       expect(run.sgd!.meanResidual.standardError[g]).toBeCloseTo(Math.sqrt(spread / (S * (S - 1))), 6);
     });
+  });
+});
+
+describe('sgdKernelRegimeTrajectory', () => {
+  it('is SGD in the kernel regime with the batches train() draws, with and without momentum, b ∤ n', () => {
+    const n = 11, b = 3, steps = 9;
+    const { X, y } = sphereData({ n, d: 5, seed: 3 });
+    const { H, e0 } = start(X, y, 150, 2);
+    for (const momentum of [undefined, 0.4]) {
+      const got = sgdKernelRegimeTrajectory(H, n, 0.4, e0, steps, { kind: 'sgd', batchSize: b, seed: 6, ...(momentum ? { momentum } : {}) });
+      const want = sgdKernelRecursion(H, n, 0.4, momentum ?? 0, b, batchesOf(n, b, 6, steps), e0);
+      want.forEach((v, k) => expect(Math.abs(got[k] - v)).toBeLessThanOrEqual(1e-10 * want[0]));
+    }
+    // b = n: every batch is everything, and SGD is GD.
+    const full = sgdKernelRegimeTrajectory(H, n, 0.4, e0, steps, { kind: 'sgd', batchSize: n, seed: 1 });
+    const gd = kernelRegimeTrajectory(H, n, 0.4, e0, steps).residualSq;
+    full.forEach((v, k) => expect(Math.abs(v - gd[k])).toBeLessThanOrEqual(1e-10 * gd[0]));
   });
 });
 
@@ -174,6 +225,7 @@ describe('optimizerComparison: checks', () => {
     const failed = optimizerComparisonChecks(result).filter((c) => c.passed === false).map((c) => c.id);
     expect(failed).toContain('rate-gd');
     expect(failed).toContain('rate-heavy-ball-polyak');
+    expect(failed).toContain('rate-sgd-b-4');
   });
 
   it('without a GD run, "faster than GD" is not decided; one SGD seed: its mean check is not decided', () => {
@@ -298,7 +350,7 @@ describe('overparam optimizers (tiny sizes)', () => {
     expect(error).toMatch(/^<svg/);
     for (const label of ['GD', 'heavy ball (Polyak)', 'SGD b = 4', 'kernel regime from H(0)']) expect(error).toContain(label);
     const report = await readFile(path.join(out, 'report.html'), 'utf8');
-    expect(report).toContain('Checks: 9 of 9 pass');
+    expect(report).toContain('Checks: 10 of 10 pass');
     expect(report).toContain('optimizers-gram-lambda-min.svg');
   }, 120_000);
 
