@@ -189,7 +189,7 @@ function errorChart(result: OptimizerComparisonResult, colour: (label: string) =
       { label: 'measured (SGD: seeds\' mean)', color: THEORY_GREY, style: 'solid' },
       { label: 'kernel regime from H(0)', color: THEORY_GREY, style: 'dashed' },
       ...(sgd.length > 0 ? [
-        { label: 'SGD: kernel regime, same batches', color: THEORY_GREY, style: 'dotted' as const },
+        { label: 'SGD: kernel, same batches', color: THEORY_GREY, style: 'dotted' as const },
         { label: 'SGD: ‖mean residual‖²', color: THEORY_GREY, style: 'point' as const },
       ] : []),
     ]),
