@@ -361,6 +361,12 @@ describe('overparam optimizers (tiny sizes)', () => {
     expect(run.stdout).toMatch(/exit 3: \d+ check\(s\) failed: .*rate-gd/);
   }, 120_000);
 
+  it('--help prints the flags and the η rule; exit 0', async () => {
+    const run = await overparam(['optimizers', '--help']);
+    expect(run.code).toBe(0);
+    for (const text of ['--optimizers <list>', '--seeds <int>', "GD's best 2/(λ_max + λ0)"]) expect(run.stdout).toContain(text);
+  }, 60_000);
+
   it('exit 2 on a bad --optimizers list, naming the entry', async () => {
     const run = await overparam(['optimizers', '--optimizers', 'gd,momentum', '--out', path.join(tmp, 'bad')]);
     expect(run.code).toBe(2);

@@ -39,6 +39,7 @@ export interface OptimizersSettings {
 /** The defaults: n = d = 200, m = 10 000, 100 steps, GD, Polyak's heavy ball, Nesterov β = ½, SGD b = n/4 over 5 seeds. */
 export const OPTIMIZERS_DEFAULTS = { n: 200, d: 200, m: 10_000, steps: 100, optimizers: 'gd,polyak,nesterov:0.5,sgd', seeds: 5, seed: 0, out: 'out/optimizers' } as const;
 
+/** `overparam optimizers --help`. */
 export const OPTIMIZERS_USAGE = `Usage: overparam optimizers [options]
 
 Figure 1 for each optimiser: trains one ReLU net per optimiser from the same W(0) on points on
@@ -46,7 +47,7 @@ the unit sphere (labels N(0, 1)), and draws the training error, the pattern chan
 from W(0) and λ_min(H(k)) per optimiser beside the kernel regime's prediction from H(0)
 (DESIGN §7.4); SGD trains once per seed, with its spread and its mean residual against the mean
 recursion. Writes results.json, CSVs, four SVG charts and report.html to --out; exit 3 when a
-check fails.
+check fails. The runs take the main thread: Ctrl-C stops at once and writes nothing.
 
 Options:
   --optimizers <list>     comma-separated: gd | polyak | momentum:β | nesterov:β | sgd[:b[:momentum]]

@@ -44,11 +44,14 @@ export interface OptimizerComparisonOptions {
 
 /** Progress of {@link optimizerComparison}, in steps over all runs. */
 export interface OptimizerComparisonProgress {
+  /** The optimiser's label (as in the result). */
   label: string;
   /** SGD's batch seed of this run. */
   seed?: number;
+  /** The step k just recorded (0 = the start) and the run's steps. */
   step: number;
   steps: number;
+  /** Steps taken over all runs so far, and in all. */
   completed: number;
   total: number;
 }
