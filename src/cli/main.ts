@@ -8,9 +8,10 @@ import { packageVersion } from './results.js';
 import { regimesCommand } from './regimes.js';
 import { widthCommand } from './width.js';
 import { mergeCommand } from './merge.js';
+import { optimizersCommand } from './optimizers.js';
 
 /** The commands with their own --help (a usage error in one points there rather than at this list). */
-const COMMANDS_WITH_HELP = new Set(['figure1', 'train', 'regimes', 'labels', 'width', 'merge']);
+const COMMANDS_WITH_HELP = new Set(['figure1', 'train', 'regimes', 'labels', 'width', 'merge', 'optimizers']);
 
 const USAGE = `Usage: overparam <command> [options]
 
@@ -22,6 +23,9 @@ Commands:
   width     how wide is wide enough: the critical width m* per n, its power law, the theory's
             widths (--shard i/N, Slurm job arrays, Kubernetes Indexed Jobs)
   merge     combine the shards of 'overparam width' into its results, byte for byte
+  optimizers
+            Figure 1 for each optimiser (GD, heavy ball, Nesterov, SGD) from one W(0), beside
+            the kernel regime's prediction and SGD's spread over seeds
   labels    label noise and generalisation on the digits (Arora et al., ICML 2019): curves,
             bound, distance, test error and checks for each fraction of random labels
 
@@ -37,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       case 'width': return await widthCommand(rest);
       case 'merge': return await mergeCommand(rest);
       case 'labels': return await labelsCommand(rest);
+      case 'optimizers': return await optimizersCommand(rest);
       case '--version': case '-v':
         console.log(packageVersion());
         return EXIT.ok;
