@@ -8,10 +8,11 @@ export { maskedRowSumByTables, maskedRowSumByTablesScratchBytes } from "./relu_n
 export { maxRowDistance, maxDistanceFromCoefficients, accumulateCoefficients } from "./relu_net/distance";
 export { extrapolate } from "./relu_net/extrapolate";
 export { countChangedBits, rowMasksFromPreactivations, rowMaskWordsFromPreactivations } from "./ntk/patterns";
-export { linearKernel, linearKernelRows, certifyRowMasks, gramFromMasks, gramFromMaskRows, gramInfinity, demoteToF32 } from "./ntk/gram";
+export { linearKernel, linearKernelRows, linearKernelRowsF64, certifyRowMasks, gramFromMasks, gramFromMaskRows, gramInfinity, demoteToF32 } from "./ntk/gram";
 export * from "./linalg/eigen";
 export { peakMulAdd, streamRead } from "./linalg/peak";
 export { limitKernelClosedRows, gaussHermiteRule, hermiteTable, hermiteCoefficientRows, limitKernelSeriesRows } from "./ntk/limit_kernels";
 export { erf, erfc, activationValue, activationDerivative } from "./activations/scalar";
 export { applyActivation } from "./dense_net/activation";
 export { denseForwardColumns, denseForwardDerivativeColumns, denseScaleCoefficients, denseCoefficients, denseOutputGradient, denseFeatureRows, denseGramCombine, derivativeChangeRows } from "./dense_net/step";
+export { preactivationsF64Rows, denseFeatureRowsF64 } from "./dense_net/gram";

@@ -9,16 +9,19 @@ import { ACTIVATION_IDS, PART_IDS, resolveActivation, resolvePart, type Activati
 import { PARALLEL_COSINE_TOLERANCE } from './degeneracy.js';
 
 /**
- * @internal Bytes {@link gramAtPreactivations} allocates for n inputs and m neurons (the feature
- * rows, the products and the row masks), on top of H and K.
+ * @internal Bytes {@link gramAtPreactivations} allocates for n inputs and m neurons (the f64
+ * feature rows, the products and the row masks), on top of H and K.
  */
 export function gramAtBytes(n: number, m: number): number {
-  return 4 * n * m + 16 * n * n + 8 * n * Math.ceil(m / 64);
+  return 8 * n * m + 16 * n * n + 8 * n * Math.ceil(m / 64);
 }
 
 /** @internal What {@link gramAtPreactivations} reads: Z(k) neuron-major and the net's a, ψ. */
 export interface GramAtInput {
-  /** Z = W Xᵀ, m×n f32 (wasm). */
+  /**
+   * Z = W Xᵀ, m×n (wasm): f32 (a training run's Z(k)) or f64 (net.gram's, each z_ir an f64 dot of
+   * the float32 w_r and x_i). ψ and ψ′ are evaluated in f64 from these values.
+   */
   ZT: WasmBuffer;
   n: number;
   m: number;
@@ -30,42 +33,46 @@ export interface GramAtInput {
   /** K = X Xᵀ, n×n f64 (wasm); needed for part 'first' and 'both'. */
   K?: WasmBuffer;
   /**
-   * For ReLU: the W (m×d) and X (n×d) that made ZT, to recompute in f64 the signs float32 could
-   * have got wrong (certifyRowMasks), as net.gram does; the training loop's H(k) uses ZT's signs.
+   * For ReLU's first part in net.gram: the float32 Z = W Xᵀ (m×n f32) its bit masks are read from,
+   * and the W (m×d) and X (n×d) that made it, to recompute in f64 the signs float32 could have got
+   * wrong (certifyRowMasks). Without it a float32 ZT gives the masks uncertified (the training
+   * loop's H(k) uses its Z(k)'s signs) and an f64 ZT the f64 feature rows 1{z_ir ≥ 0}·|a_r|.
    */
-  certify?: { W: WasmBuffer; X: WasmBuffer; d: number };
+  masks?: { ZT: WasmBuffer; W: WasmBuffer; X: WasmBuffer; d: number };
 }
 
 /**
  * @internal The Gram matrix at the current weights (DESIGN §7.1) into H (n×n f64):
  * 'first' H_ij = x_iᵀx_j (1/m) Σ_r a_r² ψ′(z_ir)ψ′(z_jr), 'output' (1/m) Σ_r ψ(z_ir)ψ(z_jr), 'both'
- * their sum. ReLU's first part with every |a_r| = 1 is eq. 5's mask Gram (popcounts, its bits of
- * old); with other a (Gaussian a(0), or a after joint training) the masks weighted by a_r².
- * Every product sums in f64 from float32 factors: ψ′ and |a_r|·ψ′ are float32 values (exact for
- * ReLU, leaky ReLU and linear with ±1 a), so H is exact to f64 round-off in those cases and to
- * float32 round-off of ψ, ψ′ otherwise.
+ * their sum. ReLU's first part from float32 masks (g.masks, or an f32 ZT) with every |a_r| = 1 is
+ * eq. 5's mask Gram (popcounts, its bits of old); with other a (Gaussian a(0), or a after joint
+ * training) the masks weighted by a_r². Every other part is built in f64 throughout: feature rows
+ * |a_r|ψ′(z_ir) or ψ(z_ir) in f64 of ZT's values, their products summed in f64 (assembly/dense_net/gram.ts),
+ * so H is the float64 formula at ZT's values to f64 round-off (≈ 1e-15 relative; issue 12 §6).
  */
 export function gramAtPreactivations(scope: BufferScope, g: GramAtInput, part: KernelPart, H: WasmBuffer): void {
   const { ZT, n, m, a, act, slope } = g;
   const k = kernels();
-  // One n×m feature buffer for every part (gramAtBytes counts one), allocated when first needed.
+  const zF64 = ZT.kind === 'f64';
+  // One n×m f64 feature buffer for every part (gramAtBytes counts one), allocated when first needed.
   let features: WasmBuffer | undefined;
-  const featureBuffer = () => (features ??= scope.buffer('f32', n * m));
+  const featureBuffer = () => (features ??= scope.buffer('f64', n * m));
   const products = (derivative: boolean, weights: number, out: WasmBuffer, K: number): void => {
-    const BT = featureBuffer();
-    parallel.denseFeatureRows(ZT.ptr, m, n, weights, act, slope, derivative ? 1 : 0, BT.ptr);
-    parallel.linearKernel(BT.ptr, n, m, out.ptr);
+    const F = featureBuffer();
+    parallel.denseFeatureRowsF64(ZT.ptr, zF64, m, n, weights, act, slope, derivative ? 1 : 0, F.ptr);
+    parallel.linearKernelF64(F.ptr, n, m, out.ptr);
     parallel.denseGramCombine(K, out.ptr, n, m, out.ptr);
   };
   if (part !== 'output') {
     const K = g.K!;
-    if (act === ACTIVATION_IDS.relu) {
+    const maskZT = g.masks?.ZT ?? (zF64 ? undefined : ZT);
+    if (act === ACTIVATION_IDS.relu && maskZT) {
       const wordsPerRow = Math.ceil(m / 64);
       const rowBits = scope.buffer('u64', n * wordsPerRow);
-      parallel.rowMasksFromPreactivations(ZT.ptr, m, n, rowBits.ptr, wordsPerRow);
-      if (g.certify) {
+      parallel.rowMasksFromPreactivations(maskZT.ptr, m, n, rowBits.ptr, wordsPerRow);
+      if (g.masks) {
         const norms = scope.buffer('f64', m + n);
-        k.certifyRowMasks(ZT.ptr, g.certify.W.ptr, g.certify.X.ptr, m, n, g.certify.d, rowBits.ptr, wordsPerRow, norms.ptr);
+        k.certifyRowMasks(maskZT.ptr, g.masks.W.ptr, g.masks.X.ptr, m, n, g.masks.d, rowBits.ptr, wordsPerRow, norms.ptr);
       }
       const av = a.f32();
       if (av.every((v) => v === 1 || v === -1)) {
@@ -73,9 +80,9 @@ export function gramAtPreactivations(scope: BufferScope, g: GramAtInput, part: K
       } else {
         // H_ij = K_ij (1/m) Σ_r a_r² 1{z_ir ≥ 0} 1{z_jr ≥ 0}: the certified masks times |a_r|.
         // |a_r| before the allocation: in the single-thread build memory.grow detaches av.
-        const abs = Float32Array.from(av, Math.abs);
+        const abs = Float64Array.from(av, Math.abs);
         const BT = featureBuffer();
-        const bt = BT.f32(), halves = new Uint32Array(k.memory.buffer, rowBits.ptr, 2 * n * wordsPerRow); // u64 as little-endian u32 pairs
+        const bt = BT.f64(), halves = new Uint32Array(k.memory.buffer, rowBits.ptr, 2 * n * wordsPerRow); // u64 as little-endian u32 pairs
         for (let i = 0; i < n; i++) {
           // The masks' pair-interleaved layout (assembly/ntk/patterns.ts, maskWordOffset): word w of
           // row i at (i & ~1)·wordsPerRow + 2w + (i & 1), or (n − 1)·wordsPerRow + w for an odd n's last row.
@@ -85,7 +92,7 @@ export function gramAtPreactivations(scope: BufferScope, g: GramAtInput, part: K
             bt[row + r] = (halves[2 * word + ((r >>> 5) & 1)] >>> (r & 31)) & 1 ? abs[r] : 0;
           }
         }
-        parallel.linearKernel(BT.ptr, n, m, H.ptr);
+        parallel.linearKernelF64(BT.ptr, n, m, H.ptr);
         parallel.denseGramCombine(K.ptr, H.ptr, n, m, H.ptr);
       }
     } else {

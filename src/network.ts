@@ -9,7 +9,7 @@ import { OverparamError, OverparamRangeError } from './errors.js';
 import { MAX_SEED, STREAM } from './data.js';
 import { checkOutputInit, checkScaling, outputFactor, type OutputInit, type Scaling } from './parametrisation.js';
 import { gramAtBytes, gramAtPreactivations } from './kernels.js';
-import { resolveActivation, resolvePart, type Activation, type KernelPart } from './activations.js';
+import { ACTIVATION_IDS, resolveActivation, resolvePart, type Activation, type KernelPart } from './activations.js';
 
 /**
  * @internal What a running {@link train} exposes to the net it trains. While it is set the net is
@@ -258,28 +258,34 @@ export class TwoLayerNet {
    * - 'output': (1/m) Σ_r ψ(w_rᵀx_i) ψ(w_rᵀx_j), the output layer's kernel;
    * - 'both': their sum, the kernel of joint training (u(k+1) − u(k) ≈ −η H (u − y) when a trains).
    *
-   * For ReLU the signs of w_rᵀx_i are those of an f64 evaluation (float32's doubtful ones are
-   * recomputed), so the first part is exact to f64 round-off; so is every part of linear and leaky
-   * ReLU (with ±1 a). Smooth ψ's parts carry the float32 round-off of ψ and ψ′ (≈ 1e-7 relative).
-   * Inside train's onStep this is H(k) at W(k), a(k).
+   * Accuracy: for every activation but ReLU, H is the float64 formula evaluated at the float32
+   * weights and inputs, to f64 round-off (1e-10 relative to H's largest entry is tested; ≈ 1e-15 is
+   * typical): z_ir = w_rᵀx_i is an f64 dot of the float32 rows, ψ and ψ′ are f64, the sum over r is
+   * f64. ReLU's first part counts the signs of w_rᵀx_i in bit masks, float32's doubtful ones
+   * recomputed in f64 (exact to f64 round-off as well); its output part takes ψ(z) = max(z, 0) of
+   * the float32 z (≈ 1e-7 relative), as train's H(k) does. Inside train's onStep this is H(k) at W(k), a(k).
    */
   gram(X: Matrix, options: { part?: KernelPart } = {}): Matrix {
     this.checkAlive('gram');
     const part = resolvePart('gram', (options ?? {}).part);
     const Xm = checkMatrix(X, 'gram: X', { cols: this.d, float32: true });
     const n = Xm.rows, m = this.m, d = this.d;
-    reserve(4 * (n * d + m * n) + 16 * n * n + 8 * (m + n) + gramAtBytes(n, m), `gram (n = ${n}, m = ${m})`, 'reduce n or m');
+    // ReLU keeps its float32 Z (certified masks and popcounts, its bits of old); every other
+    // activation reads Z in f64.
+    const relu = this._activationId === ACTIVATION_IDS.relu;
+    reserve(4 * n * d + (relu ? 4 : 8) * m * n + 16 * n * n + 8 * (m + n) + gramAtBytes(n, m), `gram (n = ${n}, m = ${m})`, 'reduce n or m');
     this._run?.syncWeights();
     return withBuffers((scope) => {
       const Xb = scope.from('f32', Xm.data);
-      const ZT = scope.buffer('f32', m * n);
+      const ZT = scope.buffer(relu ? 'f32' : 'f64', m * n);
       const H = scope.buffer('f64', n * n);
       const K = part === 'output' ? undefined : scope.buffer('f64', n * n);
       if (K) parallel.linearKernel(Xb.ptr, n, d, K.ptr);
-      parallel.gemmNT(this._W.ptr, Xb.ptr, ZT.ptr, m, n, d);
+      if (relu) parallel.gemmNT(this._W.ptr, Xb.ptr, ZT.ptr, m, n, d);
+      else parallel.preactivationsF64(this._W.ptr, Xb.ptr, m, n, d, ZT.ptr);
       gramAtPreactivations(scope, {
         ZT, n, m, a: this._a, act: this._activationId, slope: this.negativeSlope ?? 0, K,
-        certify: { W: this._W, X: Xb, d },
+        masks: relu ? { ZT, W: this._W, X: Xb, d } : undefined,
       }, part, H);
       return { rows: n, cols: n, data: H.toFloat64() };
     });

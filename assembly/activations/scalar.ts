@@ -70,6 +70,20 @@ export function normalCdf(z: f64): f64 {
 
 /** ψ(z) for the activation `id` (ids.ts); `slope` is leaky ReLU's negative slope. */
 export function activationValue(id: i32, z: f64, slope: f64): f64 {
+  return psi64(id, z, slope);
+}
+
+/** ψ′(z) for the activation `id` (ReLU's at 0 is 1, as 1{z ≥ 0} in eq. 4). */
+export function activationDerivative(id: i32, z: f64, slope: f64): f64 {
+  return dpsi64(id, z, slope);
+}
+
+/**
+ * ψ(z) in f64 (DESIGN §7.1), inlined so that a kernel specialised to a constant `id` keeps only
+ * its activation's branch (the dense Gram's feature rows, assembly/dense_net/gram.ts).
+ */
+// @ts-ignore: decorator
+@inline export function psi64(id: i32, z: f64, slope: f64): f64 {
   switch (id) {
     case ACTIVATION_RELU: return z > 0 ? z : 0;
     case ACTIVATION_LEAKY_RELU: return z >= 0 ? z : slope * z;
@@ -87,12 +101,13 @@ export function activationValue(id: i32, z: f64, slope: f64): f64 {
   }
 }
 
-/** ψ′(z) for the activation `id` (ReLU's at 0 is 1, as 1{z ≥ 0} in eq. 4). */
-export function activationDerivative(id: i32, z: f64, slope: f64): f64 {
+/** ψ′(z) in f64, inlined like psi64 (ReLU's at 0 is 1, as 1{z ≥ 0} in eq. 4). */
+// @ts-ignore: decorator
+@inline export function dpsi64(id: i32, z: f64, slope: f64): f64 {
   switch (id) {
     case ACTIVATION_RELU: return z >= 0 ? 1 : 0;
     case ACTIVATION_LEAKY_RELU: return z >= 0 ? 1 : slope;
-    case ACTIVATION_SOFTPLUS: return activationValue(ACTIVATION_SIGMOID, z, 0);
+    case ACTIVATION_SOFTPLUS: return psi64(ACTIVATION_SIGMOID, z, 0);
     case ACTIVATION_SIGMOID: {
       const e = Math.exp(-abs<f64>(z)); // σ(z)(1 − σ(z)) = e^(−|z|)/(1 + e^(−|z|))²
       const q = 1.0 + e;

@@ -6,47 +6,50 @@ import { lanes } from "../linalg/symmetric";
 // Row masks use the pair-interleaved layout documented in ./patterns.ts.
 
 // ---------------------------------------------------------------------------------------------
-// f64 dot products of f32 rows, register-blocked: 2 rows a × 4 rows b share every loaded and
-// promoted operand (8 f64x2 accumulators + 3 operands fit the 16 xmm registers). Each dot keeps
-// one f64x2 accumulator over (even, odd) k and adds its two lanes, then the odd k tail; products
-// of f32 values are exact in f64, so only the additions round.
+// f64 dot products of f32 or f64 rows (T), register-blocked: 2 rows a × 4 rows b share every loaded
+// (and, for f32, promoted) operand (8 f64x2 accumulators + 3 operands fit the 16 xmm registers).
+// Each dot keeps one f64x2 accumulator over (even, odd) k and adds its two lanes, then the odd k
+// tail; products of f32 values are exact in f64, so for f32 rows only the additions round.
 
+/** Two consecutive elements of T at p as an f64x2 (f32: promoted, exactly). */
 // @ts-ignore: decorator
-@inline function widen(p: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+@inline function widen<T>(p: usize): v128 {
+  if (sizeof<T>() == 4) return f64x2.promote_low_f32x4(v128.load64_zero(p));
+  return v128.load(p);
 }
 
 /**
- * The eight dots a_sᵀ b_t (s < 2, t < 4) of f32 rows a_s = a0 + s·aStride, b_t = b0 + t·bStride,
+ * The eight dots a_sᵀ b_t (s < 2, t < 4) of rows of T a_s = a0 + s·aStride, b_t = b0 + t·bStride,
  * length d, in f64, written to out[s·outRowStride + t·outColStride] (strides in bytes).
  */
 // @ts-ignore: decorator
-@inline function dots2x4(a0: usize, aStride: usize, b0: usize, bStride: usize, d: i32,
-                         out: usize, outRowStride: usize, outColStride: usize): void {
+@inline export function dots2x4<T>(a0: usize, aStride: usize, b0: usize, bStride: usize, d: i32,
+                                   out: usize, outRowStride: usize, outColStride: usize): void {
   const a1 = a0 + aStride, b1 = b0 + bStride, b2 = b1 + bStride, b3 = b2 + bStride;
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
-  const pairEnd = <usize>(d & ~1) << 2;
-  for (let off: usize = 0; off < pairEnd; off += 8) {
-    const x0 = widen(a0 + off), x1 = widen(a1 + off);
-    let y = widen(b0 + off);
+  const step = sizeof<T>() << 1;
+  const pairEnd = <usize>(d & ~1) * sizeof<T>();
+  for (let off: usize = 0; off < pairEnd; off += step) {
+    const x0 = widen<T>(a0 + off), x1 = widen<T>(a1 + off);
+    let y = widen<T>(b0 + off);
     c00 = f64x2.add(c00, f64x2.mul(x0, y)); c10 = f64x2.add(c10, f64x2.mul(x1, y));
-    y = widen(b1 + off);
+    y = widen<T>(b1 + off);
     c01 = f64x2.add(c01, f64x2.mul(x0, y)); c11 = f64x2.add(c11, f64x2.mul(x1, y));
-    y = widen(b2 + off);
+    y = widen<T>(b2 + off);
     c02 = f64x2.add(c02, f64x2.mul(x0, y)); c12 = f64x2.add(c12, f64x2.mul(x1, y));
-    y = widen(b3 + off);
+    y = widen<T>(b3 + off);
     c03 = f64x2.add(c03, f64x2.mul(x0, y)); c13 = f64x2.add(c13, f64x2.mul(x1, y));
   }
   let s00 = lanes(c00), s01 = lanes(c01), s02 = lanes(c02), s03 = lanes(c03);
   let s10 = lanes(c10), s11 = lanes(c11), s12 = lanes(c12), s13 = lanes(c13);
   if (d & 1) {
     const off = pairEnd;
-    const x0 = <f64>load<f32>(a0 + off), x1 = <f64>load<f32>(a1 + off);
-    let y = <f64>load<f32>(b0 + off); s00 += x0 * y; s10 += x1 * y;
-    y = <f64>load<f32>(b1 + off); s01 += x0 * y; s11 += x1 * y;
-    y = <f64>load<f32>(b2 + off); s02 += x0 * y; s12 += x1 * y;
-    y = <f64>load<f32>(b3 + off); s03 += x0 * y; s13 += x1 * y;
+    const x0 = <f64>load<T>(a0 + off), x1 = <f64>load<T>(a1 + off);
+    let y = <f64>load<T>(b0 + off); s00 += x0 * y; s10 += x1 * y;
+    y = <f64>load<T>(b1 + off); s01 += x0 * y; s11 += x1 * y;
+    y = <f64>load<T>(b2 + off); s02 += x0 * y; s12 += x1 * y;
+    y = <f64>load<T>(b3 + off); s03 += x0 * y; s13 += x1 * y;
   }
   store<f64>(out, s00); store<f64>(out + outColStride, s01);
   store<f64>(out + 2 * outColStride, s02); store<f64>(out + 3 * outColStride, s03);
@@ -55,14 +58,15 @@ import { lanes } from "../linalg/symmetric";
   store<f64>(o1 + 2 * outColStride, s12); store<f64>(o1 + 3 * outColStride, s13);
 }
 
-/** Single f64 dot with the same accumulation order as one lane pair of dots2x4. */
+/** Single f64 dot of rows of T with the same accumulation order as one lane pair of dots2x4. */
 // @ts-ignore: decorator
-@inline function dotPairwiseF64(a: usize, b: usize, d: i32): f64 {
+@inline export function dotPairwiseF64<T>(a: usize, b: usize, d: i32): f64 {
   let c = f64x2.splat(0);
-  const pairEnd = <usize>(d & ~1) << 2;
-  for (let off: usize = 0; off < pairEnd; off += 8) c = f64x2.add(c, f64x2.mul(widen(a + off), widen(b + off)));
+  const step = sizeof<T>() << 1;
+  const pairEnd = <usize>(d & ~1) * sizeof<T>();
+  for (let off: usize = 0; off < pairEnd; off += step) c = f64x2.add(c, f64x2.mul(widen<T>(a + off), widen<T>(b + off)));
   let s = lanes(c);
-  if (d & 1) s += <f64>load<f32>(a + pairEnd) * <f64>load<f32>(b + pairEnd);
+  if (d & 1) s += <f64>load<T>(a + pairEnd) * <f64>load<T>(b + pairEnd);
   return s;
 }
 
@@ -82,7 +86,20 @@ export function linearKernel(X: usize, n: i32, d: i32, K: usize): void {
  * whatever the range, which is how threads share K bit-identically (src/wasm/parallel.ts).
  */
 export function linearKernelRows(X: usize, n: i32, d: i32, K: usize, rowStart: i32, rowEnd: i32): void {
-  const rowBytes = <usize>d << 2;
+  gramOfRows<f32>(X, n, d, K, rowStart, rowEnd);
+}
+
+/**
+ * linearKernelRows for f64 rows: K_ij = x_iᵀx_j of X (n×d, f64), each product and sum rounded in
+ * f64, same blocking and split rules. The dense Gram's Ψ′ᵀdiag(a²)Ψ′ from its f64 feature rows.
+ */
+export function linearKernelRowsF64(X: usize, n: i32, d: i32, K: usize, rowStart: i32, rowEnd: i32): void {
+  gramOfRows<f64>(X, n, d, K, rowStart, rowEnd);
+}
+
+// @ts-ignore: decorator
+@inline function gramOfRows<T>(X: usize, n: i32, d: i32, K: usize, rowStart: i32, rowEnd: i32): void {
+  const rowBytes = <usize>d * sizeof<T>();
   const kRow = <usize>n << 3;
   const pairedEnd = min(rowEnd, n & ~1);
   for (let i = rowStart; i < pairedEnd; i += 2) {
@@ -91,7 +108,7 @@ export function linearKernelRows(X: usize, n: i32, d: i32, K: usize, rowStart: i
     let j = i;
     for (; j + 4 <= n; j += 4) {
       const block = upper + (<usize>j << 3);
-      dots2x4(a, rowBytes, X + <usize>j * rowBytes, rowBytes, d, block, kRow, 8);
+      dots2x4<T>(a, rowBytes, X + <usize>j * rowBytes, rowBytes, d, block, kRow, 8);
       // Mirror the block while it is in L1: K[j+t][i+s] = K[i+s][j+t].
       const lower = K + <usize>j * kRow + (<usize>i << 3);
       for (let t = 0; t < 4; t++) {
@@ -102,7 +119,7 @@ export function linearKernelRows(X: usize, n: i32, d: i32, K: usize, rowStart: i
     }
     for (; j < n; j++) {
       const b = X + <usize>j * rowBytes;
-      const v0 = dotPairwiseF64(a, b, d), v1 = dotPairwiseF64(a + rowBytes, b, d);
+      const v0 = dotPairwiseF64<T>(a, b, d), v1 = dotPairwiseF64<T>(a + rowBytes, b, d);
       store<f64>(upper + (<usize>j << 3), v0);
       store<f64>(upper + kRow + (<usize>j << 3), v1);
       store<f64>(K + <usize>j * kRow + (<usize>i << 3), v0);
@@ -113,7 +130,7 @@ export function linearKernelRows(X: usize, n: i32, d: i32, K: usize, rowStart: i
   const last = n & ~1;
   if (last < n && rowStart <= last && rowEnd == n) {
     const a = X + <usize>last * rowBytes;
-    store<f64>(K + <usize>last * kRow + (<usize>last << 3), dotPairwiseF64(a, a, d));
+    store<f64>(K + <usize>last * kRow + (<usize>last << 3), dotPairwiseF64<T>(a, a, d));
   }
 }
 
@@ -133,8 +150,8 @@ export function certifyRowMasks(ZT: usize, W: usize, X: usize, m: i32, n: i32, d
                                 wordsPerRow: i32, norms: usize): void {
   const rowBytes = <usize>d << 2;
   const wNorms = norms, xNorms = norms + (<usize>m << 3);
-  for (let r = 0; r < m; r++) store<f64>(wNorms + (<usize>r << 3), Math.sqrt(dotPairwiseF64(W + <usize>r * rowBytes, W + <usize>r * rowBytes, d)));
-  for (let i = 0; i < n; i++) store<f64>(xNorms + (<usize>i << 3), Math.sqrt(dotPairwiseF64(X + <usize>i * rowBytes, X + <usize>i * rowBytes, d)));
+  for (let r = 0; r < m; r++) store<f64>(wNorms + (<usize>r << 3), Math.sqrt(dotPairwiseF64<f32>(W + <usize>r * rowBytes, W + <usize>r * rowBytes, d)));
+  for (let i = 0; i < n; i++) store<f64>(xNorms + (<usize>i << 3), Math.sqrt(dotPairwiseF64<f32>(X + <usize>i * rowBytes, X + <usize>i * rowBytes, d)));
   const relative = <f64>(d + 4) * 1.1920928955078125e-7; // (d + 4)·2⁻²³: twice γ_d, with room for the norms' own rounding
   const absolute = <f64>(d + 4) * 1.401298464324817e-45; // (d + 4)·2⁻¹⁴⁹
   for (let r = 0; r < m; r++) {
@@ -148,7 +165,7 @@ export function certifyRowMasks(ZT: usize, W: usize, X: usize, m: i32, n: i32, d
       // Written so that a NaN or infinite z also counts as unsure.
       if (abs<f64>(zi) > scale * load<f64>(xNorms + (<usize>i << 3)) + absolute) continue;
       const at = rowBits + maskWordOffset(i, word, n, wordsPerRow);
-      const active = dotPairwiseF64(X + <usize>i * rowBytes, wr, d) >= 0;
+      const active = dotPairwiseF64<f32>(X + <usize>i * rowBytes, wr, d) >= 0;
       store<u64>(at, active ? load<u64>(at) | bit : load<u64>(at) & ~bit);
     }
   }

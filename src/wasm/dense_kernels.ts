@@ -25,6 +25,11 @@ export interface DenseKernels {
   /** BT[i, r] = |a_r| ψ′(z_ir) (derivative 1; a = 0: no factor) or ψ(z_ir) (derivative 0), inputs i in [colStart, colEnd), colStart ≡ 0 mod 4. */
   denseFeatureRows(ZT: number, m: number, n: number, a: number, act: number, slope: number, derivative: number, BT: number,
     colStart: number, colEnd: number): void;
+  /** ZT[r, i] = w_rᵀx_i in f64 (m×n f64; W m×d, X n×d f32) for neurons r in [rowStart, rowEnd), any split (assembly/dense_net/gram.ts). */
+  preactivationsF64Rows(W: number, X: number, m: number, n: number, d: number, ZT: number, rowStart: number, rowEnd: number): void;
+  /** F[i, r] = |a_r| ψ′(z_ir) (a = 0: no factor) or ψ(z_ir) in f64 (F n×m f64) from ZT m×n (f64 if zF64 ≠ 0, else f32), inputs i in [colStart, colEnd). */
+  denseFeatureRowsF64(ZT: number, zF64: number, m: number, n: number, a: number, act: number, slope: number, derivative: number,
+    F: number, colStart: number, colEnd: number): void;
   /** H_ij = K_ij·(G_ij/m), or G_ij/m with K = 0, for rows i in [rowStart, rowEnd) (f64; H may alias G). */
   denseGramCombine(K: number, G: number, n: number, m: number, H: number, rowStart: number, rowEnd: number): void;
   /** rowSums[2r] = Σ_i (ψ′(z_ir) − ψ′(z⁰_ir))², rowSums[2r+1] = Σ_i ψ′(z⁰_ir)² (f64), r in [rowStart, rowEnd). */

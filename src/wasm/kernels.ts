@@ -47,6 +47,8 @@ export interface CoreKernels {
   linearKernel(X: number, n: number, d: number, K: number): void;
   /** K_ij and K_ji, j ≥ i, for rows i in [rowStart, rowEnd) (rowStart even; rowEnd even or n). */
   linearKernelRows(X: number, n: number, d: number, K: number, rowStart: number, rowEnd: number): void;
+  /** linearKernelRows for f64 rows: K = X Xᵀ of X n×d f64 (the dense Gram's G = F Fᵀ), same split rules. */
+  linearKernelRowsF64(X: number, n: number, d: number, K: number, rowStart: number, rowEnd: number): void;
   /** Recomputes in f64 the row-mask bits whose float32 z (ZT = W Xᵀ) could have the wrong sign; norms: m + n f64. */
   certifyRowMasks(ZT: number, W: number, X: number, m: number, n: number, d: number, rowBits: number,
     wordsPerRow: number, norms: number): void;
@@ -103,11 +105,12 @@ export const KERNEL_ARITY = {
   scaleRows: 5, maskedRowSum: 10, maskedRowSumScratchBytes: 1, maskedRowSumByTables: 12, maskedRowSumByTablesScratchBytes: 1,
   maxRowDistance: 4, maxDistanceFromCoefficients: 5, accumulateCoefficients: 7, extrapolate: 4,
   countChangedBits: 3, rowMasksFromPreactivations: 5, rowMaskWordsFromPreactivations: 7,
-  linearKernel: 4, linearKernelRows: 6, certifyRowMasks: 9, gramFromMasks: 6, gramFromMaskRows: 8, gramInfinity: 3, demoteToF32: 3,
+  linearKernel: 4, linearKernelRows: 6, linearKernelRowsF64: 6, certifyRowMasks: 9, gramFromMasks: 6, gramFromMaskRows: 8, gramInfinity: 3, demoteToF32: 3,
   limitKernelClosedRows: 9, gaussHermiteRule: 4, hermiteTable: 5, hermiteCoefficientRows: 13, limitKernelSeriesRows: 11,
   erf: 1, erfc: 1, activationValue: 3, activationDerivative: 3,
   applyActivation: 6, denseForwardColumns: 10, denseForwardDerivativeColumns: 11, denseScaleCoefficients: 9,
   denseCoefficients: 11, denseOutputGradient: 10, denseFeatureRows: 10, denseGramCombine: 7, derivativeChangeRows: 9,
+  preactivationsF64Rows: 8, denseFeatureRowsF64: 11,
   peakMulAdd: 1, streamRead: 2,
   symmetricMatVec: 4, prepareSymmetric: 2, inspectSymmetric: 4, maxAbsRowSum: 2,
   symmetricEigenvalues: 4, symmetricEigenvectors: 5, householderPassRows: 9, setHouseholderThreads: 1,
@@ -125,5 +128,6 @@ export const THREAD_KERNELS = [
   'outputLayerGradient', 'linearKernelRows', 'householderPassRows', 'gemmSubtractNN',
   'denseForwardColumns', 'denseForwardDerivativeColumns', 'denseScaleCoefficients', 'denseOutputGradient',
   'denseFeatureRows', 'denseGramCombine', 'derivativeChangeRows', 'extrapolate',
+  'linearKernelRowsF64', 'preactivationsF64Rows', 'denseFeatureRowsF64',
 ] as const satisfies readonly KernelName[];
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];

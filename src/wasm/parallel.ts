@@ -185,6 +185,13 @@ export function linearKernel(X: number, n: number, d: number, K: number): void {
   runShares('linearKernelRows', upperTriangleRowRanges(n, parts).map(([r0, r1]) => [X, n, d, K, r0, r1]));
 }
 
+/** linearKernelRowsF64 (K = X Xᵀ of f64 rows X, n×d) over all threads, split as linearKernel. */
+export function linearKernelF64(X: number, n: number, d: number, K: number): void {
+  const pool = threadPool();
+  const parts = pool ? Math.min(pool.size, Math.floor((n * n * d) / 2 / MIN_KERNEL_PRODUCTS_PER_THREAD)) : 1;
+  runShares('linearKernelRowsF64', (parts < 2 ? [[0, n]] : upperTriangleRowRanges(n, parts)).map(([r0, r1]) => [X, n, d, K, r0, r1]));
+}
+
 /** rowMasksFromPreactivations (assembly/ntk/patterns.ts) over all threads, split by 64-neuron words. */
 export function rowMasksFromPreactivations(ZT: number, m: number, n: number, rowBits: number, wordsPerRow: number): void {
   const k = kernels(), pool = threadPool();
@@ -308,4 +315,23 @@ export function derivativeChange(ZT: number, ZT0: number, m: number, n: number, 
   let changed = 0, base = 0;
   for (let r = 0; r < m; r++) { changed += s[2 * r]; base += s[2 * r + 1]; }
   return { changed, base };
+}
+
+/**
+ * ZT = W Xᵀ in f64 (preactivationsF64Rows, assembly/dense_net/gram.ts: m×n f64 from W m×d and X
+ * n×d f32) over all threads, split by neurons.
+ */
+export function preactivationsF64(W: number, X: number, m: number, n: number, d: number, ZT: number): void {
+  const pool = threadPool();
+  const parts = pool ? Math.min(pool.size, Math.floor((m * n * d) / MIN_KERNEL_PRODUCTS_PER_THREAD)) : 1;
+  runShares('preactivationsF64Rows', (parts < 2 ? [[0, m]] : ranges(m, parts, 2)).map(([r0, r1]) => [W, X, m, n, d, ZT, r0, r1]));
+}
+
+/**
+ * denseFeatureRowsF64 (F = |a|ψ′(Z)ᵀ or ψ(Z)ᵀ, n×m f64, from ZT m×n f32 or f64) over all threads,
+ * split by inputs (4-aligned starts).
+ */
+export function denseFeatureRowsF64(ZT: number, zF64: boolean, m: number, n: number, a: number, act: number, slope: number,
+  derivative: number, F: number): void {
+  runShares('denseFeatureRowsF64', streamShares(n, m, 4).map(([c0, c1]) => [ZT, zF64 ? 1 : 0, m, n, a, act, slope, derivative, F, c0, c1]));
 }

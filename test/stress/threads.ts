@@ -143,6 +143,18 @@ async function child(threads: number, rounds: number, only: string[] | undefined
         net.dispose();
       }
     },
+    // net.gram of a smooth ψ in f64 (assembly/dense_net/gram.ts): Z in f64 split by neurons, the
+    // feature rows by inputs (n·m ≥ 4·2^18), F Fᵀ by the upper triangle; n, m and d odd.
+    [`gram f64 gelu both n=301 d=33 m=${M(3601) | 1}`]: () => {
+      const m = M(3601) | 1;
+      const { X } = lib.sphereData({ n: 301, d: 33, seed: 7 });
+      const net = lib.TwoLayerNet.random({ d: 33, m, seed: 8, activation: 'gelu', outputInit: 'gaussian' });
+      try {
+        return digest([net.gram(X, { part: 'both' }).data as Float64Array]);
+      } finally {
+        net.dispose();
+      }
+    },
     gemmNT: () => {
       const rows = M(2003), cols = 301, inner = 67;
       const A = filled('f32', rows * inner, 1), B = filled('f32', cols * inner, 2), C = filled('f32', rows * cols, 3);
