@@ -263,29 +263,34 @@ export class TwoLayerNet {
    * typical): z_ir = w_rᵀx_i is an f64 dot of the float32 rows, ψ and ψ′ are f64, the sum over r is
    * f64. ReLU's first part counts the signs of w_rᵀx_i in bit masks, float32's doubtful ones
    * recomputed in f64 (exact to f64 round-off as well); its output part takes ψ(z) = max(z, 0) of
-   * the float32 z (≈ 1e-7 relative), as train's H(k) does. Inside train's onStep this is H(k) at W(k), a(k).
+   * the f64 z like the other activations. (train's own H(k), for λ_min(H(k)) and the divergence
+   * record, is built from its float32 Z(k), the numbers its step uses: ≈ 1e-7 from this one for
+   * the output part.) Inside train's onStep this is H(k) at W(k), a(k).
    */
   gram(X: Matrix, options: { part?: KernelPart } = {}): Matrix {
     this.checkAlive('gram');
     const part = resolvePart('gram', (options ?? {}).part);
     const Xm = checkMatrix(X, 'gram: X', { cols: this.d, float32: true });
     const n = Xm.rows, m = this.m, d = this.d;
-    // ReLU keeps its float32 Z (certified masks and popcounts, its bits of old); every other
-    // activation reads Z in f64.
+    // ReLU's masks read its float32 Z (certified signs and popcounts, its bits of old); ψ and ψ′
+    // of every other activation, and ReLU's output part ψ(z) = max(z, 0), read Z in f64.
     const relu = this._activationId === ACTIVATION_IDS.relu;
-    reserve(4 * n * d + (relu ? 4 : 8) * m * n + 16 * n * n + 8 * (m + n) + gramAtBytes(n, m), `gram (n = ${n}, m = ${m})`, 'reduce n or m');
+    const z32 = relu, z64 = !relu || part !== 'first';
+    reserve(4 * n * d + ((z32 ? 4 : 0) + (z64 ? 8 : 0)) * m * n + 16 * n * n + 8 * (m + n) + gramAtBytes(n, m),
+      `gram (n = ${n}, m = ${m})`, 'reduce n or m');
     this._run?.syncWeights();
     return withBuffers((scope) => {
       const Xb = scope.from('f32', Xm.data);
-      const ZT = scope.buffer(relu ? 'f32' : 'f64', m * n);
+      const Z32 = z32 ? scope.buffer('f32', m * n) : undefined;
+      const Z64 = z64 ? scope.buffer('f64', m * n) : undefined;
       const H = scope.buffer('f64', n * n);
       const K = part === 'output' ? undefined : scope.buffer('f64', n * n);
       if (K) parallel.linearKernel(Xb.ptr, n, d, K.ptr);
-      if (relu) parallel.gemmNT(this._W.ptr, Xb.ptr, ZT.ptr, m, n, d);
-      else parallel.preactivationsF64(this._W.ptr, Xb.ptr, m, n, d, ZT.ptr);
+      if (Z32) parallel.gemmNT(this._W.ptr, Xb.ptr, Z32.ptr, m, n, d);
+      if (Z64) parallel.preactivationsF64(this._W.ptr, Xb.ptr, m, n, d, Z64.ptr);
       gramAtPreactivations(scope, {
-        ZT, n, m, a: this._a, act: this._activationId, slope: this.negativeSlope ?? 0, K,
-        masks: relu ? { ZT, W: this._W, X: Xb, d } : undefined,
+        ZT: (Z64 ?? Z32)!, n, m, a: this._a, act: this._activationId, slope: this.negativeSlope ?? 0, K,
+        masks: Z32 ? { ZT: Z32, W: this._W, X: Xb, d } : undefined,
       }, part, H);
       return { rows: n, cols: n, data: H.toFloat64() };
     });

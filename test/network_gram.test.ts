@@ -1,6 +1,6 @@
 // net.gram(X, { part }) at the current weights to 1e-10 (issue 12 §6), for every activation, part
 // ('first', 'output', 'both') and parametrisation (α, γ, outputInit 'sign' | 'gaussian' |
-// 'symmetric'; ReLU's output part aside, see RELU_OUTPUT_TOLERANCE), against the float64 oracle
+// 'symmetric'), against the float64 oracle
 // test/reference/dense.ts (denseGram, written from DESIGN §7.1's formulas) evaluated on the net's
 // float32 weights and inputs: z_ir = w_rᵀx_i, ψ, ψ′ and the sums all in float64. The error is max_ij |H_ij − H^ref_ij| / max_ij |H^ref_ij| (max-entry sense).
 //
@@ -17,13 +17,6 @@ import { mulberry32, randomUnitRows } from './reference/random';
 beforeAll(async () => { await init(); });
 
 const TOLERANCE = 1e-10;
-/**
- * ReLU's output part alone stays on float32 z (ψ(z) = max(z, 0) of w_rᵀx_i rounded to float32, as
- * train's H(k) reads it; test/reliability/edges.test.ts holds the two together): float32 round-off.
- */
-const RELU_OUTPUT_TOLERANCE = 3e-6;
-const tolerance = (act: Activation, part: 'first' | 'output' | 'both'): number =>
-  act === 'relu' && part !== 'first' ? RELU_OUTPUT_TOLERANCE : TOLERANCE;
 
 /** max |got − want| / max |want| (0 when both vanish). */
 function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
@@ -80,7 +73,7 @@ describe('net.gram(X, { part }) to 1e-10 of the float64 formula at the float32 w
             const H = net.gram(X, { part });
             expect([H.rows, H.cols]).toEqual([n, n]);
             expect(relErr(H.data, want[part]), `${act} n=${n} d=${d} m=${m} α=${alpha} γ=${gamma} ${outputInit} ${part}`)
-              .toBeLessThan(tolerance(act, part));
+              .toBeLessThan(TOLERANCE);
           }
           net.dispose();
         }
