@@ -63,8 +63,9 @@ describe("Polyak's pair and the stability limits", () => {
 });
 
 describe('kernelRegimeTrajectory against the velocity form on e', () => {
-  // In the kernel regime e moves as the weights' image: heavy ball v ← βv − ηHe, e ← e + v;
-  // Nesterov v ← βv − ηH(e + βv), e ← e + v (v(0) = 0), a different route from the recursions.
+  // In the kernel regime e moves as the weights' image: heavy ball v ← βv − ηHe, e ← e + v
+  // (v(0) = 0); Nesterov at its look-ahead point p = e + βv, which train() records, in PyTorch's
+  // form g = Hp, b ← βb + g, p ← p − η(g + βb) (b(0) = 0): a different route from the recursions.
   it.each([['momentum'], ['nesterov']] as const)('%s', (kind) => {
     const n = 3, beta = 0.7, eta = 0.2, steps = 40;
     const H = [2, 0.5, 0.1, 0.5, 1, 0.2, 0.1, 0.2, 0.6];
@@ -74,9 +75,14 @@ describe('kernelRegimeTrajectory against the velocity form on e', () => {
     const Hx = (x: Float64Array): Float64Array => Float64Array.from({ length: n }, (_, i) => H[i * n] * x[0] + H[i * n + 1] * x[1] + H[i * n + 2] * x[2]);
     for (let k = 0; k <= steps; k++) {
       expect(got[k], `‖e(${k})‖²`).toBeCloseTo(e.reduce((s, x) => s + x * x, 0), 12);
-      const g = Hx(kind === 'nesterov' ? Float64Array.from(e, (x, i) => x + beta * v[i]) : e);
-      v = Float64Array.from(v, (x, i) => beta * x - eta * g[i]);
-      e = Float64Array.from(e, (x, i) => x + v[i]);
+      const g = Hx(e);
+      if (kind === 'nesterov') {
+        v = Float64Array.from(v, (b, i) => beta * b + g[i]);
+        e = Float64Array.from(e, (p, i) => p - eta * (g[i] + beta * v[i]));
+      } else {
+        v = Float64Array.from(v, (x, i) => beta * x - eta * g[i]);
+        e = Float64Array.from(e, (x, i) => x + v[i]);
+      }
     }
   });
 });

@@ -149,9 +149,10 @@ export class RunState {
  * RunState's (H_ij = K_ij (1/m) Σ_r a_r² ψ′(z_ir) ψ′(z_jr), plus the output part when a trains).
  *
  * Optimisers with state (optimizer.ts: heavy ball, Nesterov, SGD with momentum) keep the fused
- * step(): they extrapolate the form's stateBuffers() (S or W) and, through step()'s `beforeZ`, Z,
- * as x ← x + β(x − x_prev), so the masked sum still never writes D; their previous state joins the
- * loop's divergence snapshot. {@link SeparableStepForm} stays for optimisers that need the
+ * step(): they extrapolate the form's stateBuffers() (S or W) and, in kernel space, Z as
+ * x ← x + β(x − x_prev), heavy ball before the step (Z through step()'s `beforeZ`), Nesterov after
+ * it (S or W through `beforeZ`, so primal Z = X Wᵀ is the look-ahead's), so the masked sum still
+ * never writes D; their previous state joins the loop's divergence snapshot. {@link SeparableStepForm} stays for optimisers that need the
  * direction itself (none yet).
  */
 export interface StepForm {
@@ -173,7 +174,7 @@ export interface StepForm {
   outputGradient(gradient: WasmBuffer): void;
   /**
    * One GD step of the first layer from the current residual state.e (eq. 3): Z(k) → Z(k+1).
-   * `beforeZ` (optimizer.ts's heavy ball) runs once the coefficients S (or W) have moved and before
+   * `beforeZ` (optimizer.ts's heavy ball and Nesterov) runs once the coefficients S (or W) have moved and before
    * state.ZT moves; from then on the step reads only the activation record, not Z's signs.
    */
   step(eta: number, beforeZ?: () => void): void;
