@@ -1,13 +1,16 @@
 // train()'s optimisers (issue 13 §1, DESIGN §7.4) against the float64 oracle
 // test/reference/optimizers.ts (the update rules on W, from the formulas): heavy ball, Nesterov (at
 // its look-ahead point, PyTorch's form) and mini-batch SGD (with and without momentum) over 100
-// steps, 1e-3 relative, in both ReLU step forms (kernel space's masked sums, both masked-sum
-// kernels; primal) and the dense forms of a smooth ψ (tanh); the net afterwards holds the state
-// whose loss the result ends with; GD with the default option is the same bits as before; SGD's
-// batches are a seeded permutation per epoch.
+// steps, 1e-3 relative, in both ReLU step forms (kernel space's masked sums, SGD's over the batch's
+// rows of K, both masked-sum kernels; primal) and the dense forms of a smooth ψ (tanh); the net
+// afterwards holds the state whose loss the result ends with; GD with the default option is the
+// same bits as before; SGD's batches are a seeded permutation per epoch, and the batch's mask bits
+// (gatherMaskBits) against a plain gather.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, TwoLayerNet, train, type Matrix, type Optimizer } from '../src/index';
 import { BatchSampler } from '../src/training/optimizer';
+import { WasmBuffer } from '../src/wasm/memory';
+import * as parallel from '../src/wasm/parallel';
 import { optimizerHistory, type ReferenceOptimizer } from './reference/optimizers';
 import { mulberry32, randomUnitRows } from './reference/random';
 
@@ -113,6 +116,37 @@ describe('GD by default, and the edge cases of each optimiser', () => {
       net.dispose();
     }
   });
+});
+
+describe("SGD's batch bits (gatherMaskBits) against a plain gather", () => {
+  // Bit j of row r of the result is bit batch[j] of row r; the last word's padding bits cleared.
+  it.each([[1, 1, 1], [3, 64, 64], [5, 65, 130], [17, 70, 128], [300, 125, 1000], [2, 7, 7]])(
+    'rows = %i, count = %i of %i inputs', (rows, count, inputs) => {
+      const words = Math.ceil(inputs / 64), outWords = Math.ceil(count / 64);
+      const rand = mulberry32(rows * 1000 + count);
+      const bits = new WasmBuffer('u64', rows * words), batch = new WasmBuffer('f32', count), out = new WasmBuffer('u64', rows * outWords);
+      try {
+        const want: boolean[][] = [];
+        const source: boolean[][] = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => rand() < 0.5));
+        const w = bits.words();
+        source.forEach((row, r) => row.forEach((on, i) => { if (on) w[r * words + (i >> 6)] |= 1n << BigInt(i & 63); }));
+        const index = new Int32Array(count);
+        for (let j = 0; j < count; j++) index[j] = Math.floor(rand() * inputs);
+        new Int32Array(batch.f32().buffer, batch.ptr, count).set(index);
+        out.words().fill(0xffffffffffffffffn); // padding must be cleared, not left
+        for (let r = 0; r < rows; r++) want.push(Array.from(index, (i) => source[r][i]));
+        parallel.gatherMaskBits(bits.ptr, words, rows, batch.ptr, count, out.ptr, outWords);
+        const o = out.words();
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < outWords * 64; j++) {
+            const got = ((o[r * outWords + (j >> 6)] >> BigInt(j & 63)) & 1n) === 1n;
+            expect(got, `row ${r} bit ${j}`).toBe(j < count ? want[r][j] : false);
+          }
+        }
+      } finally {
+        bits.free(); batch.free(); out.free();
+      }
+    });
 });
 
 describe('SGD batches', () => {

@@ -170,7 +170,7 @@ export class OptimizerRun {
 
   /**
    * Before the step, with the loop's forward pass and residual at the state done: SGD masks the
-   * residual to its batch.
+   * residual to its batch (the kernel-space form then sums over the batch's rows of K only).
    */
   prepare(): void {
     if (!this.sampler) return;
@@ -181,6 +181,7 @@ export class OptimizerRun {
     for (let j = 0; j < batch.length; j++) kept[j] = e[batch[j]] * scale;
     e.fill(0);
     for (let j = 0; j < batch.length; j++) e[batch[j]] = kept[j];
+    this.form.restrictToBatch?.(batch);
   }
 
   /** x ← x + β(x − prev) for the form's state buffers (S or W). */
@@ -222,10 +223,15 @@ export class OptimizerRun {
   }
 }
 
-/** @internal Bytes an {@link OptimizerRun} allocates (its previous state, and their snapshot). */
+/**
+ * @internal Bytes an {@link OptimizerRun} allocates (its previous state, and their snapshot), and
+ * in kernel space SGD's batch indices and bits (KernelStep.restrictToBatch).
+ */
 export function optimizerBytes(optimizer: Optimizer, n: number, d: number, m: number, method: 'kernel' | 'primal', trainOutputLayer: boolean): number {
-  if (optimizerBeta(optimizer) === 0) return 0;
+  const batch = optimizer.kind === 'sgd' && method === 'kernel' && optimizer.batchSize < n
+    ? 4 * optimizer.batchSize + 8 * m * Math.ceil(optimizer.batchSize / 64) : 0;
+  if (optimizerBeta(optimizer) === 0) return batch;
   const state = method === 'kernel' ? m * n : m * d;
   const z = method === 'kernel' ? m * n : 0;
-  return 4 * (2 * state + z + (trainOutputLayer ? 2 * m : 0));
+  return batch + 4 * (2 * state + z + (trainOutputLayer ? 2 * m : 0));
 }
