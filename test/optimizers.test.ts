@@ -7,7 +7,7 @@
 // same bits as before; SGD's batches are a seeded permutation per epoch, and the batch's mask bits
 // (gatherMaskBits) against a plain gather.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, TwoLayerNet, train, type Matrix, type Optimizer } from '../src/index';
+import { estimateTrainingBytes, init, memoryInUse, TwoLayerNet, train, type Matrix, type Optimizer } from '../src/index';
 import { BatchSampler } from '../src/training/optimizer';
 import { WasmBuffer } from '../src/wasm/memory';
 import * as parallel from '../src/wasm/parallel';
@@ -96,6 +96,24 @@ describe('GD by default, and the edge cases of each optimiser', () => {
       const got = run(opt, method);
       expect(got.r, JSON.stringify(opt)).toEqual(base.r);
       expect(got.W, JSON.stringify(opt)).toEqual(base.W);
+    }
+  });
+
+  it.each(['kernel', 'primal'] as const)("%s: estimateTrainingBytes counts each optimiser's buffers (SGD's batch bits too) exactly", (method) => {
+    const peakOf = (optimizer: Optimizer): number => {
+      const net = TwoLayerNet.random({ d, m, seed: 2 });
+      const before = memoryInUse().bytesInUse;
+      let peak = 0;
+      train(net, X, y, { eta: 0.1, steps: 3, method, optimizer, onStep: () => { peak = Math.max(peak, memoryInUse().bytesInUse - before); } });
+      net.dispose();
+      return peak;
+    };
+    const gd = peakOf({ kind: 'gd' }), gdEstimate = estimateTrainingBytes({ n, d, m, method });
+    expect(gd).toBeLessThanOrEqual(gdEstimate);
+    for (const optimizer of [...OPTIMIZERS, { kind: 'sgd', batchSize: 3 }] as Optimizer[]) {
+      // What the optimiser adds to a GD run, against what the estimate adds (the previous state,
+      // its snapshot, Z's previous value; in kernel space SGD's batch indices and bits).
+      expect(peakOf(optimizer) - gd, JSON.stringify(optimizer)).toBe(estimateTrainingBytes({ n, d, m, method, optimizer }) - gdEstimate);
     }
   });
 
