@@ -131,6 +131,9 @@ describe('GD by default, and the edge cases of each optimiser', () => {
       const r = train(net, X, y, { eta: 0.05, steps: 50, optimizer, trainOutputLayer: true });
       expect(r.status).toBe('done');
       expect(r.residualSq[50]).toBeLessThan(0.5 * r.residualSq[0]);
+      // W and a are left at the state the last loss was measured at (Nesterov: both look-ahead).
+      const lossOfNet = net.predict(X).reduce((sum, v, i) => sum + (v - y[i]) ** 2, 0);
+      expect(Math.abs(lossOfNet - r.residualSq[50]), JSON.stringify(optimizer)).toBeLessThanOrEqual(1e-4 * lossOfNet + 1e-7);
       net.dispose();
     }
   });
