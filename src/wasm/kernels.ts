@@ -122,10 +122,10 @@ export const KERNEL_ARITY = {
  * memory. The split wrappers in parallel.ts call them with argument tuples typed by the typings.
  */
 export const THREAD_KERNELS = [
-  'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
+  'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gatherMaskBits', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
   'choleskyPanelUpdate', 'forwardColumns', 'accumulateCoefficients', 'maxDistanceFromCoefficients', 'maxRowDistance',
   'outputLayerGradient', 'linearKernelRows', 'householderPassRows', 'gemmSubtractNN',
   'denseForwardColumns', 'denseForwardDerivativeColumns', 'denseScaleCoefficients', 'denseOutputGradient',
-  'denseFeatureRows', 'denseGramCombine', 'derivativeChangeRows', 'extrapolate', 'gatherMaskBits',
+  'denseFeatureRows', 'denseGramCombine', 'derivativeChangeRows', 'extrapolate',
 ] as const satisfies readonly KernelName[];
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
