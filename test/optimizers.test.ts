@@ -1,11 +1,16 @@
 // train()'s optimisers (issue 13 §1, DESIGN §7.4) against the float64 oracle
-// test/reference/optimizers.ts (the update rules on W, from the formulas): heavy ball, Nesterov and
-// mini-batch SGD (with and without momentum) over 100 steps, 1e-3 relative, in both ReLU step
-// forms (kernel space's masked sums, primal) and the dense forms of a smooth ψ (tanh); GD with the
-// default option is the same bits as before; SGD's batches are a seeded permutation per epoch.
+// test/reference/optimizers.ts (the update rules on W, from the formulas): heavy ball, Nesterov (at
+// its look-ahead point, PyTorch's form) and mini-batch SGD (with and without momentum) over 100
+// steps, 1e-3 relative, in both ReLU step forms (kernel space's masked sums, SGD's over the batch's
+// rows of K, both masked-sum kernels; primal) and the dense forms of a smooth ψ (tanh); the net
+// afterwards holds the state whose loss the result ends with; GD with the default option is the
+// same bits as before; SGD's batches are a seeded permutation per epoch, and the batch's mask bits
+// (gatherMaskBits) against a plain gather.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, TwoLayerNet, train, type Matrix, type Optimizer } from '../src/index';
+import { estimateTrainingBytes, init, memoryInUse, TwoLayerNet, train, type Matrix, type Optimizer } from '../src/index';
 import { BatchSampler } from '../src/training/optimizer';
+import { WasmBuffer } from '../src/wasm/memory';
+import * as parallel from '../src/wasm/parallel';
 import { optimizerHistory, type ReferenceOptimizer } from './reference/optimizers';
 import { mulberry32, randomUnitRows } from './reference/random';
 
@@ -31,29 +36,37 @@ function reference(opt: Optimizer, n: number): ReferenceOptimizer {
 }
 
 describe('optimisers against the float64 oracle (100 steps, 1e-3 relative)', () => {
-  for (const act of ['relu', 'tanh'] as const) {
-    it.each(OPTIMIZERS.map((o) => [JSON.stringify(o), o] as const))(`${act}: %s, both forms`, (_, opt) => {
-      const n = 13, d = 7, m = 66, steps = 100, eta = 0.05;
-      const { X, X64, y, y64 } = inputs(n, d, 21);
-      let oracle: ReturnType<typeof optimizerHistory> | undefined;
-      for (const method of ['kernel', 'primal'] as const) {
-        const net = TwoLayerNet.random({ d, m, seed: 8, activation: act });
-        const { W, a } = net.weights();
-        oracle ??= optimizerHistory({ X: X64, y: y64, n, d, m, eta, model: { act } }, Float64Array.from(W.data), Float64Array.from(a), steps, reference(opt, n));
-        const r = train(net, X, y, { eta, steps, method, optimizer: opt });
-        expect(r.status).toBe('done');
-        for (let k = 0; k <= steps; k++) {
-          const want = oracle.residualSq[k];
-          expect(Math.abs(r.residualSq[k] - want), `${method} ‖y − u(${k})‖²`).toBeLessThanOrEqual(1e-3 * want + 1e-6);
-        }
-        const Wk = net.weights().W.data;
-        let worst = 0, scale = 0;
-        for (let i = 0; i < Wk.length; i++) { worst = Math.max(worst, Math.abs(Wk[i] - oracle.W[i])); scale = Math.max(scale, Math.abs(oracle.W[i])); }
-        expect(worst / scale, `${method} W(${steps})`).toBeLessThan(1e-3);
-        net.dispose();
+  // m = 66 takes the masked sum's list replay, m = 300 its subset-sum tables (from 256 neurons on);
+  // SGD's b = 4, 5 are below one table's 8 inputs and not a multiple of 4.
+  const cases = [
+    ...(['relu', 'tanh'] as const).flatMap((act) => OPTIMIZERS.map((opt) => ({ act, m: 66, opt }))),
+    ...OPTIMIZERS.map((opt) => ({ act: 'relu' as const, m: 300, opt })),
+  ];
+  it.each(cases.map((c) => [`${c.act}, m = ${c.m}: ${JSON.stringify(c.opt)}`, c] as const))('%s, both forms', (_, { act, m, opt }) => {
+    const n = 13, d = 7, steps = 100, eta = m === 66 ? 0.05 : 0.03;
+    const { X, X64, y, y64 } = inputs(n, d, 21);
+    let oracle: ReturnType<typeof optimizerHistory> | undefined;
+    for (const method of ['kernel', 'primal'] as const) {
+      const net = TwoLayerNet.random({ d, m, seed: 8, activation: act });
+      const { W, a } = net.weights();
+      oracle ??= optimizerHistory({ X: X64, y: y64, n, d, m, eta, model: { act } }, Float64Array.from(W.data), Float64Array.from(a), steps, reference(opt, n));
+      const r = train(net, X, y, { eta, steps, method, optimizer: opt });
+      expect(r.status).toBe('done');
+      for (let k = 0; k <= steps; k++) {
+        const want = oracle.residualSq[k];
+        expect(Math.abs(r.residualSq[k] - want), `${method} ‖y − u(${k})‖²`).toBeLessThanOrEqual(1e-3 * want + 1e-6);
       }
-    });
-  }
+      const Wk = net.weights().W.data;
+      let worst = 0, scale = 0;
+      for (let i = 0; i < Wk.length; i++) { worst = Math.max(worst, Math.abs(Wk[i] - oracle.W[i])); scale = Math.max(scale, Math.abs(oracle.W[i])); }
+      expect(worst / scale, `${method} W(${steps})`).toBeLessThan(1e-3);
+      // The result ends with the loss of the net it leaves (Nesterov: the look-ahead point).
+      const u = net.predict(X);
+      const lossOfNet = u.reduce((sum, v, i) => sum + (v - y[i]) ** 2, 0);
+      expect(Math.abs(lossOfNet - r.residualSq[steps]), `${method} final loss against the net's`).toBeLessThanOrEqual(1e-4 * lossOfNet + 1e-7);
+      net.dispose();
+    }
+  });
 
   it('momentum is not GD: the oracle tells them apart (the test can fail)', () => {
     const n = 13, d = 7, m = 66;
@@ -86,6 +99,24 @@ describe('GD by default, and the edge cases of each optimiser', () => {
     }
   });
 
+  it.each(['kernel', 'primal'] as const)("%s: estimateTrainingBytes counts each optimiser's buffers (SGD's batch bits too) exactly", (method) => {
+    const peakOf = (optimizer: Optimizer): number => {
+      const net = TwoLayerNet.random({ d, m, seed: 2 });
+      const before = memoryInUse().bytesInUse;
+      let peak = 0;
+      train(net, X, y, { eta: 0.1, steps: 3, method, optimizer, onStep: () => { peak = Math.max(peak, memoryInUse().bytesInUse - before); } });
+      net.dispose();
+      return peak;
+    };
+    const gd = peakOf({ kind: 'gd' }), gdEstimate = estimateTrainingBytes({ n, d, m, method });
+    expect(gd).toBeLessThanOrEqual(gdEstimate);
+    for (const optimizer of [...OPTIMIZERS, { kind: 'sgd', batchSize: 3 }] as Optimizer[]) {
+      // What the optimiser adds to a GD run, against what the estimate adds (the previous state,
+      // its snapshot, Z's previous value; in kernel space SGD's batch indices and bits).
+      expect(peakOf(optimizer) - gd, JSON.stringify(optimizer)).toBe(estimateTrainingBytes({ n, d, m, method, optimizer }) - gdEstimate);
+    }
+  });
+
   it('rejects bad options', () => {
     const net = TwoLayerNet.random({ d, m, seed: 2 });
     for (const optimizer of [{ kind: 'adam' }, { kind: 'momentum', beta: 1 }, { kind: 'momentum' }, { kind: 'sgd', batchSize: 0 }, { kind: 'sgd', batchSize: n + 1 }, { kind: 'sgd', batchSize: 2, seed: -1 }, 'gd']) {
@@ -100,9 +131,43 @@ describe('GD by default, and the edge cases of each optimiser', () => {
       const r = train(net, X, y, { eta: 0.05, steps: 50, optimizer, trainOutputLayer: true });
       expect(r.status).toBe('done');
       expect(r.residualSq[50]).toBeLessThan(0.5 * r.residualSq[0]);
+      // W and a are left at the state the last loss was measured at (Nesterov: both look-ahead).
+      const lossOfNet = net.predict(X).reduce((sum, v, i) => sum + (v - y[i]) ** 2, 0);
+      expect(Math.abs(lossOfNet - r.residualSq[50]), JSON.stringify(optimizer)).toBeLessThanOrEqual(1e-4 * lossOfNet + 1e-7);
       net.dispose();
     }
   });
+});
+
+describe("SGD's batch bits (gatherMaskBits) against a plain gather", () => {
+  // Bit j of row r of the result is bit batch[j] of row r; the last word's padding bits cleared.
+  it.each([[1, 1, 1], [3, 64, 64], [5, 65, 130], [17, 70, 128], [300, 125, 1000], [2, 7, 7]])(
+    'rows = %i, count = %i of %i inputs', (rows, count, inputs) => {
+      const words = Math.ceil(inputs / 64), outWords = Math.ceil(count / 64);
+      const rand = mulberry32(rows * 1000 + count);
+      const bits = new WasmBuffer('u64', rows * words), batch = new WasmBuffer('f32', count), out = new WasmBuffer('u64', rows * outWords);
+      try {
+        const want: boolean[][] = [];
+        const source: boolean[][] = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => rand() < 0.5));
+        const w = bits.words();
+        source.forEach((row, r) => row.forEach((on, i) => { if (on) w[r * words + (i >> 6)] |= 1n << BigInt(i & 63); }));
+        const index = new Int32Array(count);
+        for (let j = 0; j < count; j++) index[j] = Math.floor(rand() * inputs);
+        new Int32Array(batch.f32().buffer, batch.ptr, count).set(index);
+        out.words().fill(0xffffffffffffffffn); // padding must be cleared, not left
+        for (let r = 0; r < rows; r++) want.push(Array.from(index, (i) => source[r][i]));
+        parallel.gatherMaskBits(bits.ptr, words, rows, batch.ptr, count, out.ptr, outWords);
+        const o = out.words();
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < outWords * 64; j++) {
+            const got = ((o[r * outWords + (j >> 6)] >> BigInt(j & 63)) & 1n) === 1n;
+            expect(got, `row ${r} bit ${j}`).toBe(j < count ? want[r][j] : false);
+          }
+        }
+      } finally {
+        bits.free(); batch.free(); out.free();
+      }
+    });
 });
 
 describe('SGD batches', () => {

@@ -1,7 +1,9 @@
 // What the kernel regime says of each optimiser (issue 13 §2, DESIGN §7.4): with H fixed and
 // e = u − y, GD e(k+1) = (I − ηH)e(k); heavy ball e(k+1) = ((1+β)I − ηH)e(k) − βe(k−1); Nesterov
-// e(k+1) = (1+β)(I − ηH)e(k) − β(I − ηH)e(k−1); mini-batch SGD's mean E[e(k+1)] = (I − ηH)E[e(k)].
-// Each starts from e(−1) = e(0) (no velocity). Also the stability limits and Polyak's pair.
+// e(k+1) = (1+β)(I − ηH)e(k) − β(I − ηH)e(k−1) at its look-ahead point (train()'s state and
+// curves); mini-batch SGD's mean E[e(k+1)] = (I − ηH)E[e(k)]. Each starts with no velocity: e(−1) =
+// e(0), and for Nesterov (I − ηH)e(−1) = e(0), the residual at W(0) = Y(0). Also the stability
+// limits and Polyak's pair.
 import { OverparamRangeError } from '../errors.js';
 import type { Optimizer } from '../training/optimizer.js';
 import { optimizerBeta } from '../training/optimizer.js';
@@ -60,15 +62,16 @@ export function polyakParameters(lambdaMax: number, lambda0: number): PolyakPara
  * The kernel regime's residuals e(k), k = 0..steps, for an optimiser (DESIGN §7.4) with the n×n
  * row-major H fixed and e(0) given (e(−1) = e(0)): GD and SGD's mean through (I − ηH); heavy ball
  * and SGD's momentum through ((1+β)I − ηH)e(k) − βe(k−1); Nesterov through
- * (1+β)(I − ηH)e(k) − β(I − ηH)e(k−1). η is the sum loss's (train's η·m^(2γ−1), ÷ n for 'mean').
+ * (1+β)(I − ηH)e(k) − β(I − ηH)e(k−1), e(1) = (I − (1+β)ηH)e(0): the residual at the look-ahead
+ * point Y(k) = W(k) + β(W(k) − W(k−1)), which train() records for Nesterov. η is the sum loss's (train's η·m^(2γ−1), ÷ n for 'mean').
  * Returns ‖e(k)‖² and the final e.
  */
 export function kernelRegimeTrajectory(H: ArrayLike<number>, n: number, eta: number, e0: ArrayLike<number>, steps: number,
   optimizer: Optimizer = { kind: 'gd' }): { residualSq: Float64Array; residual: Float64Array } {
   const beta = optimizerBeta(optimizer);
   let prev = Float64Array.from(e0), cur = Float64Array.from(e0);
-  let prevStep = new Float64Array(n); // (I − ηH)e(k−1), Nesterov's
-  kernelRegimeStep(H, n, eta, prev, prevStep);
+  // Nesterov's (I − ηH)e(k−1): the residual at W(k), the point behind the look-ahead Y(k); W(0) = Y(0).
+  let prevStep = Float64Array.from(e0);
   const next = new Float64Array(n), step = new Float64Array(n);
   const residualSq = new Float64Array(steps + 1);
   const norm = (v: Float64Array): number => v.reduce((s, x) => s + x * x, 0);

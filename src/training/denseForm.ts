@@ -104,13 +104,11 @@ export class DenseForm implements StepForm {
   step(eta: number, beforeZ?: () => void): void {
     const { n, d, m, X, ZT, e, net, gradientFactor } = this.state;
     parallel.denseScaleCoefficients(this.P.ptr, this.S ? this.S.ptr : 0, m, n, net._a.ptr, e.ptr, eta * gradientFactor);
+    // beforeZ once S (kernel space) or W (primal) has moved, as StepForm.step says.
+    if (!this.K32) parallel.gemmSubtractNN(this.P.ptr, X.ptr, this.packed.ptr, net._W.ptr, m, d, n);
     beforeZ?.();
-    if (this.K32) {
-      parallel.gemmSubtractNN(this.P.ptr, this.K32.ptr, this.packed.ptr, ZT.ptr, m, n, n);
-    } else {
-      parallel.gemmSubtractNN(this.P.ptr, X.ptr, this.packed.ptr, net._W.ptr, m, d, n);
-      parallel.gemmNT(net._W.ptr, X.ptr, ZT.ptr, m, n, d);
-    }
+    if (this.K32) parallel.gemmSubtractNN(this.P.ptr, this.K32.ptr, this.packed.ptr, ZT.ptr, m, n, n);
+    else parallel.gemmNT(net._W.ptr, X.ptr, ZT.ptr, m, n, d);
   }
 
   stateBuffers(): WasmBuffer[] {

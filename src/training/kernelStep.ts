@@ -1,6 +1,7 @@
 // The kernel-space step for ReLU (DESIGN §5.1): Z ← Z − η K D with K = X Xᵀ and
 // D_ir = c_r e_i 1{z_ir ≥ 0}, summed over the active bits only (≈ n²m flops a step instead of the
-// primal 3nmd); W is never needed while training: W(k) = W(0) − S X with S = η Σ_j D(j).
+// primal 3nmd); W is never needed while training: W(k) = W(0) − S X with S = η Σ_j D(j). A
+// mini-batch SGD step (e zero outside its b inputs) sums the batch's b rows of K only (≈ b·n·m).
 import * as parallel from '../wasm/parallel.js';
 import { WasmBuffer, freeAll } from '../wasm/memory.js';
 import { threadCount } from '../wasm/loader.js';
@@ -21,6 +22,13 @@ export class KernelStep extends ReluForm implements StepForm {
   private initialWeights?: WasmBuffer;
   /** The step k whose W(k) the net's W holds. */
   private weightsStep = 0;
+  /**
+   * SGD: the coming step's batch, ascending (b i32), and the batch's activation bits of every
+   * neuron (m × ⌈b/64⌉ words), allocated at the first batch; `batchSize` 0 while no batch is set.
+   */
+  private batchIndices?: WasmBuffer;
+  private batchBits?: WasmBuffer;
+  private batchSize = 0;
 
   constructor(state: RunState) {
     super(state);
@@ -38,13 +46,50 @@ export class KernelStep extends ReluForm implements StepForm {
     }
   }
 
+  /** The batch of the coming step (SGD); a batch of all n inputs takes the full step. */
+  restrictToBatch(batch: Int32Array): void {
+    const { n, m } = this.state;
+    if (batch.length === n) return;
+    if (!this.batchIndices || this.batchIndices.length !== batch.length) {
+      freeAll(this.batchIndices, this.batchBits);
+      this.batchIndices = this.batchBits = undefined;
+      this.batchIndices = new WasmBuffer('f32', batch.length); // 4-byte slots, read as i32 (batchIndexView)
+      this.batchBits = new WasmBuffer('u64', m * Math.ceil(batch.length / 64));
+    }
+    // Ascending, as the full step adds K's rows: the same order of additions, and K read in order.
+    const index = this.batchIndexView();
+    index.set(batch);
+    index.sort();
+    this.batchSize = batch.length;
+  }
+
+  /** The batch's indices as i32 (a fresh view, valid until the next allocation). */
+  private batchIndexView(): Int32Array {
+    return new Int32Array(this.k.memory.buffer, this.batchIndices!.ptr, this.batchIndices!.length);
+  }
+
   step(eta: number, beforeZ?: () => void): void {
     const { n, m, ZT, e, rowScale } = this.state;
     parallel.accumulateCoefficients(this.S.ptr, ZT.ptr, m, n, e.ptr, rowScale.ptr, eta);
     beforeZ?.();
-    this.k.scaleRows(this.scaledRows.ptr, this.K32.ptr, e.ptr, n, n);
-    parallel.maskedRowSum(ZT.ptr, m, n, this.scaledRows.ptr, n, rowScale.ptr, -eta, this.bits.ptr,
-      this.wordsPerNeuron, this.wordsPerNeuron, this.sumScratch.ptr);
+    const b = this.batchSize;
+    this.batchSize = 0;
+    if (b === 0) {
+      this.k.scaleRows(this.scaledRows.ptr, this.K32.ptr, e.ptr, n, n);
+      parallel.maskedRowSum(ZT.ptr, m, n, this.scaledRows.ptr, n, rowScale.ptr, -eta, this.bits.ptr,
+        this.wordsPerNeuron, this.wordsPerNeuron, this.sumScratch.ptr);
+      return;
+    }
+    // The batch's rows j of P = diag(e) K (row j: e_{i_j} K_{i_j}), and bit j of each neuron's mask.
+    const indices = this.batchIndices!, words = Math.ceil(b / 64), rowBytes = 4 * n;
+    const index = this.batchIndexView();
+    for (let j = 0; j < b; j++) {
+      const i = index[j];
+      this.k.scaleRows(this.scaledRows.ptr + j * rowBytes, this.K32.ptr + i * rowBytes, e.ptr + 4 * i, 1, n);
+    }
+    parallel.gatherMaskBits(this.bits.ptr, this.wordsPerNeuron, m, indices.ptr, b, this.batchBits!.ptr, words);
+    parallel.maskedRowSum(ZT.ptr, m, n, this.scaledRows.ptr, b, rowScale.ptr, -eta, this.batchBits!.ptr,
+      words, words, this.sumScratch.ptr);
   }
 
   /** ‖w_r(k) − w_r(0)‖² = Σ_i S_ir (z_ir(0) − z_ir(k)) (DESIGN §5.1), no W needed. */
@@ -92,6 +137,6 @@ export class KernelStep extends ReluForm implements StepForm {
 
   override free(): void {
     super.free();
-    freeAll(this.scaledRows, this.sumScratch, this.K32, this.S, this.initialWeights);
+    freeAll(this.scaledRows, this.sumScratch, this.K32, this.S, this.initialWeights, this.batchIndices, this.batchBits);
   }
 }

@@ -4,9 +4,12 @@
 // - heavy ball, V ← βV − η∇L, W ← W + V, is W(k+1) = W(k) + β(W(k) − W(k−1)) − η∇L(W(k)): the
 //   extrapolation x ← x + β(x − x_prev) of S (or W) and, in kernel space, of Z (linear in S), then
 //   the GD step;
-// - Nesterov evaluates the gradient at the look-ahead Y(k) = W(k) + β(W(k) − W(k−1)): extrapolate,
-//   forward pass and residual at Y(k), then the GD step from there gives W(k+1); the loop records
-//   (and the net holds) W(k), not Y(k);
+// - Nesterov (Sutskever et al. 2013's reparametrised form, PyTorch's `nesterov=True`) keeps the
+//   look-ahead point Y(k) = W(k) + β(W(k) − W(k−1)) as the state, so the loop's one forward pass
+//   per step is the one the gradient needs: W(k+1) = Y(k) − η∇L(Y(k)) is the GD step from the
+//   state, then Y(k+1) = W(k+1) + β(W(k+1) − W(k)) the same extrapolation as heavy ball's, after
+//   the step instead of before it. The loop records (and the net holds) Y(k); Y(0) = W(0). (The
+//   W(k) form needs a second forward pass a step, at W(k) for the curves: 1.04–1.41× a GD step.)
 // - mini-batch SGD masks the residual: e_i·n/b on the step's batch, 0 elsewhere (unbiased for the
 //   sum loss), batches drawn without replacement, a fresh seeded shuffle each epoch; with
 //   `momentum` it adds heavy ball.
@@ -20,10 +23,11 @@ import type { RunState, StepForm } from './stepForm.js';
 /**
  * train()'s `optimizer` (issue 13, DESIGN §7.4). Default `{ kind: 'gd' }`, plain gradient descent
  * (eq. 3). `momentum` is Polyak's heavy ball (V ← βV − η∇L, W ← W + V), `nesterov` the same with
- * the gradient taken at the look-ahead point W + βV; `sgd` takes mini-batches of `batchSize`
- * drawn without replacement (a fresh shuffle each epoch from `seed`, default 0; ⌊n/b⌋ batches an
- * epoch, the remainder of a shuffle left out so every batch has b points), the batch gradient
- * scaled by n/b, and heavy ball with β = `momentum` when given.
+ * the gradient taken at the look-ahead point Y = W + βV, which is what the run records and the net
+ * holds (PyTorch's `nesterov=True` form: Y(k+1) = Y(k) − η∇L(Y(k)) + βV(k+1), Y(0) = W(0)); `sgd`
+ * takes mini-batches of `batchSize` drawn without replacement (a fresh shuffle each epoch from
+ * `seed`, default 0; ⌊n/b⌋ batches an epoch, the remainder of a shuffle left out so every batch has
+ * b points), the batch gradient scaled by n/b, and heavy ball with β = `momentum` when given.
  */
 export type Optimizer =
   | { kind: 'gd' }
@@ -121,7 +125,8 @@ function extrapolate(x: WasmBuffer, prev: WasmBuffer, beta: number): void {
 
 /**
  * @internal One run's optimiser state beside a step form: the previous state (W(k−1) or S(k−1),
- * Z(k−1), a(k−1)), from which the velocity V = W(k) − W(k−1) follows, and the SGD sampler.
+ * Z(k−1), a(k−1); for Nesterov W(k), S(k), Z(k), a(k) behind the look-ahead state), from which the
+ * velocity follows, and the SGD sampler.
  */
 export class OptimizerRun {
   private readonly beta: number;
@@ -129,20 +134,20 @@ export class OptimizerRun {
   /** The form's state buffers and their previous values. */
   private readonly moves: WasmBuffer[];
   private readonly previous: WasmBuffer[] = [];
-  /** Z(k−1) when Z is extrapolated (kernel space, or Nesterov's look-ahead). */
+  /** Z's previous value when Z is extrapolated (kernel space; primal Z = X Wᵀ follows W). */
   private previousZ?: WasmBuffer;
   private previousA?: WasmBuffer;
-  private readonly derivedZ: boolean;
+  /** The batch's scaled residuals while e is cleared (one buffer for the whole run). */
+  private batchResidual?: Float32Array;
 
   constructor(readonly spec: Optimizer, private readonly form: StepForm, private readonly state: RunState) {
     this.beta = optimizerBeta(spec);
     this.moves = form.stateBuffers();
-    this.derivedZ = form.method === 'primal';
     if (spec.kind === 'sgd') this.sampler = new BatchSampler(state.n, spec.batchSize, spec.seed);
     if (this.beta > 0) {
       try {
         for (const b of this.moves) this.previous.push(new WasmBuffer('f32', b.length));
-        if (!this.derivedZ || spec.kind === 'nesterov') this.previousZ = new WasmBuffer('f32', state.m * state.n);
+        if (form.method === 'kernel') this.previousZ = new WasmBuffer('f32', state.m * state.n);
         if (state.trainOutputLayer) this.previousA = new WasmBuffer('f32', state.m);
       } catch (error) {
         this.free();
@@ -164,46 +169,53 @@ export class OptimizerRun {
   }
 
   /**
-   * Before the step, with the loop's forward pass and residual at W(k) done: Nesterov moves to the
-   * look-ahead point and takes the forward pass there; SGD masks the residual to its batch.
+   * Before the step, with the loop's forward pass and residual at the state done: SGD masks the
+   * residual to its batch (the kernel-space form then sums over the batch's rows of K only).
    */
-  /** The batch's scaled residuals while e is cleared (one buffer for the whole run). */
-  private batchResidual?: Float32Array;
-
   prepare(): void {
-    const { state, beta } = this;
-    if (this.spec.kind === 'nesterov' && beta > 0) {
-      this.moves.forEach((b, i) => extrapolate(b, this.previous[i], beta));
-      extrapolate(state.ZT, this.previousZ!, beta);
-      if (this.previousA) {
-        extrapolate(state.net._a, this.previousA, beta);
-        state.updateRowScale();
-      }
-      this.form.forward();
-      state.residual();
-    }
-    if (this.sampler) {
-      const e = state.e.f32(), batch = this.sampler.next();
-      const scale = state.n / this.sampler.batchSize;
-      const kept = (this.batchResidual ??= new Float32Array(this.sampler.batchSize));
-      for (let j = 0; j < batch.length; j++) kept[j] = e[batch[j]] * scale;
-      e.fill(0);
-      for (let j = 0; j < batch.length; j++) e[batch[j]] = kept[j];
-    }
+    if (!this.sampler) return;
+    const { state } = this;
+    const e = state.e.f32(), batch = this.sampler.next();
+    const scale = state.n / this.sampler.batchSize;
+    const kept = (this.batchResidual ??= new Float32Array(this.sampler.batchSize));
+    for (let j = 0; j < batch.length; j++) kept[j] = e[batch[j]] * scale;
+    e.fill(0);
+    for (let j = 0; j < batch.length; j++) e[batch[j]] = kept[j];
+    this.form.restrictToBatch?.(batch);
   }
 
-  /** The first layer's step: heavy ball extrapolates S (or W), and Z before it moves, around the GD step. */
+  /** x ← x + β(x − prev) for the form's state buffers (S or W). */
+  private extrapolateState(): void {
+    this.moves.forEach((b, i) => extrapolate(b, this.previous[i], this.beta));
+  }
+
+  /**
+   * The first layer's step. Heavy ball extrapolates S (or W), and Z before it moves, around the GD
+   * step; Nesterov takes the GD step from the look-ahead state, then extrapolates S (or W) once it
+   * moved (primal Z = X Wᵀ is then the look-ahead's) and, in kernel space, Z after it moved.
+   */
   stepFirstLayer(eta: number): void {
-    const { beta } = this;
-    if (beta === 0 || this.spec.kind === 'nesterov') { this.form.step(eta); return; }
-    this.moves.forEach((b, i) => extrapolate(b, this.previous[i], beta));
-    const Z = this.state.ZT, prevZ = this.previousZ;
-    this.form.step(eta, prevZ ? () => extrapolate(Z, prevZ, beta) : undefined);
+    const { beta, previousZ } = this;
+    const Z = this.state.ZT;
+    if (beta === 0) this.form.step(eta);
+    else if (this.spec.kind === 'nesterov') {
+      this.form.step(eta, () => this.extrapolateState());
+      if (previousZ) extrapolate(Z, previousZ, beta);
+    } else {
+      this.extrapolateState();
+      this.form.step(eta, previousZ ? () => extrapolate(Z, previousZ, beta) : undefined);
+    }
   }
 
-  /** Heavy ball on a, before a ← a − η∂L/∂a (Nesterov already moved a to the look-ahead point). */
-  extrapolateOutput(): void {
-    if (this.previousA && this.spec.kind !== 'nesterov') extrapolate(this.state.net._a, this.previousA, this.beta);
+  /**
+   * The output layer's step, `gdStep` being a ← a − η∂L/∂a at the state: heavy ball extrapolates a
+   * before it, Nesterov after it (to the next look-ahead point).
+   */
+  stepOutput(gdStep: () => void): void {
+    const { previousA, beta } = this;
+    if (previousA && this.spec.kind !== 'nesterov') extrapolate(this.state.net._a, previousA, beta);
+    gdStep();
+    if (previousA && this.spec.kind === 'nesterov') extrapolate(this.state.net._a, previousA, beta);
   }
 
   free(): void {
@@ -211,10 +223,15 @@ export class OptimizerRun {
   }
 }
 
-/** @internal Bytes an {@link OptimizerRun} allocates (its previous state, and their snapshot). */
+/**
+ * @internal Bytes an {@link OptimizerRun} allocates (its previous state, and their snapshot), and
+ * in kernel space SGD's batch indices and bits (KernelStep.restrictToBatch).
+ */
 export function optimizerBytes(optimizer: Optimizer, n: number, d: number, m: number, method: 'kernel' | 'primal', trainOutputLayer: boolean): number {
-  if (optimizerBeta(optimizer) === 0) return 0;
+  const batch = optimizer.kind === 'sgd' && method === 'kernel' && optimizer.batchSize < n
+    ? 4 * optimizer.batchSize + 8 * m * Math.ceil(optimizer.batchSize / 64) : 0;
+  if (optimizerBeta(optimizer) === 0) return batch;
   const state = method === 'kernel' ? m * n : m * d;
-  const z = method === 'kernel' || optimizer.kind === 'nesterov' ? m * n : 0;
-  return 4 * (2 * state + z + (trainOutputLayer ? 2 * m : 0));
+  const z = method === 'kernel' ? m * n : 0;
+  return batch + 4 * (2 * state + z + (trainOutputLayer ? 2 * m : 0));
 }

@@ -223,7 +223,7 @@ export class TrainingRun implements ActiveRun {
 
   /**
    * One step from the state whose residual e and activation record are current: GD (eq. 3), or the
-   * optimiser's (it may move to a look-ahead point or mask e first).
+   * optimiser's (SGD masks e to its batch first; Nesterov's state is the look-ahead point).
    */
   step(): void {
     const { eta, gradientA, optimizer } = this;
@@ -232,9 +232,10 @@ export class TrainingRun implements ActiveRun {
     if (optimizer) optimizer.stepFirstLayer(eta);
     else this.form.step(eta);
     if (gradientA) {
-      optimizer?.extrapolateOutput();
       const a = this.net._a.f32(), g = gradientA.f32();
-      for (let r = 0; r < this.net.m; r++) a[r] -= eta * g[r];
+      const gdStep = (): void => { for (let r = 0; r < this.net.m; r++) a[r] -= eta * g[r]; };
+      if (optimizer) optimizer.stepOutput(gdStep);
+      else gdStep();
       this.state.updateRowScale();
     }
   }

@@ -149,9 +149,11 @@ export class RunState {
  * RunState's (H_ij = K_ij (1/m) Σ_r a_r² ψ′(z_ir) ψ′(z_jr), plus the output part when a trains).
  *
  * Optimisers with state (optimizer.ts: heavy ball, Nesterov, SGD with momentum) keep the fused
- * step(): they extrapolate the form's stateBuffers() (S or W) and, through step()'s `beforeZ`, Z,
- * as x ← x + β(x − x_prev), so the masked sum still never writes D; their previous state joins the
- * loop's divergence snapshot. {@link SeparableStepForm} stays for optimisers that need the
+ * step(): they extrapolate the form's stateBuffers() (S or W) and, in kernel space, Z as
+ * x ← x + β(x − x_prev), heavy ball before the step (Z through step()'s `beforeZ`), Nesterov after
+ * it (S or W through `beforeZ`, so primal Z = X Wᵀ is the look-ahead's), so the masked sum still
+ * never writes D; their previous state joins the loop's divergence snapshot. SGD masks e and
+ * tells the form its batch (restrictToBatch). {@link SeparableStepForm} stays for optimisers that need the
  * direction itself (none yet).
  */
 export interface StepForm {
@@ -173,10 +175,16 @@ export interface StepForm {
   outputGradient(gradient: WasmBuffer): void;
   /**
    * One GD step of the first layer from the current residual state.e (eq. 3): Z(k) → Z(k+1).
-   * `beforeZ` (optimizer.ts's heavy ball) runs once the coefficients S (or W) have moved and before
+   * `beforeZ` (optimizer.ts's heavy ball and Nesterov) runs once the coefficients S (or W) have moved and before
    * state.ZT moves; from then on the step reads only the activation record, not Z's signs.
    */
   step(eta: number, beforeZ?: () => void): void;
+  /**
+   * Mini-batch SGD (optimizer.ts): state.e of the coming step() is zero outside `batch` (a view,
+   * read before it returns), so a form may sum over the batch's inputs only; forms without it use
+   * the masked e as it is.
+   */
+  restrictToBatch?(batch: Int32Array): void;
   /** The first layer's trainable state (S or W): what a divergence snapshot must hold to come back. */
   stateBuffers(): WasmBuffer[];
   /** Brings net._W to W(`step`), the state the run is at (`final`: the run ends, no copy of W(0) needed). */

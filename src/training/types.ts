@@ -53,8 +53,8 @@ export interface TrainOptions {
   steps: number;
   /**
    * The optimiser (issue 13, DESIGN §7.4): `{ kind: 'gd' }` (default, eq. 3), heavy ball
-   * `{ kind: 'momentum', beta }`, `{ kind: 'nesterov', beta }` (the curves are recorded at W(k), the
-   * gradient taken at W(k) + β(W(k) − W(k−1))), or mini-batch SGD `{ kind: 'sgd', batchSize,
+   * `{ kind: 'momentum', beta }`, `{ kind: 'nesterov', beta }` (the curves are recorded, and the net
+   * left, at the look-ahead point Y(k) = W(k) + β(W(k) − W(k−1)) where the gradient is taken), or mini-batch SGD `{ kind: 'sgd', batchSize,
    * momentum?, seed? }` (batches without replacement, a fresh shuffle from `seed` each epoch, the
    * batch's residual scaled by n/b; the recorded loss is the full one). Every step form runs them,
    * with the same numbers on any thread count. They train the first layer and, with

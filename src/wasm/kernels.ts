@@ -39,6 +39,8 @@ export interface CoreKernels {
   accumulateCoefficients(S: number, ZT: number, m: number, n: number, e: number, rowScale: number, scale: number): void;
   /** x ← x + β(x − prev), prev ← x (old), over `count` f32s (assembly/relu_net/extrapolate.ts). */
   extrapolate(x: number, prev: number, count: number, beta: number): void;
+  /** out row r, bit j = bits row r, bit batch[j] (j < count; outWords = ⌈count/64⌉ a row), assembly/relu_net/batch_bits.ts. */
+  gatherMaskBits(bits: number, wordsPerRow: number, rows: number, batch: number, count: number, out: number, outWords: number): void;
   countChangedBits(a: number, b: number, words: number): number;
   rowMasksFromPreactivations(ZT: number, m: number, n: number, rowBits: number, wordsPerRow: number): void;
   /** Words [wordStart, wordEnd) of every row of rowMasksFromPreactivations (one thread's share). */
@@ -103,7 +105,7 @@ export const KERNEL_ARITY = {
   gemmNT: 6, gemmSubtractNN: 7, packColumnPanels: 4, packColumnPanelsBytes: 2,
   forward: 8, forwardColumns: 10, outputLayerGradient: 6,
   scaleRows: 5, maskedRowSum: 10, maskedRowSumScratchBytes: 1, maskedRowSumByTables: 12, maskedRowSumByTablesScratchBytes: 1,
-  maxRowDistance: 4, maxDistanceFromCoefficients: 5, accumulateCoefficients: 7, extrapolate: 4,
+  maxRowDistance: 4, maxDistanceFromCoefficients: 5, accumulateCoefficients: 7, extrapolate: 4, gatherMaskBits: 7,
   countChangedBits: 3, rowMasksFromPreactivations: 5, rowMaskWordsFromPreactivations: 7,
   linearKernel: 4, linearKernelRows: 6, linearKernelRowsF64: 6, certifyRowMasks: 9, gramFromMasks: 6, gramFromMaskRows: 8, gramInfinity: 3, demoteToF32: 3,
   limitKernelClosedRows: 9, gaussHermiteRule: 4, hermiteTable: 5, hermiteCoefficientRows: 13, limitKernelSeriesRows: 11,
@@ -123,7 +125,7 @@ export const KERNEL_ARITY = {
  * memory. The split wrappers in parallel.ts call them with argument tuples typed by the typings.
  */
 export const THREAD_KERNELS = [
-  'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
+  'gemmNT', 'maskedRowSum', 'maskedRowSumByTables', 'gatherMaskBits', 'gramFromMaskRows', 'rowMaskWordsFromPreactivations',
   'choleskyPanelUpdate', 'forwardColumns', 'accumulateCoefficients', 'maxDistanceFromCoefficients', 'maxRowDistance',
   'outputLayerGradient', 'linearKernelRows', 'householderPassRows', 'gemmSubtractNN',
   'denseForwardColumns', 'denseForwardDerivativeColumns', 'denseScaleCoefficients', 'denseOutputGradient',

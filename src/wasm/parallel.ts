@@ -253,6 +253,12 @@ export function extrapolate(x: number, prev: number, count: number, beta: number
   runShares('extrapolate', streamShares(count, 1, 4).map(([i0, i1]) => [x + 4 * i0, prev + 4 * i0, i1 - i0, beta]));
 }
 
+/** gatherMaskBits (the batch's bits of each row mask, assembly/relu_net/batch_bits.ts) over all threads, split by rows. */
+export function gatherMaskBits(bits: number, wordsPerRow: number, rows: number, batch: number, count: number, out: number, outWords: number): void {
+  runShares('gatherMaskBits', streamShares(rows, count, 1).map(([r0, r1]) =>
+    [bits + 8 * r0 * wordsPerRow, wordsPerRow, r1 - r0, batch, count, out + 8 * r0 * outWords, outWords]));
+}
+
 /** maxDistanceFromCoefficients (assembly/relu_net/distance.ts) over all threads: the largest of each share's. */
 export function maxDistanceFromCoefficients(S: number, ZT0: number, ZT: number, m: number, n: number): number {
   return Math.max(...runShares('maxDistanceFromCoefficients',

@@ -40,6 +40,8 @@ for (const [activation, method, optimizer] of [
   ['relu', 'kernel', { kind: 'momentum', beta: 0.9 }], ['relu', 'primal', { kind: 'nesterov', beta: 0.8 }],
   ['relu', 'kernel', { kind: 'sgd', batchSize: 50, momentum: 0.5, seed: 3 }], ['tanh', 'kernel', { kind: 'nesterov', beta: 0.7 }],
   ['tanh', 'primal', { kind: 'sgd', batchSize: 64, seed: 1 }],
+  // b·m = 540 200 batch bits: gatherMaskBits splits over 2 threads too.
+  ['relu', 'kernel', { kind: 'sgd', batchSize: 200, seed: 2 }],
 ] as const) {
   const { X, y } = sphereData({ n: 203, d: 120, seed: 8 });
   const net = TwoLayerNet.random({ d: 120, m: 2701, seed: 9, activation });

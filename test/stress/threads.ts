@@ -133,6 +133,8 @@ async function child(threads: number, rounds: number, only: string[] | undefined
     // The optimisers' extrapolation x ← x + β(x − x_prev) (issue 13 §1), split over S, Z and W.
     [`train kernel momentum n=201 d=150 m=${M(6003)}`]: trainRun('kernel', 201, 150, M(6003), 8, false, undefined, 'relu', { kind: 'momentum', beta: 0.5 }),
     [`train primal nesterov tanh n=300 d=97 m=${M(6001)}`]: trainRun('primal', 300, 97, M(6001), 6, false, undefined, 'tanh', { kind: 'nesterov', beta: 0.3 }),
+    // SGD's kernel-space step over the batch's rows of K: gatherMaskBits splits from b·m = 2·2^18 on.
+    [`train kernel sgd b=250 momentum n=301 d=200 m=${M(6003)}`]: trainRun('kernel', 301, 200, M(6003), 6, false, undefined, 'relu', { kind: 'sgd', batchSize: 250, momentum: 0.5, seed: 4 }),
     // denseGramCombine splits only from n ≈ 725 (n² values, 2^18 a share): a Gram of n = 1100 at small m.
     'gram dense tanh both n=1100 d=8 m=64': () => {
       const { X } = lib.sphereData({ n: 1100, d: 8, seed: 5 });
