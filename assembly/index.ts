@@ -7,6 +7,7 @@ export { scaleRows, maskedRowSum, maskedRowSumScratchBytes } from "./relu_net/ma
 export { maskedRowSumByTables, maskedRowSumByTablesScratchBytes } from "./relu_net/subset_sums";
 export { maxRowDistance, maxDistanceFromCoefficients, accumulateCoefficients } from "./relu_net/distance";
 export { extrapolate } from "./relu_net/extrapolate";
+export { certificateStepColumns, perturbationMaskWords, perturbationRows } from "./relu_net/certificates";
 export { countChangedBits, rowMasksFromPreactivations, rowMaskWordsFromPreactivations } from "./ntk/patterns";
 export { linearKernel, linearKernelRows, certifyRowMasks, gramFromMasks, gramFromMaskRows, gramInfinity, demoteToF32 } from "./ntk/gram";
 export * from "./linalg/eigen";
