@@ -8,6 +8,7 @@ export { maskedRowSumByTables, maskedRowSumByTablesScratchBytes } from "./relu_n
 export { maxRowDistance, maxDistanceFromCoefficients, accumulateCoefficients } from "./relu_net/distance";
 export { extrapolate } from "./relu_net/extrapolate";
 export { gatherMaskBits } from "./relu_net/batch_bits";
+export { certificateStepColumns, perturbationMaskWords, perturbationRows } from "./relu_net/certificates";
 export { countChangedBits, rowMasksFromPreactivations, rowMaskWordsFromPreactivations } from "./ntk/patterns";
 export { linearKernel, linearKernelRows, linearKernelRowsF64, certifyRowMasks, gramFromMasks, gramFromMaskRows, gramInfinity, demoteToF32 } from "./ntk/gram";
 export * from "./linalg/eigen";

@@ -6,6 +6,11 @@ import { forward, preactivations } from './reference/network';
 import { gram, gramInfinity as gramInfinity64 } from './reference/kernels';
 import { jacobiEigenvalues, symmetricSpectralNorm } from './reference/eigen';
 import { randomCase } from './helpers';
+import { mulberry32 } from './reference/random';
+import { float32AtMost } from '../src/training/certificates';
+import { certificateStep, perturbation, perturbationLayout } from '../src/wasm/parallel';
+import { withBuffers } from '../src/wasm/memory';
+import { kernels, threadCount } from '../src/wasm/loader';
 
 beforeAll(() => init());
 
@@ -207,6 +212,22 @@ describe('train certificates (issue 14 §2)', () => {
     expect(cert.contraction.length).toBe(2);
   });
 
+  it("λ_min(H(k)) on the gram grid is the run's own: the same bits with certificates (H(k) built once) as without", () => {
+    const c = randomCase(9, 6, 300, 17);
+    const go = (certificates: boolean) => {
+      const net = TwoLayerNet.fromWeights(c.W, c.a);
+      const r = train(net, c.X, c.y, { eta: 0.5, steps: 9, gramEvery: 3, ...(certificates ? { certificates: true } : {}) });
+      net.dispose();
+      return r;
+    };
+    const plain = go(false), certified = go(true);
+    expect(certified.lambdaMinGram!.step).toEqual([0, 3, 6, 9]);
+    expect(certified.lambdaMinGram!.value).toEqual(plain.lambdaMinGram!.value);
+    expect(Array.from(certified.residualSq)).toEqual(Array.from(plain.residualSq));
+    // ... and they are λ_min of H(k) from W(k): distinct steps give distinct values.
+    expect(new Set(certified.lambdaMinGram!.value).size).toBe(4);
+  });
+
   it('refuses joint training (the proof keeps a fixed)', () => {
     const c = randomCase(4, 3, 16, 1);
     const net = TwoLayerNet.fromWeights(c.W, c.a);
@@ -276,4 +297,107 @@ describe('overparam figure1 --certificates', () => {
       await rm(out, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+// The wasm pass (assembly/relu_net/certificates.ts) against the formulas in float64, on edge sizes:
+// n = 1, m = 1, sizes not divisible by 4 or 32, an input whose pre-activations are all 0 (x_i = 0,
+// threshold 0), entries with z exactly 0 and |z(0)| exactly at the threshold, and thresholds just
+// below a float32 |z(0)| (the set must leave that neuron out: float32AtMost rounds down, not to nearest).
+describe('the certificates kernels against their float64 definitions', () => {
+  const SIZES: [n: number, m: number][] = [[1, 1], [1, 7], [5, 1], [7, 13], [6, 33], [13, 70], [4, 64]];
+
+  /** Z(0), Z(k), Z(k+1) (m×n neuron-major), a, e, K, and float64 thresholds with the edge cases planted. */
+  function kernelCase(n: number, m: number, seed: number) {
+    const rand = mulberry32(seed);
+    const normal = () => Math.fround(2 * rand() - 1);
+    const Z0 = Float32Array.from({ length: m * n }, normal);
+    const Zk = Float32Array.from(Z0, (z) => Math.fround(z + 0.3 * (2 * rand() - 1)));
+    const Z1 = Float32Array.from(Zk, (z) => Math.fround(z + 0.3 * (2 * rand() - 1)));
+    const t = Float64Array.from({ length: n }, () => 0.2 + 0.5 * rand());
+    if (n > 1) {
+      // Input 1: x_1 = 0, so every z is exactly 0 and the threshold R‖x_1‖ is 0: every neuron in S_1^⊥, none flips.
+      for (let r = 0; r < m; r++) { Z0[r * n + 1] = 0; Zk[r * n + 1] = 0; Z1[r * n + 1] = 0; }
+      t[1] = 0;
+    }
+    // Input 0: |z_00(0)| exactly at the threshold (in the set), z_00 exactly 0 at k and −0 at k + 1.
+    t[0] = Math.abs(Z0[0]);
+    Zk[0] = 0; Z1[0] = -0;
+    if (n > 2) {
+      // Input 2: a threshold just below the float32 |z_02(0)|, between two floats (outside the set).
+      t[2] = Math.abs(Z0[2]) * (1 - 1e-12);
+      expect(Math.fround(t[2])).toBe(Math.abs(Z0[2]));
+    }
+    const a = Float32Array.from({ length: m }, () => (rand() < 0.5 ? -1 : 1) * Math.fround(0.5 + rand()));
+    const e = Float32Array.from({ length: n }, normal);
+    const X = Array.from({ length: n }, (_, i) => (n > 1 && i === 1 ? [0, 0, 0] : [normal(), normal(), normal()]));
+    const K = Float64Array.from({ length: n * n }, (_, q) => X[Math.floor(q / n)].reduce((s, x, c) => s + x * X[q % n][c], 0));
+    return { Z0, Zk, Z1, t, a, e, K, scale: 1 / Math.sqrt(m) };
+  }
+
+  /** §4.1 from the definitions, in float64. */
+  function reference(c: ReturnType<typeof kernelCase>, n: number, m: number) {
+    const relu = (z: number) => Math.max(z, 0);
+    const I1 = new Float64Array(n), I2 = new Float64Array(n), size = new Float64Array(n); // size: Σ|terms|, for the tolerance
+    const perp: number[] = [], flipped: number[] = [], outside: number[] = [];
+    const Hperp = new Float64Array(n), Hsize = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let p = 0, f = 0, o = 0;
+      for (let r = 0; r < m; r++) {
+        const q = r * n + i;
+        const inSet = Math.abs(c.Z0[q]) <= c.t[i]; // S_i^⊥ = {r : |w_r(0)ᵀx_i| ≤ R‖x_i‖}
+        const term = (c.a[r] * c.scale) * (relu(c.Z1[q]) - relu(c.Zk[q]));
+        if (inSet) { p++; I2[i] += term; } else I1[i] += term;
+        size[i] += Math.abs(term);
+        const flip = (c.Z1[q] >= 0) !== (c.Z0[q] >= 0);
+        if (flip) { f++; if (!inSet) o++; }
+        if (inSet && c.Zk[q] >= 0) {
+          for (let j = 0; j < n; j++) {
+            if (c.Zk[r * n + j] >= 0) { Hperp[i] += (c.K[i * n + j] * c.e[j]) / m; Hsize[i] += Math.abs(c.K[i * n + j] * c.e[j]) / m; }
+          }
+        }
+      }
+      perp.push(p); flipped.push(f); outside.push(o);
+    }
+    return { I1, I2, size, perp, flipped, outside, Hperp, Hsize };
+  }
+
+  for (const [n, m] of SIZES) {
+    it(`n = ${n}, m = ${m}: S_i^⊥, flips, I1, I2, Zprev ← Z(k+1) and H^⊥(k)e`, () => {
+      const c = kernelCase(n, m, 100 * n + m);
+      const want = reference(c, n, m);
+      withBuffers((scope) => {
+        const Z0 = scope.from('f32', c.Z0), Zprev = scope.from('f32', c.Zk), Z1 = scope.from('f32', c.Z1), a = scope.from('f32', c.a);
+        const threshold = scope.from('f32', Array.from(c.t, float32AtMost)), e = scope.from('f32', c.e), K = scope.from('f64', c.K);
+        const I1 = scope.buffer('f64', n), I2 = scope.buffer('f64', n), counts = scope.buffer('f32', 3 * n), Hp = scope.buffer('f64', n);
+        const scratch = scope.buffer('f32', perturbationLayout(m, n, threadCount()).bytes / 4);
+        perturbation(Z0.ptr, Zprev.ptr, m, n, threshold.ptr, K.ptr, e.ptr, Hp.ptr, scratch.ptr);
+        certificateStep(Z0.ptr, Zprev.ptr, Z1.ptr, m, n, a.ptr, c.scale, threshold.ptr, I1.ptr, I2.ptr, counts.ptr);
+        const got = Array.from(new Int32Array(kernels().memory.buffer, counts.ptr, 3 * n));
+        expect(got.slice(0, n)).toEqual(want.perp);
+        expect(got.slice(n, 2 * n)).toEqual(want.flipped);
+        expect(got.slice(2 * n)).toEqual(want.outside);
+        const i1 = I1.f64(), i2 = I2.f64(), hp = Hp.f64();
+        for (let i = 0; i < n; i++) {
+          expect(Math.abs(i1[i] - want.I1[i])).toBeLessThanOrEqual(1e-13 * want.size[i]);
+          expect(Math.abs(i2[i] - want.I2[i])).toBeLessThanOrEqual(1e-13 * want.size[i]);
+          expect(Math.abs(hp[i] - want.Hperp[i])).toBeLessThanOrEqual(1e-13 * want.Hsize[i]);
+        }
+        expect(Array.from(Zprev.f32())).toEqual(Array.from(c.Z1));
+        if (n > 1) expect([got[1], got[n + 1], i1[1], i2[1], hp[1]]).toEqual([m, 0, 0, 0, 0]); // x_1 = 0
+        expect(got[0]).toBeGreaterThanOrEqual(1); // |z_00(0)| = threshold is in S_0^⊥
+      });
+    });
+  }
+
+  it('float32AtMost(t) is the largest float32 ≤ t', () => {
+    const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
+    const up = (x: number) => { f32[0] = x; u32[0] += x >= 0 ? 1 : -1; return f32[0]; }; // one float32 towards +∞ (x ≠ −0)
+    for (const t of [0, 1, 0.1, 1 / 3, 1e-45, 1e-46, 3e-39, 0.7 * (1 - 1e-12), 1e38, 3.5e38, Infinity, -0.1, -1e-46]) {
+      const f = float32AtMost(t);
+      expect(Math.fround(f)).toBe(f);
+      expect(f).toBeLessThanOrEqual(t);
+      if (Number.isFinite(f)) expect(up(f)).toBeGreaterThan(t);
+    }
+    expect(Number.isNaN(float32AtMost(NaN))).toBe(true);
+  });
 });

@@ -144,3 +144,23 @@ describe('overparam width, sharded and merged', () => {
     await expectSameOutputs(whole, merged);
   });
 });
+
+describe('the critical-width chart', () => {
+  it("y-axis: log decades from below the smallest m* to above the largest requirement, so no mark sits on an edge", async () => {
+    const { criticalWidthChart, decadeDomain } = await import('../src/cli/widthOutputs');
+    expect(decadeDomain([31, 50, 48, 1.2e21])).toEqual([10, 1e22]);
+    expect(decadeDomain([100, 1e4])).toEqual([10, 1e5]); // powers of ten themselves are not edges
+    expect(decadeDomain([0, NaN, 5])).toEqual([1, 10]);
+    // m* = 31 … 50 and requirements up to ~10²¹, as in docs/width: the axis must reach below 31.
+    const points = [25, 50, 100].map((n, i) => ({
+      n, criticalWidth: [31, 50, 44][i],
+      requirements: [{ id: 'theorem41', value: n ** 6 * 1e9, constantsTakenAsOne: true }, { id: 'lemma31', value: 400 * n * n, constantsTakenAsOne: true }],
+    }));
+    const grid = { n: [25, 50, 100], d: 'n', steps: 50, trials: 5, delta: 0.1 };
+    const svg = criticalWidthChart(grid as never, points as never, undefined).svg;
+    const ticks = [...svg.matchAll(/aria-label="y-axis tick label"(.*?)<\/g>/g)][0][1];
+    const labels = [...ticks.matchAll(/>([^<]+)<\/text>/g)].map((t) => Number(t[1]));
+    expect(Math.min(...labels)).toBeLessThan(31);
+    expect(Math.max(...labels)).toBeGreaterThanOrEqual(100 ** 6 * 1e9);
+  });
+});

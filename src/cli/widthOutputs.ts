@@ -56,6 +56,27 @@ function requirementIds(points: CriticalWidthPoint[]): string[] {
   return ids;
 }
 
+/**
+ * A log axis's domain: from the power of ten strictly below the smallest value to the one strictly
+ * above the largest, so that no mark sits on an edge (Plot's own domain is the data's extent).
+ */
+export function decadeDomain(values: number[]): [number, number] {
+  const v = values.filter((x) => Number.isFinite(x) && x > 0);
+  if (v.length === 0) return [1, 10];
+  const lo = Math.min(...v), hi = Math.max(...v);
+  const below = 10 ** Math.floor(Math.log10(lo)), above = 10 ** Math.ceil(Math.log10(hi));
+  return [below < lo ? below : below / 10, above > hi ? above : above * 10];
+}
+
+/** Powers of ten across a decade domain, every decade or every k-th one (at most 12), from its bottom: the smallest m* gets a labelled tick below it. */
+function decadeTicks([lo, hi]: [number, number]): number[] {
+  const first = Math.round(Math.log10(lo)), last = Math.round(Math.log10(hi));
+  const step = Math.max(1, Math.ceil((last - first) / 12));
+  const ticks: number[] = [];
+  for (let e = first; e <= last; e += step) ticks.push(10 ** e);
+  return ticks;
+}
+
 /** The log-log chart: m* against n, the fit, and every theoretical requirement as a line. */
 export function criticalWidthChart(grid: WidthGrid, points: CriticalWidthPoint[], fit: PowerLawFitWithInterval | undefined): Chart {
   const found = points.filter((p) => p.criticalWidth !== null);
@@ -74,9 +95,11 @@ export function criticalWidthChart(grid: WidthGrid, points: CriticalWidthPoint[]
     })),
   ];
   const dTitle = grid.d === 'n' ? 'd = n' : `d = ${grid.d}`;
+  const yDomain = decadeDomain([...found.map((p) => p.criticalWidth!), ...rows.map((r) => r.value), ...fitRows.map((r) => r.value)]);
   const svg = renderSvg({
     x: axis('number of points n', { log: true }),
-    y: axis('width m', { log: true }),
+    // Every measured m* and every requirement line inside, off the edges (m* ≈ 30–50 sat on the bottom edge).
+    y: { ...axis('width m', { log: true }), domain: yDomain, ticks: decadeTicks(yDomain) },
     marks: [
       ...ids.map((id) => Plot.line(rows.filter((r) => r.id === id), {
         x: 'n', y: 'value', stroke: colour(id), strokeWidth: 1.5,

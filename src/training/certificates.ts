@@ -2,11 +2,15 @@
 // Póczos, Singh, ICLR 2019, seed 002, Sections 3–4 and the appendix) measured at every step of a
 // run and held against the inequality the proof states for each. Lemma, condition and equation
 // numbers are the paper's. The loop (run.ts) calls CertificateRecorder.record once per step with
-// the state it already has; everything here sums in float64 from the run's float32 Z(k), u(k).
+// the state it already has; everything here sums in float64 from the run's float32 Z(k), u(k). The
+// O(nm) pass of each step (the sets S_i^⊥, the flips, the I1/I2 split) and the perturbation
+// H^⊥(k)(u − y) run in wasm (assembly/relu_net/certificates.ts, which says where float32 suffices).
 import { OverparamRangeError } from '../errors.js';
-import { withBuffers } from '../wasm/memory.js';
+import { BufferScope, withBuffers, type WasmBuffer } from '../wasm/memory.js';
+import { kernels, threadCount } from '../wasm/loader.js';
+import * as parallel from '../wasm/parallel.js';
 import { gramAtPreactivations, gramInfinity } from '../kernels.js';
-import { lambdaMin, spectralNormOfDifference } from '../spectra.js';
+import { extremeOfWasmMatrix, lambdaMin, spectralNormOfDifference } from '../spectra.js';
 import type { Matrix } from '../matrix.js';
 import { lemma32Radius } from '../experiments/proof.js';
 import { distanceBound } from '../experiments/theory.js';
@@ -121,6 +125,37 @@ const SQRT_2PI = Math.sqrt(2 * Math.PI);
 /** Float32 Z(k) can misplace |z| ≤ R‖x‖ by round-off: the sets are taken at R·(1 + 1e-5). */
 const SET_SLACK = 1 + 1e-5;
 
+const f32Bits = new Float32Array(1), u32Bits = new Uint32Array(f32Bits.buffer);
+/**
+ * The largest float32 ≤ t (NaN for NaN). A float32 z satisfies z ≤ t exactly when z ≤ float32AtMost(t),
+ * so the kernel's float32 test |z_ir(0)| ≤ t_i takes the same sets as the float64 one.
+ */
+export function float32AtMost(t: number): number {
+  const f = Math.fround(t);
+  if (!(f > t)) return f;
+  f32Bits[0] = f; // one float32 step towards −∞: the bits of a positive float down by one, of a non-positive one up
+  u32Bits[0] += f > 0 ? -1 : 1;
+  return f32Bits[0];
+}
+
+/** The wasm side of the per-step pass (ReLU): Z(k), e(k), the sets' thresholds and the pass's outputs. */
+interface StepBuffers {
+  /** Z(k), m×n f32; the step kernel leaves Z(k+1) in it. */
+  Zprev: WasmBuffer;
+  /** e(k) = u(k) − y, n f32. */
+  e: WasmBuffer;
+  /** float32AtMost(R_k‖x_i‖·SET_SLACK), n f32. */
+  threshold: WasmBuffer;
+  I1: WasmBuffer;
+  I2: WasmBuffer;
+  /** 3n i32 (held as f32 words): |S_i^⊥|, flipped, flipped outside S_i^⊥. */
+  counts: WasmBuffer;
+  /** H^⊥(k)e(k), n f64. */
+  perturbation: WasmBuffer;
+  /** Its masks and counts (parallel.perturbationLayout). */
+  perturbationScratch: WasmBuffer;
+}
+
 /** λ0 and H∞ for the recorder: the caller's, or computed (ReLU). */
 export function resolveCertificateInputs(X: Matrix, activation: string, options: true | CertificateOptions):
   { delta: number; lambda0: number; Hinf?: Matrix; gramEvery?: number } {
@@ -168,7 +203,8 @@ export function certificateCheck(id: string, source: string, statement: string,
 /**
  * @internal Records the proof's quantities along a run: `record(k, …)` at every state k the loop
  * reaches (after the forward pass and max_r ‖w_r(k) − w_r(0)‖), `result(stepsRun)` at the end.
- * Holds copies of Z(k), u(k), e(k) (4·m·n + 8·n bytes) and H(0) (8·n² bytes) outside wasm memory.
+ * Holds Z(k) and e(k) in wasm memory (about 4.25·m·n + 40·n bytes with the perturbation's masks, ReLU; freed by free(), which the run
+ * calls on every path), u(k) and H(0) (8·n + 8·n² bytes) and the last H(k) outside it.
  */
 export class CertificateRecorder {
   private readonly relu: boolean;
@@ -176,14 +212,16 @@ export class CertificateRecorder {
   private readonly xNorm: Float64Array;
   private readonly xMax: number;
   private readonly kMax: number;
-  private prevZ?: Float32Array;
+  private readonly scope = new BufferScope();
+  private buffers?: StepBuffers;
   private prevU?: Float64Array;
-  private prevE?: Float64Array;
   private prevResSq = 0;
   private runningRadius = 0;
   private H0?: Float64Array;
   /** H(k)(u(k) − y) and k, when step k was on the gram grid. */
   private prevHe?: { step: number; He: Float64Array };
+  /** H(k) of the last gram step, for the run's λ_min(H(k)) on the same step (lambdaMinOfGram). */
+  private lastGram?: { step: number; H: Float64Array };
   private residual0 = 0;
   private readonly arrays: Record<string, Float64Array> = {};
   private sPerpLast?: Int32Array;
@@ -211,12 +249,28 @@ export class CertificateRecorder {
   record(k: number, state: RunState, weightDistance: number, residualSq: number): void {
     if (k === 0) this.start(state, residualSq);
     else this.transition(k - 1, state, weightDistance, residualSq);
-    (this.prevZ ??= new Float32Array(state.m * state.n)).set(state.ZT.f32()); // reused: one m×n copy for the run
     (this.prevU ??= new Float64Array(state.n)).set(state.u.f32());
-    (this.prevE ??= new Float64Array(state.n)).set(state.e.f32());
     this.prevResSq = residualSq;
     this.runningRadius = Math.max(this.runningRadius, weightDistance);
-    if (this.relu && k % this.inputs.gramEvery === 0) this.gramStep(k, state, weightDistance);
+    if (!this.relu) return;
+    this.buffers!.e.f32().set(state.e.f32()); // Z(k) is in Zprev already (start, or the step kernel)
+    if (k % this.inputs.gramEvery === 0) this.gramStep(k, state, weightDistance);
+  }
+
+  /**
+   * λ_min(H(k)) of the H(k) that step k's gram certificates built (the same bits as the run's
+   * extremeOfGram('current', 1): the same H, the same routine), or undefined when step k built none.
+   */
+  lambdaMinOfGram(k: number): number | undefined {
+    const g = this.lastGram;
+    if (g?.step !== k) return undefined;
+    return withBuffers((scope) => extremeOfWasmMatrix('train', scope.from('f64', g.H), this.n, 1));
+  }
+
+  /** Frees the wasm buffers (idempotent; the run calls it on every path). */
+  free(): void {
+    this.scope.freeAll();
+    this.buffers = undefined;
   }
 
   /** H(k) from the run's Z(k) signs (eq. 5), n×n float64. */
@@ -233,6 +287,10 @@ export class CertificateRecorder {
     this.residual0 = Math.sqrt(residualSq);
     if (!this.relu) return;
     const { n, m } = state;
+    const b = (kind: 'f32' | 'f64', length: number) => this.scope.buffer(kind, length);
+    this.buffers = { Zprev: b('f32', m * n), e: b('f32', n), threshold: b('f32', n), I1: b('f64', n), I2: b('f64', n), counts: b('f32', 3 * n), perturbation: b('f64', n),
+      perturbationScratch: b('f32', parallel.perturbationLayout(m, n, threadCount()).bytes / 4) };
+    this.buffers.Zprev.f32().set(state.ZT.f32());
     this.H0 = this.gramAt(state, state.ZT0);
     const Hinf = this.inputs.Hinf!.data;
     const band = Math.sqrt((4 * Math.log(n / this.inputs.delta)) / m) * this.kMax; // Lemma 3.1 (proof): |H_ij(0) − H∞_ij| ≤ √(4 log(n/δ)/m)
@@ -247,7 +305,8 @@ export class CertificateRecorder {
 
   private gramStep(k: number, state: RunState, R: number): void {
     const { n } = state;
-    const H = this.gramAt(state);
+    const H = k === 0 ? this.H0! : this.gramAt(state); // at k = 0, Z and a are Z(0) and a(0)
+    this.lastGram = { step: k, H };
     const e = state.e.f32();
     const He = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -267,8 +326,9 @@ export class CertificateRecorder {
     const A = this.arrays;
     const R = Math.max(this.runningRadius, distNext);
     A.measuredRadius[k] = R;
-    const Zp = this.prevZ!, Zc = state.ZT.f32(), Z0 = state.ZT0.f32();
-    const uc = state.u.f32(), up = this.prevU!, ep = this.prevE!;
+    // H^⊥ on the steps after a gram step; K before any view, since its first call allocates.
+    const K = this.relu && this.prevHe?.step === k ? state.linearKernel64() : undefined;
+    const uc = state.u.f32(), up = this.prevU!;
     const eNorm = Math.sqrt(this.prevResSq);
     A.contraction[k] = resSqNext / this.prevResSq;
     A.condition41[k] = 1 - (eta * this.inputs.lambda0) / 2; // Condition 4.1: ‖y − u(k+1)‖² ≤ (1 − ηλ0/2)‖y − u(k)‖²
@@ -278,21 +338,19 @@ export class CertificateRecorder {
     A.quadraticBound[k] = eta * eta * n * n * this.prevResSq * this.kMax * this.kMax; // §4.1: ‖u(k+1) − u(k)‖² ≤ η²n²‖y − u(k)‖²
     if (!this.relu) return;
 
-    const a = state.net._a.f32(), scale = state.outputFactor;
-    const I1 = new Float64Array(n), I2 = new Float64Array(n);
-    const perp = new Int32Array(n);
-    const threshold = Float64Array.from(this.xNorm, (x) => R * x * SET_SLACK); // A_ir ⟺ |w_r(0)ᵀx_i| < R‖x_i‖ (proof of Lemma 3.2)
+    const B = this.buffers!;
+    const threshold = B.threshold.f32();
+    for (let i = 0; i < n; i++) threshold[i] = float32AtMost(R * this.xNorm[i] * SET_SLACK); // A_ir ⟺ |w_r(0)ᵀx_i| < R‖x_i‖ (proof of Lemma 3.2)
+    // §4.1: H^⊥(k)(u − y), read before the step kernel moves Zprev from Z(k) to Z(k+1).
+    if (K) parallel.perturbation(state.ZT0.ptr, B.Zprev.ptr, m, n, B.threshold.ptr, K.ptr, B.e.ptr, B.perturbation.ptr, B.perturbationScratch.ptr);
+    // §4.1: r ∈ S_i^⊥ ⟺ |z_ir(0)| ≤ R‖x_i‖; I1 sums (1/√m) a_r (σ(w_r(k+1)ᵀx_i) − σ(w_r(k)ᵀx_i)) over S_i, I2 over S_i^⊥.
+    parallel.certificateStep(state.ZT0.ptr, B.Zprev.ptr, state.ZT.ptr, m, n, state.net._a.ptr, state.outputFactor,
+      B.threshold.ptr, B.I1.ptr, B.I2.ptr, B.counts.ptr);
+    const I1 = B.I1.f64(), I2 = B.I2.f64();
+    const counts = new Int32Array(kernels().memory.buffer, B.counts.ptr, 3 * n); // i32 words (WasmBuffer has no i32 kind)
+    const perp = counts.subarray(0, n);
     let flipped = 0, violations = 0;
-    for (let r = 0; r < m; r++) {
-      const ar = a[r] * scale, base = r * n;
-      for (let i = 0; i < n; i++) {
-        const z0 = Z0[base + i], zc = Zc[base + i];
-        const inPerp = Math.abs(z0) <= threshold[i]; // §4.1: r ∈ S_i^⊥
-        const delta = ar * (Math.max(zc, 0) - Math.max(Zp[base + i], 0)); // (1/√m) a_r (σ(w_r(k+1)ᵀx_i) − σ(w_r(k)ᵀx_i))
-        if (inPerp) { perp[i]++; I2[i] += delta; } else I1[i] += delta; // §4.1: I1 over S_i, I2 over S_i^⊥
-        if ((zc >= 0) !== (z0 >= 0)) { flipped++; if (!inPerp) violations++; }
-      }
-    }
+    for (let i = 0; i < n; i++) { flipped += counts[n + i]; violations += counts[2 * n + i]; }
     let total = 0, split = 0, i2 = 0, i2b = 0;
     for (let i = 0; i < n; i++) {
       total += perp[i];
@@ -301,7 +359,7 @@ export class CertificateRecorder {
       i2b += (perp[i] * this.xNorm[i]) ** 2;
     }
     A.sPerpTotal[k] = total;
-    this.sPerpLast = perp;
+    (this.sPerpLast ??= new Int32Array(n)).set(perp);
     A.lemma41Expectation[k] = (2 * m * n * R) / SQRT_2PI; // Lemma 4.1 (eq. 7 summed over i): E Σ|S_i^⊥| ≤ 2mnR/√(2π)
     A.lemma41Bound[k] = A.lemma41Expectation[k] / this.inputs.delta; // Lemma 4.1 (Markov, eq. 8): Σ|S_i^⊥| ≤ 2mnR/(√(2π)δ) w.p. 1 − δ
     A.flipped[k] = flipped;
@@ -313,21 +371,11 @@ export class CertificateRecorder {
     const i2Coef = (2 * n * Math.sqrt(n) * R * this.kMax) / (SQRT_2PI * this.inputs.delta); // §4.1 + Lemma 4.1: ‖I2‖ ≤ η√n Σ|S_i^⊥|‖r‖/m
     A.proofFactor[k] = 1 - eta * this.inputs.lambda0 + 2 * eta * hPerp + 2 * eta * i2Coef + eta * eta * n * n * this.kMax * this.kMax; // Theorem 4.1's proof: (1 − ηλ0 + 2ηn²R + 2ηn^{3/2}R + η²n²)
 
-    if (this.prevHe?.step === k) {
+    if (K) {
       // §4.1: H^⊥_ij(k) = (1/m) Σ_{r∈S_i^⊥} x_iᵀx_j 1{w_r(k)ᵀx_i ≥ 0, w_r(k)ᵀx_j ≥ 0}; I1 = −ηH(k)(u − y) + ηH^⊥(k)(u − y)
-      const K = state.linearKernel64().f64();
-      const HpE = new Float64Array(n);
-      for (let r = 0; r < m; r++) {
-        const base = r * n;
-        for (let i = 0; i < n; i++) {
-          if (!(Math.abs(Z0[base + i]) <= threshold[i]) || !(Zp[base + i] >= 0)) continue;
-          let activeDot = 0; // Σ_j K_ij 1{z_jr(k) ≥ 0} e_j
-          for (let j = 0; j < n; j++) if (Zp[base + j] >= 0) activeDot += K[i * n + j] * ep[j];
-          HpE[i] += activeDot / m;
-        }
-      }
+      const HpE = B.perturbation.f64();
       let dev = 0, pert = 0;
-      const He = this.prevHe.He;
+      const He = this.prevHe!.He;
       for (let i = 0; i < n; i++) {
         dev += (I1[i] + eta * He[i]) ** 2;
         pert += (eta * HpE[i]) ** 2;

@@ -116,7 +116,7 @@ export class TrainingRun implements ActiveRun {
           patternChangeFraction: patternChangeFraction[step], maxWeightDistance: maxWeightDistance[step],
         };
         if (lambdaMinGram && (step % gramEvery! === 0 || step === steps)) {
-          info.lambdaMinGram = form.extremeOfGram('current', 1);
+          info.lambdaMinGram = this.certificates?.lambdaMinOfGram(step) ?? form.extremeOfGram('current', 1); // H(k) built once
           lambdaMinGram.step.push(step);
           lambdaMinGram.value.push(info.lambdaMinGram);
         }
@@ -241,6 +241,7 @@ export class TrainingRun implements ActiveRun {
   }
 
   free(): void {
+    this.certificates?.free();
     this.form?.free();
     this.gradientA?.free();
     this.optimizer?.free();

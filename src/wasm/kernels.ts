@@ -41,6 +41,15 @@ export interface CoreKernels {
   extrapolate(x: number, prev: number, count: number, beta: number): void;
   /** out row r, bit j = bits row r, bit batch[j] (j < count; outWords = ⌈count/64⌉ a row), assembly/relu_net/batch_bits.ts. */
   gatherMaskBits(bits: number, wordsPerRow: number, rows: number, batch: number, count: number, out: number, outWords: number): void;
+  /** The certificates' per-step pass for inputs [c0, c1): S_i^⊥, flips, the I1/I2 split; Zprev ← ZT (assembly/relu_net/certificates.ts). */
+  certificateStepColumns(ZT0: number, Zprev: number, ZT: number, m: number, n: number, a: number, scale: number,
+    threshold: number, I1: number, I2: number, counts: number, c0: number, c1: number): void;
+  /** Words [w0, w1) of the perturbation's masks (u32, word-major: word w of input i at w·n + i). */
+  perturbationMaskWords(ZT0: number, ZT: number, m: number, n: number, threshold: number, active: number, perp: number,
+    w0: number, w1: number): void;
+  /** H^⊥(k)e of the certificates (§4.1) for inputs [i0, i1) into out (n f64), from the masks; counts: n i32 scratch. */
+  perturbationRows(active: number, perp: number, words: number, K: number, e: number, m: number, n: number, out: number,
+    counts: number, i0: number, i1: number): void;
   countChangedBits(a: number, b: number, words: number): number;
   rowMasksFromPreactivations(ZT: number, m: number, n: number, rowBits: number, wordsPerRow: number): void;
   /** Words [wordStart, wordEnd) of every row of rowMasksFromPreactivations (one thread's share). */
@@ -106,6 +115,7 @@ export const KERNEL_ARITY = {
   forward: 8, forwardColumns: 10, outputLayerGradient: 6,
   scaleRows: 5, maskedRowSum: 10, maskedRowSumScratchBytes: 1, maskedRowSumByTables: 12, maskedRowSumByTablesScratchBytes: 1,
   maxRowDistance: 4, maxDistanceFromCoefficients: 5, accumulateCoefficients: 7, extrapolate: 4, gatherMaskBits: 7,
+  certificateStepColumns: 13, perturbationMaskWords: 9, perturbationRows: 11,
   countChangedBits: 3, rowMasksFromPreactivations: 5, rowMaskWordsFromPreactivations: 7,
   linearKernel: 4, linearKernelRows: 6, linearKernelRowsF64: 6, certifyRowMasks: 9, gramFromMasks: 6, gramFromMaskRows: 8, gramInfinity: 3, demoteToF32: 3,
   limitKernelClosedRows: 9, gaussHermiteRule: 4, hermiteTable: 5, hermiteCoefficientRows: 13, limitKernelSeriesRows: 11,
@@ -131,5 +141,6 @@ export const THREAD_KERNELS = [
   'denseForwardColumns', 'denseForwardDerivativeColumns', 'denseScaleCoefficients', 'denseOutputGradient',
   'denseFeatureRows', 'denseGramCombine', 'derivativeChangeRows', 'extrapolate',
   'linearKernelRowsF64', 'preactivationsF64Rows', 'denseFeatureRowsF64',
+  'certificateStepColumns', 'perturbationMaskWords', 'perturbationRows',
 ] as const satisfies readonly KernelName[];
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];

@@ -259,6 +259,37 @@ export function gatherMaskBits(bits: number, wordsPerRow: number, rows: number, 
     [bits + 8 * r0 * wordsPerRow, wordsPerRow, r1 - r0, batch, count, out + 8 * r0 * outWords, outWords]));
 }
 
+/**
+ * certificateStepColumns (the certificates' S_i^⊥, flips and I1/I2 split of one step, Zprev ← ZT;
+ * assembly/relu_net/certificates.ts) over all threads, split by inputs (4-aligned starts).
+ */
+export function certificateStep(ZT0: number, Zprev: number, ZT: number, m: number, n: number, a: number, scale: number,
+  threshold: number, I1: number, I2: number, counts: number): void {
+  runShares('certificateStepColumns', streamShares(n, m, 4).map(([c0, c1]) => [ZT0, Zprev, ZT, m, n, a, scale, threshold, I1, I2, counts, c0, c1]));
+}
+
+/** Words a row of the perturbation's masks (32 neurons a word), and the bytes of its scratch on `threads` threads. */
+export function perturbationLayout(m: number, n: number, threads: number): { words: number; bytes: number } {
+  const words = Math.ceil(m / 32);
+  return { words, bytes: 4 * (2 * words * n + threads * n) };
+}
+
+/**
+ * H^⊥(k)e of the certificates (§4.1; assembly/relu_net/certificates.ts) over all threads: the
+ * masks split by words, the rows by inputs (perturbationRows is O(n²m/32), so rows split early).
+ * `scratch` holds perturbationLayout(m, n, threadCount()).bytes bytes.
+ */
+export function perturbation(ZT0: number, ZT: number, m: number, n: number, threshold: number, K: number, e: number,
+  out: number, scratch: number): void {
+  const { words } = perturbationLayout(m, n, 1);
+  const active = scratch, perp = scratch + 4 * words * n, counts = perp + 4 * words * n;
+  runShares('perturbationMaskWords', streamShares(words, 32 * n, 1).map(([w0, w1]) => [ZT0, ZT, m, n, threshold, active, perp, w0, w1]));
+  const pool = threadPool();
+  const parts = pool ? Math.min(pool.size, Math.floor((n * n * words) / MIN_GRAM_WORD_PAIRS_PER_THREAD)) : 1;
+  runShares('perturbationRows', ranges(n, parts, 1).map(([i0, i1], t) =>
+    [active, perp, words, K, e, m, n, out, counts + 4 * t * n, i0, i1]));
+}
+
 /** maxDistanceFromCoefficients (assembly/relu_net/distance.ts) over all threads: the largest of each share's. */
 export function maxDistanceFromCoefficients(S: number, ZT0: number, ZT: number, m: number, n: number): number {
   return Math.max(...runShares('maxDistanceFromCoefficients',

@@ -2,7 +2,7 @@
 // taken before. Two paths once read such a view after allocating (review of issue 12's kernels):
 // the a²-weighted ReLU Gram (Gaussian a, or a after joint training) and the quadrature's error.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gramInfinity, init, OverparamError, sphereData, threadCount, TwoLayerNet } from '../../src/index';
+import { gramInfinity, init, OverparamError, sphereData, threadCount, train, TwoLayerNet } from '../../src/index';
 
 beforeAll(async () => { await init({ threads: 1 }); });
 
@@ -15,6 +15,24 @@ describe('views across memory growth (one thread, unshared memory)', () => {
     const again = net.gram(X);                    // memory is large enough now: no growth
     expect(Array.from(first.data)).toEqual(Array.from(again.data));
     net.dispose();
+  });
+
+  it("train's certificates allocate their wasm buffers mid-run (Z(k), masks, H(k)) and read no detached view", () => {
+    const { X, y } = sphereData({ n: 40, d: 10, seed: 3 });
+    const go = () => {
+      const net = TwoLayerNet.random({ d: 10, m: 12000, seed: 4 });
+      const r = train(net, X, y, { eta: 0.5, steps: 4, gramEvery: 2, certificates: true });
+      net.dispose();
+      return r;
+    };
+    const first = go(), again = go(); // the first grows memory, the second finds it large enough
+    const c = first.certificates!;
+    expect(Math.max(...c.splitResidual!)).toBeLessThan(1e-5);
+    expect(c.sPerpTotal![3]).toBeGreaterThan(0);
+    expect(Array.from(c.sPerpTotal!)).toEqual(Array.from(again.certificates!.sPerpTotal!));
+    expect(Array.from(c.i2Norm!)).toEqual(Array.from(again.certificates!.i2Norm!));
+    expect(c.gram!.perturbation).toEqual(again.certificates!.gram!.perturbation);
+    expect(first.lambdaMinGram!.value).toEqual(again.lambdaMinGram!.value);
   });
 
   it('the quadrature names the row it could not converge (NOT_CONVERGED), after allocations that grew memory', () => {

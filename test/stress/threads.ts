@@ -212,6 +212,21 @@ async function child(threads: number, rounds: number, only: string[] | undefined
       freeAll(X, K);
       return h;
     },
+    // The certificates' step pass (split by inputs) and H^⊥(k)e (masks split by words, rows by inputs).
+    'certificates: S_i^⊥, flips, I1/I2, H^⊥(k)e': () => {
+      const m = M(4001), n = 333;
+      const ZT0 = filled('f32', m * n, 28), Zprev = filled('f32', m * n, 29), ZT = filled('f32', m * n, 30), a = filled('f32', m, 31);
+      const threshold = filled('f32', n, 32), e = filled('f32', n, 33), K = filled('f64', n * n, 34);
+      const t = threshold.f32();
+      for (let i = 0; i < n; i++) t[i] = Math.abs(t[i]);
+      const I1 = new WasmBuffer('f64', n), I2 = new WasmBuffer('f64', n), counts = new WasmBuffer('f32', 3 * n), Hp = new WasmBuffer('f64', n);
+      const scratch = new WasmBuffer('f32', parallel.perturbationLayout(m, n, threads).bytes / 4);
+      parallel.perturbation(ZT0.ptr, Zprev.ptr, m, n, threshold.ptr, K.ptr, e.ptr, Hp.ptr, scratch.ptr);
+      parallel.certificateStep(ZT0.ptr, Zprev.ptr, ZT.ptr, m, n, a.ptr, 1 / Math.sqrt(m), threshold.ptr, I1.ptr, I2.ptr, counts.ptr);
+      const h = digest([Hp.f64(), I1.f64(), I2.f64(), counts.f32(), Zprev.f32()]);
+      freeAll(ZT0, Zprev, ZT, a, threshold, e, K, I1, I2, counts, Hp, scratch);
+      return h;
+    },
     'Cholesky panel updates (n=300)': () => {
       // The panel loop of spectra.ts's factorShifted on A = G Gᵀ/n + I (positive definite).
       const n = 300, g = filled('f32', n * 40, 27), A = new WasmBuffer('f64', n * n), L = new WasmBuffer('f64', n * n);
