@@ -112,6 +112,8 @@ export class TwoLayerNet {
   readonly activation: Activation;
   /** Leaky ReLU's negative slope (undefined for every other activation, so it can be passed on to gramInfinity as is). */
   readonly negativeSlope: number | undefined;
+  /** κ of w_r(0) ~ N(0, κ²I) for a net drawn by random() (its `scale`); undefined for fromWeights. */
+  readonly initScale: number | undefined;
   /** @internal The activation's core id (ACTIVATION_IDS). */
   readonly _activationId: number;
   /** @internal W (m×d, row r = w_r) in wasm memory. */
@@ -123,8 +125,9 @@ export class TwoLayerNet {
   _run?: ActiveRun;
 
   private constructor(d: number, m: number, W: WasmBuffer, a: WasmBuffer, scaling: Scaling, outputInit: OutputInit,
-    activation: { activation: Activation; id: number; negativeSlope: number }) {
+    activation: { activation: Activation; id: number; negativeSlope: number }, initScale?: number) {
     this.d = d;
+    this.initScale = initScale;
     this.activation = activation.activation;
     this.negativeSlope = activation.activation === 'leakyRelu' ? activation.negativeSlope : undefined;
     this._activationId = activation.id;
@@ -187,7 +190,7 @@ export class TwoLayerNet {
         throw error;
       }
     }
-    return new TwoLayerNet(d, m, W, a, scaling, outputInit, activation);
+    return new TwoLayerNet(d, m, W, a, scaling, outputInit, activation, scale);
   }
 
   /** A network with the given first-layer weights W (m×d) and output weights a (m); both are copied. */

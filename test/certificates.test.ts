@@ -234,6 +234,17 @@ describe('train certificates (issue 14 §2)', () => {
     expect(() => train(net, c.X, c.y, { eta: 0.01, steps: 1, trainOutputLayer: true, certificates: true })).toThrow(/output layer/);
     net.dispose();
   });
+
+  it('refuses a net drawn with scale κ ≠ 1 (the lemmas assume w_r(0) ~ N(0, I)), and takes κ = 1', () => {
+    const c = randomCase(4, 3, 16, 1);
+    const wide = TwoLayerNet.random({ d: 3, m: 16, seed: 1, scale: 1.5 });
+    expect(() => train(wide, c.X, c.y, { eta: 0.01, steps: 1, certificates: true })).toThrow(/w_r\(0\) ~ N\(0, I\).*κ = 1\.5/);
+    expect(wide.initScale).toBe(1.5);
+    wide.dispose();
+    const unit = TwoLayerNet.random({ d: 3, m: 16, seed: 1, scale: 1 });
+    expect(train(unit, c.X, c.y, { eta: 0.01, steps: 1, certificates: true }).certificates).toBeDefined();
+    unit.dispose();
+  });
 });
 
 describe('report section "The proof, step by step"', () => {

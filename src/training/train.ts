@@ -198,6 +198,10 @@ function certificateRecorder(net: TwoLayerNet, X: Matrix, certificates: true | C
   if (outputScale !== 1 || widthExponent !== 0.5) {
     throw new OverparamRangeError('BAD_VALUE', `train: certificates follow the paper's scaling (α = 1, γ = ½), got α = ${outputScale}, γ = ${widthExponent}`);
   }
+  if (net.initScale !== undefined && net.initScale !== 1) {
+    // Lemmas 3.1–3.2 and 4.1 rest on w_r(0) ~ N(0, I): the anti-concentration of w_r(0)ᵀx_i.
+    throw new OverparamRangeError('BAD_VALUE', `train: certificates follow the paper's initialisation w_r(0) ~ N(0, I), got a net drawn with scale κ = ${net.initScale} (TwoLayerNet.random's scale: 1)`);
+  }
   const inputs = resolveCertificateInputs(X, net.activation, certificates);
   const every = inputs.gramEvery ?? gramEvery ?? Math.max(1, Math.ceil(steps / 20));
   checkInteger(every, 'train: certificates.gramEvery');
