@@ -228,6 +228,29 @@ describe('train certificates (issue 14 §2)', () => {
     expect(new Set(certified.lambdaMinGram!.value).size).toBe(4);
   });
 
+  it("onStep's certificatesSoFar gives the transitions recorded so far, the final result's first k entries", () => {
+    const c = randomCase(5, 4, 40, 3);
+    const net = TwoLayerNet.fromWeights(c.W, c.a);
+    const seen: { step: number; contraction: number[]; radius: number[] }[] = [];
+    const result = train(net, c.X, c.y, {
+      eta: 0.05, steps: 6, certificates: { delta: 0.1, gramEvery: 2 },
+      onStep: (info) => {
+        const so = info.certificatesSoFar!();
+        seen.push({ step: info.step, contraction: Array.from(so.contraction), radius: Array.from(so.measuredRadius) });
+      },
+    });
+    net.dispose();
+    const final = result.certificates!;
+    expect(seen.map((s) => s.step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    for (const s of seen) {
+      expect(s.contraction).toEqual(Array.from(final.contraction.slice(0, s.step)));
+      expect(s.radius).toEqual(Array.from(final.measuredRadius.slice(0, s.step)));
+    }
+    const plain = TwoLayerNet.fromWeights(c.W, c.a);
+    train(plain, c.X, c.y, { eta: 0.05, steps: 1, onStep: (info) => { expect(info.certificatesSoFar).toBeUndefined(); } });
+    plain.dispose();
+  });
+
   it('refuses joint training (the proof keeps a fixed)', () => {
     const c = randomCase(4, 3, 16, 1);
     const net = TwoLayerNet.fromWeights(c.W, c.a);

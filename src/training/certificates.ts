@@ -228,7 +228,7 @@ export class CertificateRecorder {
   private hoeffding?: TrainCertificates['hoeffding'];
   private readonly gram: GramCertificates = { step: [], deviation: [], deviationBound: [], i1Deviation: [], perturbation: [], perturbationBound: [] };
 
-  constructor(private readonly X: Matrix, steps: number, private readonly eta: number, private readonly activation: string,
+  constructor(X: Matrix, steps: number, private readonly eta: number, private readonly activation: string,
     private readonly inputs: { delta: number; lambda0: number; Hinf?: Matrix; gramEvery: number }) {
     this.relu = activation === 'relu';
     const n = (this.n = X.rows), d = X.cols;

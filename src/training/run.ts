@@ -115,6 +115,8 @@ export class TrainingRun implements ActiveRun {
           step, residualSq: residualSq[step],
           patternChangeFraction: patternChangeFraction[step], maxWeightDistance: maxWeightDistance[step],
         };
+        const recorder = this.certificates;
+        if (recorder) info.certificatesSoFar = () => recorder.result(step, this.state.m);
         if (lambdaMinGram && (step % gramEvery! === 0 || step === steps)) {
           info.lambdaMinGram = this.certificates?.lambdaMinOfGram(step) ?? form.extremeOfGram('current', 1); // H(k) built once
           lambdaMinGram.step.push(step);

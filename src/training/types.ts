@@ -43,6 +43,12 @@ export interface StepInfo {
   maxWeightDistance: number;
   /** λ_min(H(k)) when this step is on the gramEvery grid (which H: TrainResult.lambdaMinGram). */
   lambdaMinGram?: number;
+  /**
+   * With train's `certificates`: the proof's quantities of the transitions 0..k−1 recorded so far,
+   * in the shape of TrainResult.certificates (a copy of every array: call it when you will draw it,
+   * not at every step). Valid only during this onStep call.
+   */
+  certificatesSoFar?: () => TrainCertificates;
 }
 
 /** Options of {@link train}. */

@@ -1,22 +1,10 @@
 // The worker's side of the proof panel: train's certificates of one width, streamed to the page
-// as they grow. train() returns them only at the end (TrainResult.certificates) and its onStep
-// reports none, so while the run goes on they are read from the recorder of the train() call
-// running on the net (net._run.certificates: the same object whose result() train returns), and
-// only what is new since the last batch crosses to the page.
-import type { TrainCertificates, TwoLayerNet } from '../../src/index';
-import type { TrainingRun } from '../../src/training/run';
+// as they grow (onStep's certificatesSoFar), only what is new since the last batch crossing over.
+import type { StepInfo, TrainCertificates } from '../../src/index';
 import { CERTIFICATE_SERIES, GRAM_CERTIFICATE_SERIES, type CertificateBatch } from './protocol';
 
-/** A live batch at most this often: result() copies every array recorded so far. */
+/** A live batch at most this often: certificatesSoFar() copies every array recorded so far. */
 const CERTIFICATE_MILLISECONDS = 200;
-
-/**
- * The certificates of steps 0..step−1 of the train() call now running on `net`, or undefined when
- * none records them. Workaround for a missing API: train's onStep could carry them instead.
- */
-export function certificatesSoFar(net: TwoLayerNet, step: number): TrainCertificates | undefined {
-  return (net._run as TrainingRun | undefined)?.certificates?.result(step, net.m);
-}
 
 /** Posts one width's certificates in batches of what is new. */
 export class CertificateStreamer {
@@ -24,13 +12,13 @@ export class CertificateStreamer {
   private sentGram = 0;
   private lastPost = -Infinity;
 
-  constructor(private readonly id: number, private readonly widthIndex: number, private readonly net: TwoLayerNet,
+  constructor(private readonly id: number, private readonly widthIndex: number,
               private readonly send: (batch: CertificateBatch, transfer: Transferable[]) => void) {}
 
   /** From onStep at state k: the transitions 0..k−1 recorded so far, if it is time for a batch. */
-  live(step: number): void {
+  live(info: StepInfo): void {
     if (performance.now() - this.lastPost < CERTIFICATE_MILLISECONDS) return;
-    const certificates = certificatesSoFar(this.net, step);
+    const certificates = info.certificatesSoFar?.();
     if (certificates) this.post(certificates, false);
   }
 

@@ -102,7 +102,7 @@ class StepStreamer {
     // Steps 1 and 2 go out at once: their times are the page's first estimate of the run's length.
     if (info.step <= 2 || performance.now() - this.lastFlush >= BATCH_MILLISECONDS) {
       this.flush();
-      this.certificates?.live(info.step);
+      this.certificates?.live(info);
     }
   };
 
@@ -177,7 +177,7 @@ function run(request: Extract<Request, { type: 'run' }>): void {
       };
       let streamer: StepStreamer | undefined;
       const attempt = (withCertificates: boolean): { result: TrainResult; streamer: StepStreamer; certificates?: CertificateStreamer } => {
-        const certificates = withCertificates ? new CertificateStreamer(id, widthIndex, net, send) : undefined;
+        const certificates = withCertificates ? new CertificateStreamer(id, widthIndex, send) : undefined;
         streamer = new StepStreamer(id, widthIndex, widthStarted, certificates);
         // The limit's λ0 (required for ψ ≠ ReLU); ReLU's H∞ is the run's own, computed once.
         const proof = { lambda0, gramEvery, ...(model.activation === 'relu' && !joint ? { Hinf } : {}) };
