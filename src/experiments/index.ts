@@ -5,7 +5,7 @@ export {
   stabilityLimit, infiniteWidthTrajectory, fitPowerLaw, convergenceRate,
   type TrajectoryResult, type PowerLawFit,
 } from './theory.js';
-export { optimizerStabilityLimit, polyakParameters, kernelRegimeTrajectory, type PolyakParameters } from './optimizers.js';
+export { optimizerStabilityLimit, polyakParameters, kernelRegimeTrajectory, sgdKernelRegimeTrajectory, type PolyakParameters } from './optimizers.js';
 export { suggestStepSize, stepSizeFromSpectrum, DEFAULT_FRACTION_OF_LIMIT, type StepSizeSuggestion, type SuggestStepSizeOptions } from './stepSize.js';
 export { ntkPredict, crossGramInfinity, choleskySolve, type NtkPredictOptions } from './ntk.js';
 export { limitKernel, limitLabel, limitOptions, type LimitKernel, type LimitModel } from './limit.js';
@@ -17,4 +17,4 @@ export { regimeSweep, predictedWidthSlope, type RegimeSweepOptions, type RegimeS
 export { flowTimes, flowBound, flowRadius, infiniteWidthFlow, flowStepSize, DEFAULT_FLOW_TOLERANCE, DEFAULT_FLOW_MAX_STEPS, lemma32Radius, widthRequirements, type FlowTrajectory, type FlowStepSize, type WidthRequirement, type WidthRequirementOptions } from './proof.js';
 export { criticalWidth, fitPowerLawWithInterval, studentT975, type CriticalWidthOptions, type CriticalWidthProgress, type CriticalWidthResult, type CriticalWidthPoint, type WidthTrial, type PowerLawFitWithInterval } from './criticalWidth.js';
 export { labelNoiseSweep, labelNoiseChecks, nestedLabelNoise, ORDERING_TAU, type LabelNoiseOptions, type LabelNoiseRun, type LabelNoiseResult } from './labelNoise.js';
-export { optimizerComparison, optimizerComparisonChecks, sgdKernelRegimeTrajectory, RATE_FLOOR, RATE_TOLERANCE, SGD_STANDARD_ERRORS, type OptimizerComparisonOptions, type OptimizerComparisonResult, type OptimizerComparisonRun, type OptimizerComparisonProgress, type OptimizerCurves, type SgdSpread, type ComparedOptimizer } from './optimizerComparison.js';
+export { optimizerComparison, optimizerComparisonChecks, RATE_FLOOR, RATE_TOLERANCE, SGD_STANDARD_ERRORS, type OptimizerComparisonOptions, type OptimizerComparisonResult, type OptimizerComparisonRun, type OptimizerComparisonProgress, type OptimizerCurves, type SgdSpread, type ComparedOptimizer } from './optimizerComparison.js';

@@ -7,10 +7,10 @@ import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } fr
 import { TwoLayerNet } from '../network.js';
 import { extremeEigenvalues } from '../spectra.js';
 import { train, type TrainResult } from '../training.js';
-import { BatchSampler, checkOptimizer, optimizerBeta, type Optimizer } from '../training/optimizer.js';
+import { checkOptimizer, optimizerBeta, type Optimizer } from '../training/optimizer.js';
 import type { Figure1Check } from './checks.js';
 import { formatNumber as format } from './format.js';
-import { kernelRegimeTrajectory, optimizerStabilityLimit, polyakParameters, type PolyakParameters } from './optimizers.js';
+import { kernelRegimeTrajectory, sgdKernelRegimeTrajectory, optimizerStabilityLimit, polyakParameters, type PolyakParameters } from './optimizers.js';
 import { convergenceRate, trainingGramFloor } from './theory.js';
 
 /**
@@ -122,34 +122,6 @@ export interface OptimizerComparisonResult {
   /** Polyak's pair and the rates it promises, from H(0)'s extremes. */
   polyak: PolyakParameters;
   runs: OptimizerComparisonRun[];
-}
-
-/**
- * The kernel regime of mini-batch SGD with the batches train() draws for `optimizer` (its seed,
- * BatchSampler): e(k+1) = e(k) + β(e(k) − e(k−1)) − ηH·D_k e(k), D_k = (n/b)·diag(1 on batch k)
- * (DESIGN §7.4 with the batch's residual; β = optimizer.momentum or 0), e(−1) = e(0). Its
- * expectation over the batches is the mean recursion of kernelRegimeTrajectory. Returns ‖e(k)‖².
- */
-export function sgdKernelRegimeTrajectory(H: ArrayLike<number>, n: number, eta: number, e0: ArrayLike<number>, steps: number,
-  optimizer: Extract<Optimizer, { kind: 'sgd' }>): Float64Array {
-  const sampler = new BatchSampler(n, optimizer.batchSize, optimizer.seed ?? 0);
-  const beta = optimizerBeta(optimizer), scale = n / optimizer.batchSize;
-  let prev = Float64Array.from(e0), cur = Float64Array.from(e0);
-  const residualSq = new Float64Array(steps + 1);
-  residualSq[0] = cur.reduce((s, v) => s + v * v, 0);
-  for (let k = 1; k <= steps; k++) {
-    const batch = sampler.next();
-    const next = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let step = 0; // (H·D_k e(k))_i
-      for (const j of batch) step += H[i * n + j] * cur[j];
-      next[i] = cur[i] + beta * (cur[i] - prev[i]) - eta * scale * step;
-    }
-    prev = cur;
-    cur = next;
-    residualSq[k] = cur.reduce((s, v) => s + v * v, 0);
-  }
-  return residualSq;
 }
 
 /**

@@ -2,11 +2,11 @@
 // e = u − y, GD e(k+1) = (I − ηH)e(k); heavy ball e(k+1) = ((1+β)I − ηH)e(k) − βe(k−1); Nesterov
 // e(k+1) = (1+β)(I − ηH)e(k) − β(I − ηH)e(k−1) at its look-ahead point (train()'s state and
 // curves); mini-batch SGD's mean E[e(k+1)] = (I − ηH)E[e(k)]. Each starts with no velocity: e(−1) =
-// e(0), and for Nesterov (I − ηH)e(−1) = e(0), the residual at W(0) = Y(0). Also the stability
-// limits and Polyak's pair.
+// e(0), and for Nesterov (I − ηH)e(−1) = e(0), the residual at W(0) = Y(0). Also SGD with its own
+// batches (sgdKernelRegimeTrajectory), the stability limits and Polyak's pair.
 import { OverparamRangeError } from '../errors.js';
 import type { Optimizer } from '../training/optimizer.js';
-import { optimizerBeta } from '../training/optimizer.js';
+import { BatchSampler, optimizerBeta } from '../training/optimizer.js';
 import { kernelRegimeStep, largestStableStep } from './theory.js';
 
 /**
@@ -89,4 +89,32 @@ export function kernelRegimeTrajectory(H: ArrayLike<number>, n: number, eta: num
     residualSq[k] = norm(cur);
   }
   return { residualSq, residual: cur };
+}
+
+/**
+ * The kernel regime of mini-batch SGD with the batches train() draws for `optimizer` (its seed,
+ * BatchSampler): e(k+1) = e(k) + β(e(k) − e(k−1)) − ηH·D_k e(k), D_k = (n/b)·diag(1 on batch k)
+ * (DESIGN §7.4 with the batch's residual; β = optimizer.momentum or 0), e(−1) = e(0). Its
+ * expectation over the batches is the mean recursion of kernelRegimeTrajectory. Returns ‖e(k)‖².
+ */
+export function sgdKernelRegimeTrajectory(H: ArrayLike<number>, n: number, eta: number, e0: ArrayLike<number>, steps: number,
+  optimizer: Extract<Optimizer, { kind: 'sgd' }>): Float64Array {
+  const sampler = new BatchSampler(n, optimizer.batchSize, optimizer.seed ?? 0);
+  const beta = optimizerBeta(optimizer), scale = n / optimizer.batchSize;
+  let prev = Float64Array.from(e0), cur = Float64Array.from(e0);
+  const residualSq = new Float64Array(steps + 1);
+  residualSq[0] = cur.reduce((s, v) => s + v * v, 0);
+  for (let k = 1; k <= steps; k++) {
+    const batch = sampler.next();
+    const next = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let step = 0; // (H·D_k e(k))_i
+      for (const j of batch) step += H[i * n + j] * cur[j];
+      next[i] = cur[i] + beta * (cur[i] - prev[i]) - eta * scale * step;
+    }
+    prev = cur;
+    cur = next;
+    residualSq[k] = cur.reduce((s, v) => s + v * v, 0);
+  }
+  return residualSq;
 }
