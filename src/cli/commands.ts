@@ -1,7 +1,7 @@
 // The two subcommands. Each parses its arguments, runs the sweep in a worker (progress bar, Ctrl-C),
 // prints a summary and writes its files; the returned number is the process exit code.
 import path from 'node:path';
-import { figure1Checks, type Figure1Check, type WidthSweepResult } from '../experiments/index.js';
+import { figure1Checks, optimizerStabilityRule, type Figure1Check, type WidthSweepResult } from '../experiments/index.js';
 import type { InputDiagnostics } from '../kernels.js';
 import { formatNumber as format } from '../experiments/format.js';
 import {
@@ -61,10 +61,7 @@ async function runWithProgress(options: SweepRequest['options']): Promise<WidthS
 function printStepSize(result: WidthSweepResult): void {
   const { stepSize, lambda0, lambdaMaxInfinity } = result;
   const s = stepSize.suggestion;
-  // The optimiser's own limit (DESIGN §7.4): heavy ball 2(1+β)/λ_max, Nesterov 2(1+β)/((1+2β)λ_max).
-  const o = result.parameters.optimizer;
-  const beta = o?.kind === 'momentum' || o?.kind === 'nesterov' ? o.beta : o?.kind === 'sgd' ? o.momentum ?? 0 : 0;
-  const limit = beta === 0 ? '2/λ_max' : o?.kind === 'nesterov' ? `2(1+β)/((1+2β)λ_max) (β = ${beta})` : `2(1+β)/λ_max (β = ${beta})`;
+  const limit = optimizerStabilityRule(result.parameters.optimizer); // the optimiser's own limit (DESIGN §7.4)
   const flow = result.flow;
   const how = stepSize.source === 'given'
     ? 'given'

@@ -5,7 +5,7 @@ export {
   stabilityLimit, infiniteWidthTrajectory, fitPowerLaw, convergenceRate,
   type TrajectoryResult, type PowerLawFit,
 } from './theory.js';
-export { optimizerStabilityLimit, polyakParameters, kernelRegimeTrajectory, sgdKernelRegimeTrajectory, type PolyakParameters } from './optimizers.js';
+export { optimizerStabilityLimit, optimizerStabilityRule, polyakParameters, kernelRegimeTrajectory, sgdKernelRegimeTrajectory, type PolyakParameters } from './optimizers.js';
 export { suggestStepSize, stepSizeFromSpectrum, DEFAULT_FRACTION_OF_LIMIT, type StepSizeSuggestion, type SuggestStepSizeOptions } from './stepSize.js';
 export { ntkPredict, crossGramInfinity, choleskySolve, type NtkPredictOptions } from './ntk.js';
 export { limitKernel, limitLabel, limitOptions, type LimitKernel, type LimitModel } from './limit.js';

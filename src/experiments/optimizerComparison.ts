@@ -7,7 +7,7 @@ import { checkInteger, checkMatrix, checkPositive, checkVector, type Matrix } fr
 import { TwoLayerNet } from '../network.js';
 import { extremeEigenvalues } from '../spectra.js';
 import { train, type TrainResult } from '../training.js';
-import { checkOptimizer, optimizerBeta, type Optimizer } from '../training/optimizer.js';
+import { checkOptimizer, type Optimizer } from '../training/optimizer.js';
 import type { Figure1Check } from './checks.js';
 import { formatNumber as format } from './format.js';
 import { kernelRegimeTrajectory, sgdKernelRegimeTrajectory, optimizerStabilityLimit, polyakParameters, type PolyakParameters } from './optimizers.js';

@@ -22,6 +22,13 @@ export function optimizerStabilityLimit(lambdaMax: number, optimizer: Optimizer 
   return gd * (1 + beta); // heavy ball (and SGD's momentum); β = 0 is GD's 2/λ_max
 }
 
+/** optimizerStabilityLimit's rule in symbols, λ_max being the kernel's: '2/λ_max', '2(1+β)/λ_max (β = 0.9)', …. */
+export function optimizerStabilityRule(optimizer: Optimizer = { kind: 'gd' }): string {
+  const beta = optimizerBeta(optimizer);
+  if (beta === 0) return '2/λ_max';
+  return optimizer.kind === 'nesterov' ? `2(1+β)/((1+2β)λ_max) (β = ${beta})` : `2(1+β)/λ_max (β = ${beta})`;
+}
+
 /** {@link polyakParameters}: Polyak's optimal heavy ball and the rates it promises. */
 export interface PolyakParameters {
   /** η* = 4/(√λ_max + √λ0)². */

@@ -1,8 +1,7 @@
 // The worker's numerics that are particular to the demo: step-size advice, degeneracy diagnosis,
 // and small helpers. The paper's formulas (bound, infinite-width trajectory, radius, Gram floors)
 // come from the library, which the worker alone imports.
-import { stepSizeFromSpectrum, type Optimizer } from '../../src/index';
-import { optimizerBeta } from '../../src/training/optimizer';
+import { optimizerStabilityRule, stepSizeFromSpectrum, type Optimizer } from '../../src/index';
 import { nearlyDegenerate } from '../../src/degeneracy';
 
 /** The step sizes the page advertises, from the spectrum of H∞. */
@@ -32,14 +31,7 @@ export function stepSizeAdvice(lambda0: number, lambdaMax: number, n: number, op
   const s = stepSizeFromSpectrum({
     lambdaMax, lambda0: Math.max(lambda0, 0), n, source: 'gramInfinity', fractionOfLimit: DEMO_FRACTION_OF_LIMIT, optimizer,
   });
-  return { suggested: s.eta, stabilityLimit: s.largestStableEta, theorem: s.theoryEta!, rule: stabilityRule(optimizer) };
-}
-
-/** The optimiser's stability limit in symbols (the formulas are optimizerStabilityLimit's, DESIGN §7.4). */
-export function stabilityRule(optimizer: Optimizer): string {
-  const beta = optimizerBeta(optimizer);
-  if (beta === 0) return '2/λ_max';
-  return optimizer.kind === 'nesterov' ? `2(1+β)/((1+2β)λ_max) (β = ${beta})` : `2(1+β)/λ_max (β = ${beta})`;
+  return { suggested: s.eta, stabilityLimit: s.largestStableEta, theorem: s.theoryEta!, rule: optimizerStabilityRule(optimizer) };
 }
 
 /** Why λ0 = λ_min(H∞) is (close to) zero, if it is. */
