@@ -1,7 +1,7 @@
 // train(…, { certificates }) (issue 14 §2): every quantity against a float64 computation from its
 // definition in the paper (seed 002, §4.1 and the appendix), on W(k) read at every step.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, TwoLayerNet, train, gramInfinity, lambdaMin, type TrainResult } from '../src/index';
+import { init, TwoLayerNet, train, gramInfinity, lambdaMin, memoryInUse, estimateTrainingBytes, type TrainResult } from '../src/index';
 import { forward, preactivations } from './reference/network';
 import { gram, gramInfinity as gramInfinity64 } from './reference/kernels';
 import { jacobiEigenvalues, symmetricSpectralNorm } from './reference/eigen';
@@ -249,6 +249,26 @@ describe('train certificates (issue 14 §2)', () => {
     const plain = TwoLayerNet.fromWeights(c.W, c.a);
     train(plain, c.X, c.y, { eta: 0.05, steps: 1, onStep: (info) => { expect(info.certificatesSoFar).toBeUndefined(); } });
     plain.dispose();
+  });
+
+  it.each(['kernel', 'primal'] as const)('%s: estimateTrainingBytes counts what the certificates add to wasm memory', (method) => {
+    const c = randomCase(12, 6, 300, 8);
+    const peakOf = (certificates: boolean): number => {
+      const net = TwoLayerNet.fromWeights(c.W, c.a);
+      const before = memoryInUse().bytesInUse;
+      let peak = 0;
+      train(net, c.X, c.y, {
+        eta: 0.05, steps: 4, method, gramEvery: 2, ...(certificates ? { certificates: { delta: 0.1 } } : {}),
+        onStep: () => { peak = Math.max(peak, memoryInUse().bytesInUse - before); },
+      });
+      net.dispose();
+      return peak;
+    };
+    const shape = { n: 12, d: 6, m: 300, method, gramEvery: 2 };
+    const added = estimateTrainingBytes({ ...shape, certificates: true }) - estimateTrainingBytes(shape);
+    const measured = peakOf(true) - peakOf(false);
+    expect(measured).toBeGreaterThan(0.8 * added);
+    expect(measured).toBeLessThanOrEqual(added);
   });
 
   it('refuses joint training (the proof keeps a fixed)', () => {

@@ -76,7 +76,7 @@ export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Arra
   }
 
   const optimizer = checkOptimizer(options.optimizer, Xm.rows);
-  reserve(estimateTrainingBytes({ n: Xm.rows, d: Xm.cols, m: net.m, method, trainOutputLayer, gramEvery, activation: net.activation, optimizer }),
+  reserve(estimateTrainingBytes({ n: Xm.rows, d: Xm.cols, m: net.m, method, trainOutputLayer, gramEvery, activation: net.activation, optimizer, certificates: certificates !== undefined }),
     `train (n = ${Xm.rows}, d = ${Xm.cols}, m = ${net.m}, ${method} step)`,
     method === 'kernel' ? 'reduce m or n (the run holds about 16·m·n + 16·n² bytes)' : 'reduce m, n or d (the run holds about 8·m·n + 12·m·d bytes)');
   const recorder = modes === undefined ? undefined : modeRecorder(modes, Xm.rows);
@@ -243,12 +243,14 @@ function frobeniusDistance(W: Float32Array, W0: Float32Array): number {
  * (the inputs, pre-activations Z(k) and Z(0), patterns, the kernel-space K and S or the primal
  * W(0), the divergence snapshot, and the λ_min(H(k)) workspace when gramEvery is set).
  */
-export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputLayer = false, gramEvery, activation = 'relu', optimizer = { kind: 'gd' } }: {
+export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputLayer = false, gramEvery, activation = 'relu', optimizer = { kind: 'gd' }, certificates = false }: {
   n: number; d: number; m: number; method?: 'kernel' | 'primal'; trainOutputLayer?: boolean; gramEvery?: number;
   /** The net's activation: ReLU's forms hold bits, the others ψ′(Z) (default 'relu'). */
   activation?: Activation;
   /** train()'s optimizer (default GD): heavy ball and Nesterov keep the previous state. */
   optimizer?: Optimizer;
+  /** train()'s certificates: ReLU's recorder keeps Z(k) and the §4.1 masks in wasm memory. */
+  certificates?: boolean;
 }): number {
   const f32 = 4, f64 = 8;
   const wordsPerNeuron = Math.ceil(n / 64);
@@ -269,6 +271,12 @@ export function estimateTrainingBytes({ n, d, m, method = 'kernel', trainOutputL
     // H(k), its feature rows or row masks and products, K when the primal path has none, and the
     // eigen solver's copy, Krylov basis and the Cholesky factor of its shift-invert phase.
     bytes += gramAtBytes(n, m) + f64 * 3 * n * n + (method === 'primal' ? f64 * n * n : 0) + f64 * n * Math.min(n, 400);
+  }
+  if (certificates && activation === 'relu') {
+    // The recorder's Z(k) copy, e and the thresholds, I1, I2 and H^⊥e, the counts, the masks of
+    // H^⊥ (certificates.ts start()); its H(k) on its own grid needs the Gram workspace.
+    bytes += f32 * m * n + f32 * 2 * n + f64 * 3 * n + f32 * 3 * n + parallel.perturbationLayout(m, n, threadCount()).bytes;
+    if (gramEvery === undefined) bytes += gramAtBytes(n, m) + f64 * n * n;
   }
   return bytes;
 }
