@@ -3,7 +3,7 @@
 // which the check below already requires to agree to 1e-12 relative) and scales it by an exact
 // power of two, so over- and underflow cannot happen in the kernels; the scale is undone on return.
 import { kernels, threadPool } from './wasm/loader.js';
-import { choleskyPanelUpdate } from './wasm/parallel.js';
+import { choleskyPanelUpdate, symmetricEigenvectors, symmetricEigenvectorsWorkLength } from './wasm/parallel.js';
 import { WasmBuffer, withBuffers } from './wasm/memory.js';
 import {
   checkMatrix, checkMatrixShape, checkSymmetric, checkSquare, checkFinite, checkInteger, checkPositive, notFinite,
@@ -315,8 +315,8 @@ export function eigh(H: Matrix): Eigendecomposition {
   return withPrepared(source, (A, e) => {
     const W = new WasmBuffer('f64', n * n);
     try {
-      const values = withScratch(8 * n, n, (work, d) => {
-        if (kernels().symmetricEigenvectors(A.ptr, n, d, W.ptr, work) !== 0) throw qlFailed(fn);
+      const values = withScratch(symmetricEigenvectorsWorkLength(n), n, (work, d) => {
+        if (symmetricEigenvectors(A.ptr, n, d, W.ptr, work) !== 0) throw qlFailed(fn);
       });
       return { values: values.map((x) => unscale(x, e)), vectors: { rows: n, cols: n, data: A.toFloat64() } };
     } finally {

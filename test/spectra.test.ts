@@ -252,6 +252,47 @@ describe('eigh (eigenpairs)', () => {
     });
   }
 
+  // src/wasm/parallel.ts splits eigh's two O(n³) stages over threads: Qᵀ by rows of W, the QL
+  // rotations by columns of W (each share replaying QL on its own d, e). Any split must give the
+  // bits of the one-call kernel, and eigenpairs of the float64 A.
+  for (const [n, rowSplit, columnSplit] of [[1, 0, 1], [2, 1, 1], [5, 2, 3], [17, 1, 16], [65, 33, 30], [130, 47, 64]] as const) {
+    it(`split into rows [0, ${rowSplit}) + [${rowSplit}, ${n}) and columns [0, ${columnSplit}) + [${columnSplit}, ${n}): the bits of one call, n = ${n}`, () => {
+      const A = randomSymmetric(n, mulberry32(900 + n));
+      const k = kernels();
+      const run = (split: boolean): [Float64Array, Float64Array] => {
+        const a = bufferFrom('f64', A), W = new WasmBuffer('f64', n * n), d = new WasmBuffer('f64', n);
+        const work = new WasmBuffer('f64', 10 * n);
+        try {
+          if (!split) {
+            expect(k.symmetricEigenvectors(a.ptr, n, d.ptr, W.ptr, work.ptr)).toBe(0);
+          } else {
+            k.eigenvectorsTridiagonalize(a.ptr, n, d.ptr, work.ptr);
+            k.accumulateReflectionRows(a.ptr, n, work.ptr + 8 * n, W.ptr, rowSplit, n);
+            k.accumulateReflectionRows(a.ptr, n, work.ptr + 8 * n, W.ptr, 0, rowSplit);
+            const copy = work.ptr + 64 * n, heap = work.f64();
+            heap.copyWithin(8 * n, 0, n); // e's copy (e = work[0..n))
+            const dCopy = new Float64Array(kernels().memory.buffer, copy + 8 * n, n);
+            dCopy.set(d.f64());
+            expect(k.tridiagonalQL(copy + 8 * n, copy, n, W.ptr, columnSplit, n)).toBe(0);
+            expect(k.tridiagonalQL(d.ptr, work.ptr, n, W.ptr, 0, columnSplit)).toBe(0);
+            k.eigenvectorsSort(a.ptr, n, d.ptr, W.ptr, work.ptr);
+          }
+          return [d.toFloat64(), a.toFloat64()];
+        } finally {
+          freeAll(a, W, d, work);
+        }
+      };
+      const [values, V] = run(true);
+      const [oneValues, oneV] = run(false);
+      expect(Array.from(values)).toEqual(Array.from(oneValues));
+      expect(Array.from(V)).toEqual(Array.from(oneV));
+      expectSpectrum(values, jacobiEigenvalues(A, n));
+      const [res, orth] = eigenResiduals(A, n, values, V);
+      expect(res).toBeLessThanOrEqual(1e-13 * n * maxAbs(values));
+      expect(orth).toBeLessThanOrEqual(1e-13 * n);
+    });
+  }
+
   it('gives an orthonormal basis for repeated eigenvalues, and handles zero and huge matrices', () => {
     const values = [2, 2, 2, -1, -1, 0, 0, 0, 5];
     const n = values.length;

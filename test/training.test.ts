@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, TwoLayerNet, train, type TrainOptions } from '../src/index';
-import { preactivations, trainReference } from './reference/network';
+import { forward, preactivations, trainReference } from './reference/network';
 import { jacobiEigenvalues } from './reference/eigen';
 import { gram } from './reference/kernels';
 import { randomCase, relativeError, SHAPES } from './helpers';
@@ -145,5 +145,33 @@ describe('train: trajectories against the float64 reference', () => {
     expect(r.status).toBe('diverged');
     expect(r.stepsRun).toBeLessThan(200);
     expect(r.divergence!.message).toMatch(/2\/λ_max/);
+  });
+});
+
+describe('train: initialOutput', () => {
+  // widthSweep takes u(0) from the run instead of a second forward GEMM, so it must be
+  // net.predict(X) before train bit for bit, and the float64 forward pass (eq. 1) to float32 round-off.
+  for (const [n, d, m] of SHAPES) {
+    for (const method of ['kernel', 'primal'] as const) {
+      it(`is u(0) = f(W(0), a, X), n = ${n}, d = ${d}, m = ${m}, ${method}`, () => {
+        const c = randomCase(n, d, m, 7000 + n * 31 + m);
+        const net = TwoLayerNet.fromWeights(c.W, c.a);
+        const before = net.predict(c.X);
+        const want = forward(c.X64, n, d, c.W64, m, c.a64);
+        const { initialOutput } = train(net, c.X, c.y, { eta: 0.1, steps: 2, method });
+        expect(Array.from(initialOutput)).toEqual(Array.from(before));
+        const scale = Math.max(1, ...Array.from(want, Math.abs));
+        for (let i = 0; i < n; i++) expect(Math.abs(initialOutput[i] - want[i])).toBeLessThanOrEqual(1e-5 * scale * Math.sqrt(d));
+        net.dispose();
+      });
+    }
+  }
+  it('is predict(X) before train for a smooth activation and a trained output layer too', () => {
+    const c = randomCase(13, 6, 67, 71);
+    const net = TwoLayerNet.fromWeights(c.W, c.a, { activation: 'tanh' });
+    const before = net.predict(c.X);
+    const { initialOutput } = train(net, c.X, c.y, { eta: 0.05, steps: 3, trainOutputLayer: true });
+    expect(Array.from(initialOutput)).toEqual(Array.from(before));
+    net.dispose();
   });
 });

@@ -3,6 +3,8 @@
 // matrix–vector product they share.
 export { symmetricMatVec, prepareSymmetric, inspectSymmetric, maxAbsRowSum } from "./symmetric";
 export { symmetricEigenvalues, symmetricEigenvectors, householderPassRows, setHouseholderThreads } from "./householder";
+export { eigenvectorsTridiagonalize, accumulateReflectionRows, eigenvectorsSort } from "./householder";
+export { tridiagonalQL } from "./tridiagonal";
 export { lanczosWorkLength, lanczosExtreme, shiftInvertLanczos } from "./lanczos";
 export { powerIteration } from "./power";
 export { choleskyShifted, choleskySolve, choleskyLoad, choleskyPanelUpdate, choleskyPanelFactor, choleskyPanelWidth } from "./cholesky";

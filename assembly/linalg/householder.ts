@@ -236,41 +236,63 @@ export function symmetricEigenvalues(A: usize, n: i32, d: usize, work: usize): i
   return status;
 }
 
+/** Rows of W a block of accumulateReflectionRows updates together (32 rows of n = 1000: 256 KB, in L2). */
+// @ts-ignore: decorator
+@inline const REFLECTION_ROW_BLOCK = 32;
+
 /**
- * W = Qᵀ = P_2 P_3 ⋯ P_{n−1} from the reflections tridiagonalize kept (P_i = I − u_i u_iᵀ/h_i on
- * coordinates 0..i−1), so that T = QᵀAQ. Right-multiplying by P_i changes the leading i columns
- * of rows 0..i−1, row by row: w_r ← w_r − (w_r·u_i / h_i) u_i, in memory order.
+ * Rows [rowStart, rowEnd) of W = Qᵀ = P_2 P_3 ⋯ P_{n−1} from the reflections tridiagonalize kept
+ * (P_i = I − u_i u_iᵀ/h_i on coordinates 0..i−1), so that T = QᵀAQ. Right-multiplying by P_i
+ * changes the leading i columns of rows 0..i−1: w_r ← w_r − (w_r·u_i / h_i) u_i. A row's result
+ * depends on that row and the u_i only, so rows may be split between threads at any point with
+ * the same bits. Rows go in blocks that stay in L2 while each u_i streams past once a block
+ * (row by row over all i, W would stream through memory once per reflection).
  */
-function accumulateReflections(A: usize, n: i32, keep: usize, W: usize): void {
+export function accumulateReflectionRows(A: usize, n: i32, keep: usize, W: usize, rowStart: i32, rowEnd: i32): void {
   const rowBytes = <usize>n << 3;
-  memory.fill(W, 0, <usize>n * rowBytes);
-  for (let r = 0; r < n; r++) store<f64>(W + <usize>r * rowBytes + (<usize>r << 3), 1.0);
-  for (let i = 2; i < n; i++) {
-    const h = load<f64>(keep + (<usize>i << 3));
-    if (h == 0) continue;
-    const u = A + <usize>i * rowBytes;
-    const invH = 1.0 / h;
-    for (let r = 0; r < i; r++) {
-      const wr = W + <usize>r * rowBytes;
-      const s = dot64(wr, u, i) * invH;
-      if (s != 0) axpy64(-s, u, wr, i);
+  for (let r = rowStart; r < rowEnd; r++) {
+    const wr = W + <usize>r * rowBytes;
+    memory.fill(wr, 0, rowBytes);
+    store<f64>(wr + (<usize>r << 3), 1.0);
+  }
+  for (let block = rowStart; block < rowEnd; block += REFLECTION_ROW_BLOCK) {
+    const blockEnd = min(block + REFLECTION_ROW_BLOCK, rowEnd);
+    for (let i = max(2, block + 1); i < n; i++) {
+      const h = load<f64>(keep + (<usize>i << 3));
+      if (h == 0) continue;
+      const u = A + <usize>i * rowBytes;
+      const invH = 1.0 / h;
+      const last = min(blockEnd, i);
+      for (let r = block; r < last; r++) {
+        const wr = W + <usize>r * rowBytes;
+        const s = dot64(wr, u, i) * invH;
+        if (s != 0) axpy64(-s, u, wr, i);
+      }
     }
   }
 }
 
+/** f64 offsets in symmetricEigenvectors' work (8n f64): e, keep, idx (n i32 in n f64), then tridiagonalize's 5n. */
+// @ts-ignore: decorator
+@inline function keepOf(work: usize, n: i32): usize { return work + (<usize>n << 3); }
+// @ts-ignore: decorator
+@inline function indexOf(work: usize, n: i32): usize { return work + (<usize>n << 4); }
+
 /**
- * All eigenpairs of symmetric A (n×n, f64, row-major): on return d[0..n) holds the eigenvalues
- * ascending and A holds V with column j the unit eigenvector of d[j] (A = V diag(d) Vᵀ).
- * W: n×n f64 scratch; work: 8n f64. Householder tridiagonalisation, accumulation of Qᵀ, then
- * implicit QL rotating rows of Wᵀ = (QZ)ᵀ. Returns 0, or −1 if QL failed.
+ * The first stage of symmetricEigenvectors: A (lower triangle, destroyed) to tridiagonal (d, and
+ * e = work[0..n)), each reflection kept (h_i in work[n..2n), u_i in row i of A).
  */
-export function symmetricEigenvectors(A: usize, n: i32, d: usize, W: usize, work: usize): i32 {
+export function eigenvectorsTridiagonalize(A: usize, n: i32, d: usize, work: usize): void {
+  tridiagonalize(A, n, d, work, indexOf(work, n) + (<usize>n << 3), keepOf(work, n));
+}
+
+/**
+ * The last stage of symmetricEigenvectors: the eigenvalues d ascending, and V into A with column j
+ * the eigenvector of d[j] = row idx[j] of W (W's rows are the eigenvectors after tridiagonalQL).
+ */
+export function eigenvectorsSort(A: usize, n: i32, d: usize, W: usize, work: usize): void {
   const rowBytes = <usize>n << 3;
-  const e = work, keep = work + rowBytes, idx = keep + rowBytes; // idx: n i32 (n f64 reserved)
-  tridiagonalize(A, n, d, e, idx + rowBytes, keep);
-  accumulateReflections(A, n, keep, W);
-  const status = tridiagonalQL(d, e, n, W);
-  // Ascending order, then V[r][j] = W[idx[j]][r].
+  const idx = indexOf(work, n);
   for (let j = 0; j < n; j++) store<i32>(idx + (<usize>j << 2), j);
   sortAscendingWithIndex(d, idx, n);
   for (let j = 0; j < n; j++) {
@@ -279,5 +301,19 @@ export function symmetricEigenvectors(A: usize, n: i32, d: usize, W: usize, work
       store<f64>(A + <usize>r * rowBytes + (<usize>j << 3), load<f64>(src + (<usize>r << 3)));
     }
   }
+}
+
+/**
+ * All eigenpairs of symmetric A (n×n, f64, row-major): on return d[0..n) holds the eigenvalues
+ * ascending and A holds V with column j the unit eigenvector of d[j] (A = V diag(d) Vᵀ).
+ * W: n×n f64 scratch; work: 8n f64. Householder tridiagonalisation, accumulation of Qᵀ, then
+ * implicit QL rotating rows of Wᵀ = (QZ)ᵀ. Returns 0, or −1 if QL failed. (src/wasm/parallel.ts
+ * runs the same stages with the two O(n³) middle ones split over threads.)
+ */
+export function symmetricEigenvectors(A: usize, n: i32, d: usize, W: usize, work: usize): i32 {
+  eigenvectorsTridiagonalize(A, n, d, work);
+  accumulateReflectionRows(A, n, keepOf(work, n), W, 0, n);
+  const status = tridiagonalQL(d, work, n, W, 0, n);
+  eigenvectorsSort(A, n, d, W, work);
   return status;
 }

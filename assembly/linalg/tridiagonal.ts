@@ -21,11 +21,15 @@ const EPS: f64 = 2.220446049250313e-16;
  * eigenvalues in no particular order and e is destroyed; every plane rotation in the (i, i+1)
  * plane is applied to rows i and i+1 of W (n×n, f64): start from W = Qᵀ and row j ends as the
  * eigenvector (of QTQᵀ) of d[j]. (Eigenvalues alone: tridiagonalEigenvalues, without rotations.)
+ * Only columns [colStart, colEnd) of W are rotated: the rotations depend on d and e alone and
+ * each column of W gets the same operations whatever the range, so threads that each replay the
+ * recurrence on their own copy of d and e, on their own columns, give the bits of one full call.
  * Returns 0, or −1 if some eigenvalue needed more than 60 QL sweeps (not seen in practice).
  */
-export function tridiagonalQL(d: usize, e: usize, n: i32, W: usize): i32 {
+export function tridiagonalQL(d: usize, e: usize, n: i32, W: usize, colStart: i32, colEnd: i32): i32 {
   const rowBytes = <usize>n << 3;
   if (n <= 0) return 0;
+  const columns = W + (<usize>colStart << 3), width = colEnd - colStart;
   store<f64>(e + (<usize>(n - 1) << 3), 0);
   for (let l = 0; l < n; l++) {
     let iter = 0;
@@ -67,7 +71,7 @@ export function tridiagonalQL(d: usize, e: usize, n: i32, W: usize): i32 {
           p = s * r;
           store<f64>(pd1, g + p);
           g = c * r - b;
-          rotateRows(W + <usize>i * rowBytes, rowBytes, n, c, s);
+          rotateRows(columns + <usize>i * rowBytes, rowBytes, width, c, s);
         }
         if (underflow) continue;
         store<f64>(d + (<usize>l << 3), load<f64>(d + (<usize>l << 3)) - p);

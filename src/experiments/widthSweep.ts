@@ -340,7 +340,6 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
     const net = index === plan.length - 1 && kept ? kept : randomNet(model, d, p.m, p.seed);
     if (net === kept) kept = undefined;
     try {
-      const u0 = net.predict(X);
       const f0 = test ? net.predict(test.X) : undefined;
       const before = completed;
       const certify = options.certificates && p.m === sortedWidths[sortedWidths.length - 1] && p.trial === 0
@@ -357,6 +356,8 @@ export function widthSweep(options: WidthSweepOptions): WidthSweepResult {
         },
       });
       completed = before + p.m * steps;
+      // u(0) from the run's own first forward pass (the bits of net.predict(X)), not a second GEMM.
+      const u0 = result.initialOutput;
       const r0 = Float64Array.from(y, (v, i) => v - u0[i]);
       const residualSq = Array.from(result.residualSq);
       const lambdaMinGram = result.lambdaMinGram ?? { step: [], value: [] };

@@ -87,6 +87,7 @@ export class TrainingRun implements ActiveRun {
     let divergence: TrainResult['divergence'];
     let step = 0;
     let backupStep = -1;
+    let initialOutput = new Float32Array(0);
 
     try {
       for (;; step++) {
@@ -94,6 +95,7 @@ export class TrainingRun implements ActiveRun {
         residualSq[step] = this.observe();
         if (step === 0) {
           this.checkInitialLoss(residualSq[0]);
+          initialOutput = this.state.u.f32().slice();
           form.keepInitialPattern();
         }
         const finite = Number.isFinite(residualSq[step]);
@@ -139,7 +141,7 @@ export class TrainingRun implements ActiveRun {
     }
     const taken = step + 1;
     return {
-      residualSq: residualSq.slice(0, taken),
+      residualSq: residualSq.slice(0, taken), initialOutput,
       patternChangeFraction: patternChangeFraction.slice(0, taken),
       maxWeightDistance: maxWeightDistance.slice(0, taken),
       ...(lambdaMinGram ? { lambdaMinGram: trimmed(lambdaMinGram, step) } : {}),

@@ -186,6 +186,11 @@ export interface TrainResult {
   /** ‖y − u(k)‖². */
   residualSq: Float64Array;
   /**
+   * u(0) = f(W(0), a(0), X): the outputs the run started from, as its first forward pass computed
+   * them; the bits of `net.predict(X)` before train(), so a caller that needs both spares that GEMM.
+   */
+  initialOutput: Float32Array;
+  /**
    * How far the activation pattern moved. ReLU: the paper's fraction of changed signs,
    * Σ_{i,r} 1{sign z_ir(k) ≠ sign z_ir(0)} / (nm). Every other activation: the relative change of
    * the derivatives, ‖ψ′(Z(k)) − ψ′(Z(0))‖_F / ‖ψ′(Z(0))‖_F (issue 12 §2; 0 for linear ψ).

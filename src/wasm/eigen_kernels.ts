@@ -16,6 +16,14 @@ export interface EigenKernels {
   symmetricEigenvalues(A: number, n: number, d: number, work: number): number;
   /** All eigenpairs: d (n) ascending, A (overwritten) = V with column j the eigenvector of d[j]; W n×n f64 scratch; work 8n f64. 0 or −1. */
   symmetricEigenvectors(A: number, n: number, d: number, W: number, work: number): number;
+  /** symmetricEigenvectors' first stage: A (destroyed) to tridiagonal d, e = work[0..n), the reflections kept (work[n..2n), A's rows). */
+  eigenvectorsTridiagonalize(A: number, n: number, d: number, work: number): void;
+  /** Rows [rowStart, rowEnd) of W = Qᵀ from the kept reflections (keep = work + 8n bytes); any split gives the same bits. */
+  accumulateReflectionRows(A: number, n: number, keep: number, W: number, rowStart: number, rowEnd: number): void;
+  /** Implicit QL on (d, e) (both destroyed) rotating columns [colStart, colEnd) of W's rows; any split gives the same bits. 0 or −1. */
+  tridiagonalQL(d: number, e: number, n: number, W: number, colStart: number, colEnd: number): number;
+  /** symmetricEigenvectors' last stage: d ascending, A = V from W's rows. */
+  eigenvectorsSort(A: number, n: number, d: number, W: number, work: number): void;
   /** One part of a split Householder pass: rows [rowStart, rowEnd) of the lower triangle into p (update ≠ 0: rank-2 update first). */
   householderPassRows(B: number, rowBytes: number, u: number, q: number, v: number, p: number, update: number,
     rowStart: number, rowEnd: number): void;

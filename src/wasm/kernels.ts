@@ -126,6 +126,7 @@ export const KERNEL_ARITY = {
   peakMulAdd: 1, streamRead: 2,
   symmetricMatVec: 4, prepareSymmetric: 2, inspectSymmetric: 4, maxAbsRowSum: 2,
   symmetricEigenvalues: 4, symmetricEigenvectors: 5, householderPassRows: 9, setHouseholderThreads: 1,
+  eigenvectorsTridiagonalize: 4, accumulateReflectionRows: 6, tridiagonalQL: 6, eigenvectorsSort: 5,
   lanczosWorkLength: 2, lanczosExtreme: 8, shiftInvertLanczos: 10, powerIteration: 9,
   choleskyShifted: 4, choleskySolve: 3, choleskyLoad: 4, choleskyPanelUpdate: 8, choleskyPanelFactor: 4, choleskyPanelWidth: 0,
 } as const satisfies { readonly [K in KernelName]: Arity<KernelFunctions[K]> };
@@ -142,5 +143,6 @@ export const THREAD_KERNELS = [
   'denseFeatureRows', 'denseGramCombine', 'derivativeChangeRows', 'extrapolate',
   'linearKernelRowsF64', 'preactivationsF64Rows', 'denseFeatureRowsF64',
   'certificateStepColumns', 'perturbationMaskWords', 'perturbationRows',
+  'accumulateReflectionRows', 'tridiagonalQL',
 ] as const satisfies readonly KernelName[];
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];

@@ -131,6 +131,69 @@ export function householderParallelPass(B: number, rowBytes: number, u: number, 
   ]);
 }
 
+/** Below this size eigh's stages run on one thread: the fork/join and the replayed QL recurrence cost more than they save. */
+const EIGENVECTORS_MIN_THREADED = 128;
+
+/** Threads symmetricEigenvectors splits its stages over for an n×n matrix (1 without a pool or below EIGENVECTORS_MIN_THREADED). */
+function eigenvectorShares(n: number): number {
+  const pool = threadPool();
+  return pool && n >= EIGENVECTORS_MIN_THREADED ? pool.size : 1;
+}
+
+/** f64 elements of symmetricEigenvectors' work: the core's 8n, plus a copy of d and e for every share but the first. */
+export function symmetricEigenvectorsWorkLength(n: number): number {
+  return 8 * n + 2 * n * (eigenvectorShares(n) - 1);
+}
+
+/**
+ * Row starts that split accumulateReflectionRows into `parts` of equal work: row r costs
+ * Σ_{i>r} i ≈ (n² − r²)/2, so the share [0, x·n) costs ∝ x − x³/3 of the total 2/3.
+ */
+function reflectionRowRanges(n: number, parts: number): [number, number][] {
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let t = 1; t <= parts; t++) {
+    let end = n;
+    if (t < parts) {
+      const target = (2 / 3) * (t / parts);
+      let lo = 0, hi = 1;
+      for (let it = 0; it < 50; it++) { const x = (lo + hi) / 2; if (x - (x * x * x) / 3 < target) lo = x; else hi = x; }
+      end = Math.round(lo * n);
+    }
+    if (end > start) out.push([start, end]);
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * symmetricEigenvectors (assembly/linalg/householder.ts: A → V, d ascending; W n×n f64 scratch,
+ * work symmetricEigenvectorsWorkLength(n) f64) with its two O(n³) stages split over the threads:
+ * the accumulation of Qᵀ by rows of W, and the QL rotations by columns of W, each share replaying
+ * the QL recurrence on its own copy of d and e (a row's or a column's numbers do not depend on the
+ * share that holds it, so every thread count gives the bits of one thread). Returns 0, or −1 if QL failed.
+ */
+export function symmetricEigenvectors(A: number, n: number, d: number, W: number, work: number): number {
+  const k = kernels(), shares = eigenvectorShares(n);
+  if (shares === 1) return k.symmetricEigenvectors(A, n, d, W, work);
+  k.eigenvectorsTridiagonalize(A, n, d, work);
+  const e = work, keep = work + 8 * n, copies = work + 64 * n;
+  runShares('accumulateReflectionRows', reflectionRowRanges(n, shares).map(([r0, r1]) => [A, n, keep, W, r0, r1]));
+  // Share t > 0 replays QL on its own d and e: copies + 16n(t − 1) bytes holds d, then e.
+  const heap = new Float64Array(k.memory.buffer);
+  const columns = ranges(n, shares, 2);
+  const tridiagonals = columns.map((_, t) => {
+    if (t === 0) return [d, e];
+    const copy = copies + 16 * n * (t - 1);
+    heap.copyWithin(copy / 8, d / 8, d / 8 + n);
+    heap.copyWithin(copy / 8 + n, e / 8, e / 8 + n);
+    return [copy, copy + 8 * n];
+  });
+  const status = runShares('tridiagonalQL', columns.map(([c0, c1], t) => [tridiagonals[t][0], tridiagonals[t][1], n, W, c0, c1]));
+  k.eigenvectorsSort(A, n, d, W, work);
+  return status.some((s) => s !== 0) ? -1 : 0;
+}
+
 /**
  * Below this many and+popcount word pairs (or pre-activations read) per thread, the fork/join
  * (2 µs with the workers watching, about 60 µs to wake a sleeping one) costs more than it saves.
