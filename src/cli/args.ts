@@ -309,7 +309,8 @@ export function joinNegativeValues(argv: string[], options: NonNullable<ParseArg
   return out;
 }
 
-function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>): Record<string, string | boolean | undefined> {
+/** A command's flags (strict, no positionals, -h/--help added), negative numbers joined to their flag; a UsageError on a bad one. */
+export function parseFlags(argv: string[], options: NonNullable<ParseArgsConfig['options']>): Record<string, string | boolean | undefined> {
   try {
     const args = joinNegativeValues(argv, options);
     const { values } = parseArgs({ args, options: { ...options, ...HELP_FLAG }, strict: true, allowPositionals: false });
@@ -329,7 +330,7 @@ function modeSelection(value: string | undefined): { modes?: ModeSelection } {
 
 /** Parses `figure1`'s arguments; `help: true` when -h/--help was given. */
 export function parseFigure1Args(argv: string[]): Figure1Settings & { help: boolean } {
-  const v = parse(argv, {
+  const v = parseFlags(argv, {
     preset: { type: 'string' }, n: { type: 'string' }, d: { type: 'string' }, widths: { type: 'string' },
     steps: { type: 'string' }, eta: { type: 'string' }, seed: { type: 'string' }, trials: { type: 'string' },
     joint: { type: 'boolean' }, 'test-points': { type: 'string' }, 'gram-every': { type: 'string' }, out: { type: 'string' },
@@ -367,7 +368,7 @@ export function parseFigure1Args(argv: string[]): Figure1Settings & { help: bool
 
 /** Parses `train`'s arguments; `help: true` when -h/--help was given. */
 export function parseTrainArgs(argv: string[]): TrainSettings & { help: boolean } {
-  const v = parse(argv, {
+  const v = parseFlags(argv, {
     n: { type: 'string' }, d: { type: 'string' }, m: { type: 'string' }, steps: { type: 'string' },
     eta: { type: 'string' }, seed: { type: 'string' }, joint: { type: 'boolean' }, data: { type: 'string' },
     'gram-every': { type: 'string' }, out: { type: 'string' }, ...MODEL_OPTIONS, ...FLOW_OPTIONS,
@@ -455,7 +456,7 @@ function taskOf(value: string | undefined): LabelsSettings['task'] {
 
 /** Parses `labels`' arguments; `help: true` when -h/--help was given. */
 export function parseLabelsArgs(argv: string[]): LabelsSettings & { help: boolean } {
-  const v = parse(argv, {
+  const v = parseFlags(argv, {
     data: { type: 'string' }, noise: { type: 'string' }, task: { type: 'string' }, n: { type: 'string' }, 'n-test': { type: 'string' },
     m: { type: 'string' }, steps: { type: 'string' }, eta: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
   });

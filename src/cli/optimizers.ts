@@ -3,7 +3,6 @@
 // results.json, CSVs, four SVG charts and report.html with the checks. Runs on the main thread
 // (the default takes well under a minute of CPU); it stops at the AbortSignal of the API.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import * as Plot from '@observablehq/plot';
 import { init, sphereData } from '../index.js';
 import {
@@ -11,7 +10,7 @@ import {
   type ComparedOptimizer, type Figure1Check, type OptimizerComparisonResult, type OptimizerComparisonRun,
 } from '../experiments/index.js';
 import { formatNumber } from '../experiments/format.js';
-import { integer, joinNegativeValues, UsageError } from './args.js';
+import { integer, parseFlags, UsageError } from './args.js';
 import { axis, DASH, renderSvg, THEORY_GREY, type Chart, type LegendEntry } from './charts.js';
 import { EXIT } from './commands.js';
 import { toCsv } from './csv.js';
@@ -103,14 +102,8 @@ export function parseOptimizersArgs(argv: string[]): OptimizersSettings & { help
   const options = {
     optimizers: { type: 'string' }, n: { type: 'string' }, d: { type: 'string' }, m: { type: 'string' }, steps: { type: 'string' },
     seeds: { type: 'string' }, seed: { type: 'string' }, 'gram-every': { type: 'string' }, out: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  } as const;
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  } as const; // -h/--help: parseFlags
+  const values = parseFlags(argv, options);
   const str = (key: string) => values[key] as string | undefined;
   const D = OPTIMIZERS_DEFAULTS;
   const n = integer(str('n'), 'n', 1) ?? D.n;

@@ -1,7 +1,6 @@
 // Command-line arguments of `overparam regimes`, parsed with node:util's parseArgs and checked here
 // (the patterns of args.ts: a UsageError naming the flag and its range, exit 2).
-import { parseArgs } from 'node:util';
-import { UsageError, integer, joinNegativeValues, positive } from './args.js';
+import { UsageError, integer, parseFlags, positive } from './args.js';
 
 /** Settings of `overparam regimes`. */
 export interface RegimesSettings {
@@ -76,14 +75,8 @@ export function parseRegimesArgs(argv: string[]): RegimesSettings & { help: bool
   const options = {
     alphas: { type: 'string' }, widths: { type: 'string' }, gammas: { type: 'string' }, n: { type: 'string' }, d: { type: 'string' },
     'test-points': { type: 'string' }, steps: { type: 'string' }, eta: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  } as const;
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  } as const; // -h/--help: parseFlags
+  const values = parseFlags(argv, options);
   const str = (key: string) => values[key] as string | undefined;
   const D = REGIMES_DEFAULTS;
   return {
