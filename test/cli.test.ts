@@ -1,30 +1,17 @@
 // The CLI end to end: spawned as a user would run it (from the TypeScript sources through tsx),
 // writing into temporary directories; every file it claims to write is read back and parsed.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DOMParser } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overparam, type Finished } from './cliRun';
 import { init, sphereData } from '../src/index';
 import { jacobiEigenvalues } from './reference/eigen';
 import { gramInfinity as referenceGramInfinity } from './reference/kernels';
 
-const MAIN = path.resolve('src/cli/main.ts');
 
-interface Finished { code: number | null; stdout: string; stderr: string }
 
-/** Runs `overparam …`; `onStdout` sees the output as it arrives and may signal the process. */
-function overparam(args: string[], onStdout?: (soFar: string, child: ReturnType<typeof spawn>) => void): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); onStdout?.(stdout, child); });
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function parseCsv(text: string): { header: string[]; rows: string[][] } {
   const [head, ...lines] = text.trimEnd().split('\n');

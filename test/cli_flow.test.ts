@@ -1,30 +1,18 @@
 // overparam train/figure1 --flow T [--flow-tolerance ε] (issue 14 §1), spawned as a user runs them
 // (from the TypeScript sources through tsx); the numbers in results.json and the CSV are checked
 // against float64 references computed here (H∞, H(0) and their eigenvalues by Jacobi).
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overparam, type Finished } from './cliRun';
 import { init, sphereData, TwoLayerNet } from '../src/index';
 import { parseFigure1Args, parseTrainArgs, UsageError } from '../src/cli/args';
 import { jacobiEigenvalues } from './reference/eigen';
 import { gram as referenceGram, gramInfinity as referenceGramInfinity } from './reference/kernels';
 
-const MAIN = path.resolve('src/cli/main.ts');
 
-interface Finished { code: number | null; stdout: string; stderr: string }
 
-function overparam(args: string[]): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** max over k ≤ steps of |(1 − ηλ)^k − exp(−ηλk)| on a grid of λ ∈ [0, λ_max]: the flow rule's gap. */
 function worstGap(lambdaMax: number, eta: number, steps: number): number {

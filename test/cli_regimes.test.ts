@@ -1,26 +1,14 @@
 // `overparam regimes` end to end: spawned as a user would run it (tsx on the sources), on a tiny
 // grid; results.json, the CSVs, the SVGs and report.html are read back.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DOMParser } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overparam, type Finished } from './cliRun';
 
-const MAIN = path.resolve('src/cli/main.ts');
 
-interface Finished { code: number | null; stdout: string; stderr: string }
 
-function overparam(args: string[]): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let tmp: string;
 beforeAll(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), 'overparam-regimes-')); });

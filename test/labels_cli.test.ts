@@ -1,30 +1,18 @@
 // `overparam labels` end to end, spawned as a user runs it (from the sources through tsx, as
 // test/cli.test.ts does), on a small setting: results.json, every file it lists, the report's
 // checks, the exit code, and the numbers against float64 references on the same data.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DOMParser } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overparam, type Finished } from './cliRun';
 import { init, loadDigits, nestedLabelNoise } from '../src/index';
 import { gramInfinity as referenceGramInfinity } from './reference/kernels';
 import { quadraticFormWithInverse } from './reference/modes';
 
-const MAIN = path.resolve('src/cli/main.ts');
 
-interface Finished { code: number | null; stdout: string; stderr: string }
 
-function overparam(args: string[]): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let tmp: string;
 beforeAll(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), 'overparam-labels-')); });

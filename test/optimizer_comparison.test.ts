@@ -3,11 +3,11 @@
 // its predictions against kernelRegimeTrajectory and a float64 recursion written here, SGD's band
 // and mean residual recomputed from the seeds' runs, the checks on a wide and a narrow net, bad
 // input and abort; and `overparam optimizers` end to end (exit 0, exit 3 on a failed check).
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overparam } from './cliRun';
 import {
   init, kernelRegimeTrajectory, optimizerComparison, optimizerComparisonChecks, OverparamRangeError, sgdKernelRegimeTrajectory, sphereData,
   train, TwoLayerNet, type Matrix, type OptimizerComparisonResult, type Optimizer,
@@ -311,18 +311,7 @@ describe('optimizerComparison: edges, bad input and abort', () => {
 });
 
 // The CLI end to end, spawned as a user runs it from the sources (tsx), on tiny sizes.
-const MAIN = path.resolve('src/cli/main.ts');
 
-function overparam(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('overparam optimizers (tiny sizes)', () => {
   let tmp: string;
