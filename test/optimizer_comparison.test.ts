@@ -78,7 +78,16 @@ function trainHere(X: Matrix, y: Float32Array, m: number, seed: number, eta: num
   try {
     const result = train(net, X, y, {
       eta, steps, optimizer, gramEvery,
-      onStep: (info) => { if (at.includes(info.step)) residuals.push(Float64Array.from(net.predict(X), (u, i) => u - y[i])); },
+      onStep: (info) => {
+        if (!at.includes(info.step)) return;
+        const e = Float64Array.from(info.output(), (u, i) => u - y[i]);
+        // onStep's u(k) is the run's own: its ‖e‖² is the recorded loss, and it is the net's forward
+        // pass at W(k) (net.predict) to float32 round-off.
+        expect(Math.abs(e.reduce((s, v) => s + v * v, 0) / info.residualSq - 1)).toBeLessThan(1e-6);
+        const predicted = net.predict(X), scale = Math.max(...Array.from(predicted, Math.abs), 1);
+        predicted.forEach((u, i) => expect(Math.abs(u - y[i] - e[i])).toBeLessThanOrEqual(1e-5 * scale));
+        residuals.push(e);
+      },
     });
     return { result, residuals };
   } finally {

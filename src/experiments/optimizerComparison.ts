@@ -217,9 +217,9 @@ export function optimizerComparison(X: Matrix, y: Float32Array | Float64Array, o
         const result = train(net, Xm, y, {
           eta: p.eta, steps, optimizer, gramEvery, signal,
           onStep: (info) => {
-            // SGD's mean residual needs e(k) itself on the grid (a forward pass there; weights as of W(k)).
+            // SGD's mean residual needs e(k) itself on the grid: the run's own u(k) (no W(k) rebuild, no forward pass).
             if (p.optimizer.kind === 'sgd' && onGrid(info.step, gramEvery, steps)) {
-              residuals.push(Float64Array.from(net.predict(Xm), (u, i) => u - y[i]));
+              residuals.push(Float64Array.from(info.output(), (u, i) => u - y[i]));
             }
             if (info.step > 0) completed++;
             onProgress?.({ label: p.label, ...(seed !== undefined ? { seed } : {}), step: info.step, steps, completed, total });

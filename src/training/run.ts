@@ -116,6 +116,7 @@ export class TrainingRun implements ActiveRun {
         const info: StepInfo = {
           step, residualSq: residualSq[step],
           patternChangeFraction: patternChangeFraction[step], maxWeightDistance: maxWeightDistance[step],
+          output: () => this.state.u.f32().slice(),
         };
         const recorder = this.certificates;
         if (recorder) info.certificatesSoFar = () => recorder.result(step, this.state.m);

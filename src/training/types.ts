@@ -49,6 +49,12 @@ export interface StepInfo {
    * not at every step). Valid only during this onStep call.
    */
   certificatesSoFar?: () => TrainCertificates;
+  /**
+   * u(k) on the training inputs, the outputs this step's residualSq was computed from (a copy, n
+   * floats): no forward pass and, in kernel space, no rebuild of W(k) as net.predict(X) would take.
+   * Valid only during this onStep call.
+   */
+  output: () => Float32Array;
 }
 
 /** Options of {@link train}. */
