@@ -117,6 +117,23 @@ describe('GD by default, and the edge cases of each optimiser', () => {
     }
   });
 
+  it("train's seed is SGD's batch seed, the same as optimizer.seed; refused beside GD or a different optimizer.seed", () => {
+    const runWith = (options: { seed?: number; optimizerSeed?: number }): number[] => {
+      const net = TwoLayerNet.random({ d, m, seed: 2 });
+      const sgd: Optimizer = { kind: 'sgd', batchSize: 3, ...(options.optimizerSeed !== undefined ? { seed: options.optimizerSeed } : {}) };
+      const r = train(net, X, y, { eta: 0.1, steps: 6, optimizer: sgd, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+      net.dispose();
+      return Array.from(r.residualSq);
+    };
+    expect(runWith({ seed: 7 })).toEqual(runWith({ optimizerSeed: 7 }));
+    expect(runWith({ seed: 7, optimizerSeed: 7 })).toEqual(runWith({ optimizerSeed: 7 }));
+    expect(runWith({ seed: 7 })).not.toEqual(runWith({ seed: 8 }));
+    const net = TwoLayerNet.random({ d, m, seed: 2 });
+    expect(() => train(net, X, y, { eta: 0.1, steps: 1, seed: 7 })).toThrow(/seed seeds SGD's batch shuffle/);
+    expect(() => train(net, X, y, { eta: 0.1, steps: 1, seed: 7, optimizer: { kind: 'sgd', batchSize: 3, seed: 8 } })).toThrow(/disagrees with optimizer\.seed/);
+    net.dispose();
+  });
+
   it('rejects bad options', () => {
     const net = TwoLayerNet.random({ d, m, seed: 2 });
     for (const optimizer of [{ kind: 'adam' }, { kind: 'momentum', beta: 1 }, { kind: 'momentum' }, { kind: 'sgd', batchSize: 0 }, { kind: 'sgd', batchSize: n + 1 }, { kind: 'sgd', batchSize: 2, seed: -1 }, 'gd']) {

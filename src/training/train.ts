@@ -75,7 +75,7 @@ export function train(net: TwoLayerNet, X: Matrix, y: Float32Array | Float64Arra
     throw new OverparamRangeError('BAD_VALUE', `train: method must be 'auto', 'kernel' or 'primal', got ${String(method)}`);
   }
 
-  const optimizer = checkOptimizer(options.optimizer, Xm.rows);
+  const optimizer = checkOptimizer(withBatchSeed(options.optimizer, (options as TrainOptions).seed), Xm.rows);
   reserve(estimateTrainingBytes({ n: Xm.rows, d: Xm.cols, m: net.m, method, trainOutputLayer, gramEvery, activation: net.activation, optimizer, certificates: certificates !== undefined }),
     `train (n = ${Xm.rows}, d = ${Xm.cols}, m = ${net.m}, ${method} step)`,
     method === 'kernel' ? 'reduce m or n (the run holds about 16·m·n + 16·n² bytes)' : 'reduce m, n or d (the run holds about 8·m·n + 12·m·d bytes)');
@@ -185,6 +185,18 @@ function flowResult(plan: FlowPlan, result: TrainResult, kernelScale: number): T
     out.boundResidualSq = Float64Array.from(flowBound(result.residualSq[0], lambda0 * kernelScale, times));
   }
   return out;
+}
+
+/** train's `seed` moved into the SGD optimizer it seeds; refused beside another optimiser or a different optimizer.seed. */
+function withBatchSeed(optimizer: Optimizer | undefined, seed: number | undefined): Optimizer | undefined {
+  if (seed === undefined) return optimizer;
+  if (optimizer?.kind !== 'sgd') {
+    throw new OverparamRangeError('BAD_VALUE', `train: seed seeds SGD's batch shuffle; give it with optimizer { kind: 'sgd', batchSize }, got optimizer '${String(optimizer?.kind ?? 'gd')}'`);
+  }
+  if (optimizer.seed !== undefined && optimizer.seed !== seed) {
+    throw new OverparamRangeError('BAD_VALUE', `train: seed = ${String(seed)} disagrees with optimizer.seed = ${String(optimizer.seed)}; give one of them`);
+  }
+  return { ...optimizer, seed };
 }
 
 /** Checks `certificates` against the run (the paper's setting) and makes its recorder. */

@@ -73,6 +73,11 @@ export interface TrainOptions {
    * trainOutputLayer, a the same way.
    */
   optimizer?: Optimizer;
+  /**
+   * Seed of SGD's batch shuffle (issue 13 §1), the same as `optimizer.seed` (give either, or both
+   * equal; default 0). Only with `optimizer: { kind: 'sgd', … }`.
+   */
+  seed?: number;
   /** Also train the output weights a (joint training); the paper keeps a fixed. */
   trainOutputLayer?: boolean;
   /** 'sum' = ½Σ(u−y)² (eq. 2, the paper's, default); 'mean' divides it by n (seed 003). */
